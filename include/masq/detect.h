@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// @file detect.h
+/// From a profile to findings: rank, match, attach context.
+
+#include "masq/finding.h"
+#include "masq/profile.h"
+#include "masq/rank.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace masq {
+
+enum class detect_mode : std::uint8_t {
+    seed, ///< exactly the notebook's rule
+    full, ///< the notebook's rule plus the detectors it lacks (not yet available)
+};
+
+struct detect_options {
+    detect_mode mode = detect_mode::seed;
+    rank_thresholds thresholds{};
+    double similarity_threshold = 0.85; ///< the notebook's `levenDistThreshold`: flagged when `Dist > this`
+    std::size_t max_paths = 10;         ///< paths listed per name in a finding (0 = all)
+    std::size_t max_hosts = 10;         ///< hosts listed per finding (0 = all)
+};
+
+/// The funnel of one detection, for the run summary.
+struct detect_summary {
+    std::size_t distinct_names = 0;
+    std::size_t frequent = 0;
+    std::size_t infrequent = 0;
+    std::uint64_t pairs_compared = 0; ///< frequent × infrequent, the notebook's cross join
+    std::size_t findings = 0;
+};
+
+struct detect_result {
+    std::vector<finding> findings; ///< highest score first, then by names (a stable order)
+    detect_summary summary;
+};
+
+/// Runs detection over a finished profile. Throws `std::invalid_argument` for options it cannot honour.
+detect_result detect(const process_profile& profile, const detect_options& options);
+
+} // namespace masq

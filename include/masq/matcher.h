@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// @file matcher.h
+/// Finding the (frequent, infrequent) name pairs that pass the seed similarity rule.
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace masq {
+
+/// A pair of names that passed the rule, by index into the frequent and infrequent lists.
+struct name_match {
+    std::size_t frequent_index = 0;
+    std::size_t infrequent_index = 0;
+    float score = 0.0f;       ///< the notebook's `Dist` (Spark FloatType)
+    double similarity = 0.0;  ///< calcDist's double before the cast
+    std::size_t distance = 0; ///< edits between the compared strings
+    bool extension_stripped = false;
+    friend bool operator==(const name_match&, const name_match&) = default;
+};
+
+/**
+ * The notebook's cross join: every frequent name against every infrequent one with `calcDist`,
+ * keeping pairs whose float32 score is `> threshold`. A null name (the null-name group) never
+ * matches, as `calcDist(None, x)` is 0.0. O(F·I) comparisons; this is the reference every faster
+ * matcher is tested against. Results are ordered by (frequent_index, infrequent_index).
+ */
+std::vector<name_match> seed_match_brute_force(std::span<const std::optional<std::string>> frequent,
+                                               std::span<const std::optional<std::string>> infrequent,
+                                               double similarity_threshold);
+
+} // namespace masq

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// @file profile.h
+/// The per-name profile: the only structure that grows with the data, and it grows with distinct
+/// names (and their distinct paths and hosts), not with events. Profiles merge, so threads, files
+/// and days can each build one.
+
+#include "masq/event.h"
+#include "masq/timestamp.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace masq {
+
+/// Transparent hashing so maps keyed by std::string can be probed with a string_view.
+struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+using string_count_map = std::unordered_map<std::string, std::uint64_t, string_hash, std::equal_to<>>;
+
+/// A value with how often it was seen, e.g. a path and its event count.
+struct value_count {
+    std::string value;
+    std::uint64_t count = 0;
+    friend bool operator==(const value_count&, const value_count&) = default;
+};
+
+/// Everything known about one lower-cased process name.
+struct name_stats {
+    std::uint64_t count = 0;           ///< events (the notebook's groupBy count)
+    std::uint64_t user_count = 0;      ///< of which from the user's data
+    std::uint64_t synthetic_count = 0; ///< of which injected synthetic rows
+    string_count_map paths;            ///< distinct NewProcessName values with counts
+    string_count_map hosts;            ///< distinct Computer values with counts
+    timestamp first_seen = std::numeric_limits<timestamp>::max();
+    timestamp last_seen = std::numeric_limits<timestamp>::min();
+
+    bool has_time() const noexcept { return first_seen <= last_seen; }
+    void merge(const name_stats& other);
+};
+
+/// Sorted by count (descending), then value; at most `limit` entries (0 = all).
+std::vector<value_count> top_values(const string_count_map& values, std::size_t limit = 0);
+
+/// Per-name statistics of a set of process events, keyed by the lower-cased `Process` field
+/// (Spark `lower()`); events without a `Process` form the null-name group the notebook ranks too.
+class process_profile final : public event_sink {
+  public:
+    void add(const process_event& event);
+    void on_event(const process_event& event) override { add(event); }
+
+    void merge(const process_profile& other);
+
+    /// Distinct names, the null-name group included (the `n` of percent_rank).
+    std::size_t distinct_names() const noexcept { return names_.size() + (null_name_ ? 1 : 0); }
+    std::uint64_t events() const noexcept { return events_; }
+
+    /// Stats of a lower-cased name; `std::nullopt` asks for the null-name group.
+    const name_stats* find(std::optional<std::string_view> name) const;
+
+    /// Calls `f(std::optional<std::string_view> name, const name_stats&)` for every name, in
+    /// byte order of the names with the null group first (a deterministic order).
+    template <class F>
+    void for_each_sorted(F&& f) const {
+        if (null_name_) f(std::optional<std::string_view>{}, *null_name_);
+        std::vector<const std::pair<const std::string, name_stats>*> entries;
+        entries.reserve(names_.size());
+        for (const auto& entry : names_) entries.push_back(&entry);
+        std::sort(entries.begin(), entries.end(),
+                  [](const auto* a, const auto* b) { return a->first < b->first; });
+        for (const auto* entry : entries) f(std::optional<std::string_view>{entry->first}, entry->second);
+    }
+
+  private:
+    name_stats& stats_for(const std::optional<std::string_view>& process);
+
+    std::unordered_map<std::string, name_stats, string_hash, std::equal_to<>> names_;
+    std::optional<name_stats> null_name_;
+    std::uint64_t events_ = 0;
+    std::string lowered_; // scratch buffer for lower-casing
+};
+
+} // namespace masq

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// @file sink.h
+/// Writing findings: JSON lines and CSV for machines, an aligned table for people.
+
+#include "masq/finding.h"
+
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace masq {
+
+/// One JSON object per finding (`"type":"finding"`), fields as in ARCHITECTURE.md. The score is
+/// the shortest decimal that reads back as the same float32 (so `0.85714287`, not `0.857142865657`).
+void write_findings_jsonl(std::ostream& out, std::span<const finding> findings);
+
+/// RFC 4180 CSV with a header row; lists (paths, hosts) are joined with " | " as `value (count)`.
+void write_findings_csv(std::ostream& out, std::span<const finding> findings);
+
+struct table_options {
+    std::size_t width = 120;  ///< terminal width to fit
+    bool color = false;       ///< ANSI emphasis for the suspicious name
+    std::size_t max_paths = 3; ///< paths shown per name
+};
+
+/// An aligned, human table, most suspicious first. Invisible and bidirectional-control characters
+/// are shown as `<U+202E>` so that a name cannot disguise itself in the terminal.
+void write_findings_table(std::ostream& out, std::span<const finding> findings, const table_options& options);
+
+/// The float32 as the shortest decimal that round-trips (Java's `Float.toString` digits).
+std::string format_score(float score);
+
+/// JSON string literal for UTF-8 text (quotes included); bidi and invisible format characters are
+/// written as \u escapes.
+std::string json_quote(std::string_view text);
+
+/// `text` with control, bidi and invisible characters replaced by `<U+XXXX>` for display.
+std::string display_safe(std::string_view text);
+
+} // namespace masq

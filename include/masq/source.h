@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+/// @file source.h
+/// Reading Log Analytics data-export files of the `SecurityEvent` table: JSON lines, one record
+/// per line, plain or gzip, as single files or as the export's folder tree
+/// (`WorkspaceResourceId=…/y=YYYY/m=MM/d=DD/h=HH/m=mm/PT05M.json`, `PT1H.json`, `PT05M_1.json`).
+
+#include "masq/diagnostics.h"
+#include "masq/event.h"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace masq {
+
+/// What a read saw. Counters add up across files and threads.
+struct read_stats {
+    std::uint64_t files = 0;
+    std::uint64_t bytes = 0;          ///< uncompressed bytes
+    std::uint64_t lines = 0;          ///< non-blank lines
+    std::uint64_t records = 0;        ///< lines that parsed as a JSON object
+    std::uint64_t events = 0;         ///< records with EventID 4688, handed to the sink
+    std::uint64_t other_events = 0;   ///< records with another or no EventID
+    std::uint64_t skipped_lines = 0;  ///< lines not read because they are malformed
+
+    void merge(const read_stats& other) noexcept;
+};
+
+/**
+ * Expands the inputs into the list of files to read: a file is taken as given; a directory is
+ * walked recursively and yields its `*.json`, `*.jsonl`, `*.ndjson` files and their `.gz` forms,
+ * in byte order of their paths (so the export's `y=/m=/d=/h=/m=` folders come in time order).
+ * `-` means standard input. Missing paths are reported to `diag` and left out.
+ */
+std::vector<std::string> expand_inputs(std::span<const std::string> inputs, diagnostics& diag);
+
+/**
+ * Reads one export file (gzip detected from its content; `-` is standard input) and hands every
+ * 4688 event to `sink`. The notebook's filter is `EventID == "4688"` on a string column, so the
+ * number 4688 and the string "4688" both match, and "4688.0" does not.
+ *
+ * Malformed lines, invalid UTF-8 and wrong field types are reported to `diag` with the file,
+ * line and field, and skipped; the read goes on (unless `diag` is strict, which throws).
+ */
+void read_sentinel_export(const std::string& path, event_sink& sink, diagnostics& diag, read_stats& stats);
+
+/// Reads export lines from memory; `name` is used in diagnostics.
+void read_sentinel_export_buffer(std::string_view data, std::string_view name, event_sink& sink,
+                                 diagnostics& diag, read_stats& stats);
+
+} // namespace masq

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: MIT
+// The masq command line: options in, core calls, output out. All printing and exit codes live here.
+
+#include "masq/masq.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_findings = 1; // only with --fail-on-findings
+constexpr int exit_error = 2;    // usage or input errors
+
+std::string thousands(std::uint64_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+std::string bytes_human(std::uint64_t n) {
+    if (n >= (1ull << 30)) return fmt::format("{:.1f} GiB", static_cast<double>(n) / (1ull << 30));
+    if (n >= (1ull << 20)) return fmt::format("{:.1f} MiB", static_cast<double>(n) / (1ull << 20));
+    if (n >= (1ull << 10)) return fmt::format("{:.1f} KiB", static_cast<double>(n) / (1ull << 10));
+    return fmt::format("{} B", n);
+}
+
+std::size_t terminal_width() {
+    winsize ws{};
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+    if (const char* columns = std::getenv("COLUMNS")) {
+        const long c = std::strtol(columns, nullptr, 10);
+        if (c > 20) return static_cast<std::size_t>(c);
+    }
+    return 120;
+}
+
+masq::timestamp now_ticks() {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() * 10;
+}
+
+/// Prints the first problems of each kind as they happen; the rest are counted for the summary.
+class problem_printer {
+  public:
+    explicit problem_printer(bool quiet) : quiet_(quiet) {}
+    void operator()(const masq::diagnostic& d) {
+        auto& shown = shown_[static_cast<std::size_t>(d.kind)];
+        if (quiet_ || shown > limit_) return;
+        if (shown++ == limit_) {
+            fmt::print(stderr, "masq: further {} problems are counted, not shown\n", masq::to_string(d.kind));
+            return;
+        }
+        const char* level = masq::is_file_problem(d.kind) ? "error" : "warning";
+        fmt::print(stderr, "masq: {}: {}\n", level, masq::display_safe(d.to_string()));
+    }
+
+  private:
+    bool quiet_;
+    std::size_t limit_ = 10;
+    std::array<std::size_t, masq::problem_kind_count> shown_{};
+};
+
+struct detect_cli {
+    std::vector<std::string> inputs;
+    std::string mode = "seed";
+    double frequent = 0.8, infrequent = 0.2, similarity = 0.85;
+    bool inject_synthetic = false;
+    std::optional<std::uint64_t> seed;
+    std::string format;
+    std::string output;
+    std::size_t max_paths = 10;
+    bool strict = false, fail_on_findings = false, quiet = false, no_color = false;
+};
+
+struct synth_cli {
+    std::uint64_t seed = 0;
+    std::string start, end, output;
+};
+
+void print_problem_summary(const masq::diagnostics& diag) {
+    if (diag.total() == 0) return;
+    std::string parts;
+    for (std::size_t k = 0; k < masq::problem_kind_count; ++k) {
+        const auto kind = static_cast<masq::problem_kind>(k);
+        if (diag.count(kind) == 0) continue;
+        if (!parts.empty()) parts += ", ";
+        parts += fmt::format("{} {}", thousands(diag.count(kind)), masq::to_string(kind));
+    }
+    fmt::print(stderr, "masq: input problems: {} (use --strict to stop at the first)\n", parts);
+}
+
+int run_detect(const detect_cli& opt) {
+    masq::detect_options options;
+    if (opt.mode == "full") {
+        fmt::print(stderr, "masq: --mode full is not available yet in this version; use --mode seed\n");
+        return exit_error;
+    }
+    options.mode = masq::detect_mode::seed;
+    options.thresholds.frequent = opt.frequent;
+    options.thresholds.infrequent = opt.infrequent;
+    options.similarity_threshold = opt.similarity;
+    options.max_paths = opt.max_paths;
+
+    std::vector<std::string> inputs = opt.inputs;
+    if (inputs.empty()) {
+        if (isatty(STDIN_FILENO)) {
+            fmt::print(stderr, "masq: no input given (files, directories, or - for standard input); see masq detect --help\n");
+            return exit_error;
+        }
+        inputs.push_back("-");
+    }
+
+    masq::diagnostics diag(opt.strict);
+    problem_printer printer(opt.quiet);
+    diag.set_observer([&](const masq::diagnostic& d) { printer(d); });
+    masq::process_profile profile;
+    masq::read_stats stats;
+    try {
+        for (const std::string& file : masq::expand_inputs(inputs, diag))
+            masq::read_sentinel_export(file, profile, diag, stats);
+    } catch (const masq::input_error& e) {
+        fmt::print(stderr, "masq: error: {} (--strict)\n", masq::display_safe(e.what()));
+        return exit_error;
+    }
+    const std::uint64_t user_events = profile.events();
+
+    std::uint64_t synthetic = 0;
+    std::uint64_t seed = 0;
+    if (opt.inject_synthetic) {
+        seed = opt.seed ? *opt.seed : std::random_device{}();
+        // The notebook spreads its rows over the analysis window; ours is the data's time span.
+        masq::timestamp start = now_ticks() - 86400 * masq::ticks_per_second, end = now_ticks();
+        masq::timestamp lo = std::numeric_limits<masq::timestamp>::max(), hi = std::numeric_limits<masq::timestamp>::min();
+        profile.for_each_sorted([&](auto, const masq::name_stats& s) {
+            if (s.has_time()) {
+                lo = std::min(lo, s.first_seen);
+                hi = std::max(hi, s.last_seen);
+            }
+        });
+        if (lo <= hi) {
+            start = lo;
+            end = hi + masq::ticks_per_second;
+        }
+        const auto events = masq::notebook_synthetic_events(seed, start, end);
+        masq::emit_synthetic_events(events, profile);
+        synthetic = events.size();
+    }
+
+    masq::detect_result result;
+    try {
+        result = masq::detect(profile, options);
+    } catch (const std::invalid_argument& e) {
+        fmt::print(stderr, "masq: {}\n", e.what());
+        return exit_error;
+    }
+
+    std::string format = opt.format;
+    const bool to_terminal = opt.output.empty() && isatty(STDOUT_FILENO);
+    if (format.empty()) format = to_terminal ? "table" : "jsonl";
+
+    std::ofstream file;
+    if (!opt.output.empty()) {
+        file.open(opt.output, std::ios::binary | std::ios::trunc);
+        if (!file) {
+            fmt::print(stderr, "masq: cannot write {}: {}\n", opt.output, std::strerror(errno));
+            return exit_error;
+        }
+    }
+    std::ostream& out = opt.output.empty() ? std::cout : file;
+    const std::span<const masq::finding> all(result.findings);
+    if (format == "jsonl") {
+        masq::write_findings_jsonl(out, all);
+    } else if (format == "csv") {
+        masq::write_findings_csv(out, all);
+    } else {
+        masq::table_options table;
+        table.width = to_terminal ? terminal_width() : 160;
+        table.color = to_terminal && !opt.no_color && std::getenv("NO_COLOR") == nullptr;
+        if (!opt.inject_synthetic) {
+            if (all.empty())
+                out << "No masquerading process names found.\n";
+            else
+                masq::write_findings_table(out, all, table);
+        } else {
+            // The notebook's two tables: pairs within the user's data, and pairs with synthetic rows.
+            std::vector<masq::finding> yours, synthetic_examples;
+            for (const auto& f : all) {
+                if (f.in_user_data) yours.push_back(f);
+                if (f.involves_synthetic) synthetic_examples.push_back(f);
+            }
+            out << "Your anomalies:\n";
+            if (yours.empty())
+                out << "  none\n";
+            else
+                masq::write_findings_table(out, yours, table);
+            out << "\nHard-coded anomaly examples (synthetic rows):\n";
+            if (synthetic_examples.empty())
+                out << "  none\n";
+            else
+                masq::write_findings_table(out, synthetic_examples, table);
+        }
+    }
+    out.flush();
+    if (!out) {
+        fmt::print(stderr, "masq: error writing the findings\n");
+        return exit_error;
+    }
+
+    if (!opt.quiet) {
+        fmt::print(stderr, "masq: read {} records in {} file{} ({}); kept {} events (EventID 4688)\n",
+                   thousands(stats.records), thousands(stats.files), stats.files == 1 ? "" : "s",
+                   bytes_human(stats.bytes), thousands(user_events));
+        if (opt.inject_synthetic)
+            fmt::print(stderr, "masq: injected {} synthetic events (--seed {})\n", thousands(synthetic), seed);
+        const auto& s = result.summary;
+        fmt::print(stderr, "masq: {} distinct names: {} frequent, {} infrequent; {} pairs compared; {} finding{}\n",
+                   thousands(s.distinct_names), thousands(s.frequent), thousands(s.infrequent),
+                   thousands(s.pairs_compared), thousands(s.findings), s.findings == 1 ? "" : "s");
+        if (stats.skipped_lines > 0)
+            fmt::print(stderr, "masq: {} malformed line{} skipped\n", thousands(stats.skipped_lines),
+                       stats.skipped_lines == 1 ? "" : "s");
+        print_problem_summary(diag);
+    }
+    if (diag.file_problems() > 0) return exit_error;
+    if (opt.fail_on_findings && !result.findings.empty()) return exit_findings;
+    return exit_ok;
+}
+
+int run_synth(const synth_cli& opt) {
+    masq::timestamp end, start;
+    if (opt.end.empty()) {
+        const masq::timestamp day = 86400 * masq::ticks_per_second;
+        end = now_ticks() / day * day; // midnight UTC today: stable within a day
+    } else if (auto t = masq::parse_iso8601(opt.end)) {
+        end = *t;
+    } else {
+        fmt::print(stderr, "masq: --end '{}' is not an ISO-8601 time\n", opt.end);
+        return exit_error;
+    }
+    if (opt.start.empty()) {
+        start = end - 86400 * masq::ticks_per_second;
+    } else if (auto t = masq::parse_iso8601(opt.start)) {
+        start = *t;
+    } else {
+        fmt::print(stderr, "masq: --start '{}' is not an ISO-8601 time\n", opt.start);
+        return exit_error;
+    }
+    if (start >= end) {
+        fmt::print(stderr, "masq: --start must be before --end\n");
+        return exit_error;
+    }
+    std::ofstream file;
+    if (!opt.output.empty()) {
+        file.open(opt.output, std::ios::binary | std::ios::trunc);
+        if (!file) {
+            fmt::print(stderr, "masq: cannot write {}: {}\n", opt.output, std::strerror(errno));
+            return exit_error;
+        }
+    }
+    std::ostream& out = opt.output.empty() ? std::cout : file;
+    for (const auto& e : masq::notebook_synthetic_events(opt.seed, start, end)) {
+        out << "{\"TimeGenerated\":" << masq::json_quote(masq::format_iso8601(e.time))
+            << ",\"EventID\":4688,\"NewProcessName\":" << masq::json_quote(e.path)
+            << ",\"Process\":" << masq::json_quote(e.process) << ",\"Type\":\"SecurityEvent\"}\n";
+    }
+    out.flush();
+    return out ? exit_ok : exit_error;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"masq - find masquerading process names in Windows process-creation logs"};
+    app.set_version_flag("--version", std::string("masq ") + MASQ_VERSION_STRING);
+    app.require_subcommand(1);
+    app.footer("Run 'masq COMMAND --help' for the options of a command.\n"
+               "Exit status: 0 success, 1 findings with --fail-on-findings, 2 usage or input error.");
+
+    detect_cli d;
+    auto* detect = app.add_subcommand("detect", "Find process names that imitate common ones");
+    detect->add_option("inputs", d.inputs,
+                       "Log Analytics SecurityEvent export files (JSON lines, .gz allowed), export folder "
+                       "trees, or - for standard input (the default when it is not a terminal)");
+    detect->add_option("--mode", d.mode, "seed: exactly the Sentinel notebook's rule")
+        ->check(CLI::IsMember({"seed", "full"}))
+        ->capture_default_str();
+    detect->add_option("--frequent-threshold", d.frequent, "percent_rank at or above which a name is frequent")
+        ->capture_default_str();
+    detect->add_option("--infrequent-threshold", d.infrequent, "percent_rank below which a name is infrequent")
+        ->capture_default_str();
+    detect->add_option("--similarity-threshold", d.similarity,
+                       "flag pairs whose float32 similarity is above this (0..1)")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
+    detect->add_flag("--inject-synthetic", d.inject_synthetic,
+                     "add the notebook's synthetic events before ranking, as the notebook does");
+    detect->add_option("--seed", d.seed, "seed for --inject-synthetic (default: random, printed)");
+    detect->add_option("-f,--format", d.format, "table (default on a terminal), jsonl (default otherwise), csv")
+        ->check(CLI::IsMember({"table", "jsonl", "csv"}));
+    detect->add_option("-o,--output", d.output, "write findings to FILE instead of standard output");
+    detect->add_option("--max-paths", d.max_paths, "paths listed per name in a finding (0 = all)")
+        ->capture_default_str();
+    detect->add_flag("--strict", d.strict, "stop with exit status 2 at the first malformed input");
+    detect->add_flag("--fail-on-findings", d.fail_on_findings, "exit with status 1 when there are findings");
+    detect->add_flag("-q,--quiet", d.quiet, "print no summary or warnings on standard error");
+    detect->add_flag("--no-color", d.no_color, "no colour in the table (also when NO_COLOR is set)");
+    detect->footer(R"(Examples:
+  masq detect --mode seed export/                      # an export folder tree, table on a terminal
+  masq detect --mode seed PT05M.json.gz -f jsonl -o findings.jsonl
+  masq detect --mode seed --inject-synthetic --seed 7 events.jsonl
+  zcat day.json.gz | masq detect --mode seed --fail-on-findings -q -f csv
+
+Seed mode is the Sentinel notebook "Masquerading Process Name Anomaly", exactly: EventID 4688,
+lower-cased Process, Spark percent_rank of the counts, frequent (>= 0.8) x infrequent (< 0.2)
+names, true Damerau-Levenshtein similarity with the notebook's extension rule, float32 > 0.85.)");
+
+    synth_cli s;
+    auto* synth = app.add_subcommand("synth", "Write the notebook's synthetic 4688 events as export JSON lines");
+    synth->add_option("--seed", s.seed, "random seed; the same seed and window give the same events")
+        ->capture_default_str();
+    synth->add_option("--start", s.start, "start of the time window (ISO-8601; default: 24 h before --end)");
+    synth->add_option("--end", s.end, "end of the time window (ISO-8601; default: today 00:00Z)");
+    synth->add_option("-o,--output", s.output, "write to FILE instead of standard output");
+    synth->footer(R"(Examples:
+  masq synth --seed 1 > synthetic.jsonl
+  masq synth --seed 1 --end 2024-05-01T00:00:00Z | masq detect --mode seed)");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? exit_ok : exit_error;
+    }
+    try {
+        if (*detect) return run_detect(d);
+        if (*synth) return run_synth(s);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "masq: error: {}\n", e.what());
+        return exit_error;
+    }
+    return exit_error;
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+#include "masq/profile.h"
+
+#include "masq/unicode.h"
+
+#include <algorithm>
+
+namespace masq {
+namespace {
+
+void add_count(string_count_map& map, std::string_view key, std::uint64_t n) {
+    if (auto it = map.find(key); it != map.end())
+        it->second += n;
+    else
+        map.emplace(std::string(key), n);
+}
+
+} // namespace
+
+void name_stats::merge(const name_stats& other) {
+    count += other.count;
+    user_count += other.user_count;
+    synthetic_count += other.synthetic_count;
+    for (const auto& [path, n] : other.paths) add_count(paths, path, n);
+    for (const auto& [host, n] : other.hosts) add_count(hosts, host, n);
+    first_seen = std::min(first_seen, other.first_seen);
+    last_seen = std::max(last_seen, other.last_seen);
+}
+
+std::vector<value_count> top_values(const string_count_map& values, std::size_t limit) {
+    std::vector<value_count> out;
+    out.reserve(values.size());
+    for (const auto& [value, count] : values) out.push_back({value, count});
+    auto order = [](const value_count& a, const value_count& b) {
+        return a.count != b.count ? a.count > b.count : a.value < b.value;
+    };
+    if (limit != 0 && limit < out.size()) {
+        std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(limit), out.end(), order);
+        out.resize(limit);
+    } else {
+        std::sort(out.begin(), out.end(), order);
+    }
+    return out;
+}
+
+name_stats& process_profile::stats_for(const std::optional<std::string_view>& process) {
+    if (!process) {
+        if (!null_name_) null_name_.emplace();
+        return *null_name_;
+    }
+    to_lower_full(*process, lowered_);
+    if (auto it = names_.find(std::string_view(lowered_)); it != names_.end()) return it->second;
+    return names_.emplace(lowered_, name_stats{}).first->second;
+}
+
+void process_profile::add(const process_event& event) {
+    name_stats& stats = stats_for(event.process);
+    ++events_;
+    ++stats.count;
+    if (event.origin == event_origin::synthetic)
+        ++stats.synthetic_count;
+    else
+        ++stats.user_count;
+    if (event.path) add_count(stats.paths, *event.path, 1);
+    if (event.host) add_count(stats.hosts, *event.host, 1);
+    if (event.time) {
+        stats.first_seen = std::min(stats.first_seen, *event.time);
+        stats.last_seen = std::max(stats.last_seen, *event.time);
+    }
+}
+
+void process_profile::merge(const process_profile& other) {
+    events_ += other.events_;
+    if (other.null_name_) {
+        if (!null_name_) null_name_.emplace();
+        null_name_->merge(*other.null_name_);
+    }
+    for (const auto& [name, stats] : other.names_) {
+        if (auto it = names_.find(std::string_view(name)); it != names_.end())
+            it->second.merge(stats);
+        else
+            names_.emplace(name, stats);
+    }
+}
+
+const name_stats* process_profile::find(std::optional<std::string_view> name) const {
+    if (!name) return null_name_ ? &*null_name_ : nullptr;
+    const auto it = names_.find(*name);
+    return it == names_.end() ? nullptr : &it->second;
+}
+
+} // namespace masq
