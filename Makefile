@@ -1,0 +1,38 @@
+# The two commands of a fresh machine: `make demo` and `make test`.
+# Both install what is missing (scripts/bootstrap.sh), build, then run.
+
+PRESET ?= release
+BUILD  := build/$(PRESET)
+MASQ   := $(BUILD)/masq
+JOBS   ?= $(shell nproc)
+
+.PHONY: all build demo test test-unit test-python bootstrap bootstrap-test format clean bench
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap.sh build
+
+bootstrap-test:
+	@scripts/bootstrap.sh test
+
+build: bootstrap
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@echo "== masq detect --mode seed on data/sample (real events + the notebook's synthetic rows) =="
+	$(MASQ) detect --mode seed --inject-synthetic --seed 42 --format table data/sample/
+
+test: bootstrap-test build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	MASQ_BIN=$(abspath $(MASQ)) python3 -m pytest -q tests/cli tests/parity
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+bench: build
+	$(BUILD)/bench/masq_kernels
+
+clean:
+	rm -rf build

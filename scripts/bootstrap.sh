@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what masq needs on a fresh Debian 12 machine, and only what is missing.
+#
+#   scripts/bootstrap.sh build   C++ toolchain and libraries (enough for `make demo`)
+#   scripts/bootstrap.sh test    the above, plus what the test suite runs against:
+#                                pytest, a local Spark (pyspark + Java 17) and the notebook's
+#                                fastDamerauLevenshtein package for the parity test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-build}"
+
+apt_packages=(
+    build-essential cmake ninja-build pkg-config
+    libsimdjson-dev libicu-dev zlib1g-dev libfmt-dev libcli11-dev
+    libgtest-dev libbenchmark-dev
+)
+[[ "$what" == "test" ]] && apt_packages+=(default-jre-headless)
+
+missing=()
+for p in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "bootstrap: installing Debian packages: ${missing[*]}" >&2
+    sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+if [[ "$what" == "test" ]]; then
+    py_missing=()
+    python3 -c "import pytest" 2>/dev/null || py_missing+=("pytest")
+    python3 -c "import pyspark" 2>/dev/null || py_missing+=("pyspark==3.5.*")
+    if ((${#py_missing[@]})); then
+        echo "bootstrap: installing Python packages: ${py_missing[*]}" >&2
+        python3 -m pip install --quiet --disable-pip-version-check "${py_missing[@]}" >&2
+    fi
+    scripts/install-fastdamerau.sh >&2
+fi
