@@ -5,20 +5,21 @@
 #include "masq/unicode.h"
 
 #include <benchmark/benchmark.h>
-
 #include <random>
 
 namespace {
 
 std::vector<std::optional<std::string>> process_like_names(std::size_t n, std::uint64_t seed) {
-    static const char* stems[] = {"svchost", "conhost", "explorer", "powershell", "rundll32", "taskhostw",
-                                  "searchindexer", "wmiprvse", "backgroundtaskhost", "msedge", "chrome", "lsass"};
+    static const char* stems[] = {"svchost",   "conhost",       "explorer", "powershell",         "rundll32",
+                                  "taskhostw", "searchindexer", "wmiprvse", "backgroundtaskhost", "msedge",
+                                  "chrome",    "lsass"};
     std::mt19937_64 rng(seed);
     std::vector<std::optional<std::string>> names;
     for (std::size_t i = 0; i < n; ++i) {
         std::string s = stems[rng() % std::size(stems)];
         const std::size_t edits = rng() % 4;
-        for (std::size_t e = 0; e < edits; ++e) s[rng() % s.size()] = static_cast<char>('a' + rng() % 26);
+        for (std::size_t e = 0; e < edits; ++e)
+            s[rng() % s.size()] = static_cast<char>('a' + rng() % 26);
         s += std::to_string(i % 97);
         names.emplace_back(s + ".exe");
     }
@@ -27,14 +28,16 @@ std::vector<std::optional<std::string>> process_like_names(std::size_t n, std::u
 
 void BM_damerau_levenshtein(benchmark::State& state) {
     const std::u32string a = U"backgroundtaskhost", b = U"backgruondtaskhots";
-    for (auto _ : state) benchmark::DoNotOptimize(masq::damerau_levenshtein(a, b));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(masq::damerau_levenshtein(a, b));
     state.SetLabel("18 code points, 2 transpositions");
 }
 BENCHMARK(BM_damerau_levenshtein);
 
 void BM_damerau_levenshtein_bounded(benchmark::State& state) {
     const std::u32string a = U"backgroundtaskhost", b = U"searchfilterhost";
-    for (auto _ : state) benchmark::DoNotOptimize(masq::damerau_levenshtein(a, b, 2));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(masq::damerau_levenshtein(a, b, 2));
     state.SetLabel("dissimilar names, bound 2 (early exit)");
 }
 BENCHMARK(BM_damerau_levenshtein_bounded);
@@ -42,7 +45,8 @@ BENCHMARK(BM_damerau_levenshtein_bounded);
 void BM_seed_brute_force(benchmark::State& state) {
     const auto n = static_cast<std::size_t>(state.range(0));
     const auto frequent = process_like_names(n, 1), infrequent = process_like_names(n, 2);
-    for (auto _ : state) benchmark::DoNotOptimize(masq::seed_match_brute_force(frequent, infrequent, 0.85));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(masq::seed_match_brute_force(frequent, infrequent, 0.85));
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n * n));
     state.SetLabel("pairs/s = items/s");
 }

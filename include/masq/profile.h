@@ -75,10 +75,12 @@ class process_profile final : public event_sink {
         if (null_name_) f(std::optional<std::string_view>{}, *null_name_);
         std::vector<const std::pair<const std::string, name_stats>*> entries;
         entries.reserve(names_.size());
-        for (const auto& entry : names_) entries.push_back(&entry);
+        for (const auto& entry : names_)
+            entries.push_back(&entry);
         std::sort(entries.begin(), entries.end(),
                   [](const auto* a, const auto* b) { return a->first < b->first; });
-        for (const auto* entry : entries) f(std::optional<std::string_view>{entry->first}, entry->second);
+        for (const auto* entry : entries)
+            f(std::optional<std::string_view>{entry->first}, entry->second);
     }
 
   private:

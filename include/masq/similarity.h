@@ -36,10 +36,10 @@ double dl_similarity(std::u32string_view a, std::u32string_view b);
 
 /// The outcome of the notebook's `calcDist(frequent, infrequent)` for one pair.
 struct seed_comparison {
-    double similarity = 0.0;      ///< calcDist's double, before Spark's FloatType cast
-    std::size_t distance = 0;     ///< edit distance between the compared strings (0 when not compared)
-    std::size_t max_length = 0;   ///< code points of the longer compared string
-    bool compared = false;        ///< false when a name has no '.', so calcDist returns 0.0
+    double similarity = 0.0;         ///< calcDist's double, before Spark's FloatType cast
+    std::size_t distance = 0;        ///< edit distance between the compared strings (0 when not compared)
+    std::size_t max_length = 0;      ///< code points of the longer compared string
+    bool compared = false;           ///< false when a name has no '.', so calcDist returns 0.0
     bool extension_stripped = false; ///< true when both names shared the text after their last '.'
 };
 
@@ -51,7 +51,9 @@ struct seed_comparison {
 seed_comparison seed_compare(std::u32string_view frequent, std::u32string_view infrequent);
 
 /// Spark's `FloatType` result of a Python UDF returning a double: round to nearest float32.
-constexpr float to_spark_float(double similarity) noexcept { return static_cast<float>(similarity); }
+constexpr float to_spark_float(double similarity) noexcept {
+    return static_cast<float>(similarity);
+}
 
 /// `F.col("Dist") > threshold`: the float32 column is widened to double and compared with the
 /// double literal, so with 0.85 a similarity of exactly 0.85 (float32 0.85000002) is flagged.

@@ -21,8 +21,8 @@ void write_findings_jsonl(std::ostream& out, std::span<const finding> findings);
 void write_findings_csv(std::ostream& out, std::span<const finding> findings);
 
 struct table_options {
-    std::size_t width = 120;  ///< terminal width to fit
-    bool color = false;       ///< ANSI emphasis for the suspicious name
+    std::size_t width = 120;   ///< terminal width to fit
+    bool color = false;        ///< ANSI emphasis for the suspicious name
     std::size_t max_paths = 3; ///< paths shown per name
 };
 

@@ -20,12 +20,12 @@ namespace masq {
 /// What a read saw. Counters add up across files and threads.
 struct read_stats {
     std::uint64_t files = 0;
-    std::uint64_t bytes = 0;          ///< uncompressed bytes
-    std::uint64_t lines = 0;          ///< non-blank lines
-    std::uint64_t records = 0;        ///< lines that parsed as a JSON object
-    std::uint64_t events = 0;         ///< records with EventID 4688, handed to the sink
-    std::uint64_t other_events = 0;   ///< records with another or no EventID
-    std::uint64_t skipped_lines = 0;  ///< lines not read because they are malformed
+    std::uint64_t bytes = 0;         ///< uncompressed bytes
+    std::uint64_t lines = 0;         ///< non-blank lines
+    std::uint64_t records = 0;       ///< lines that parsed as a JSON object
+    std::uint64_t events = 0;        ///< records with EventID 4688, handed to the sink
+    std::uint64_t other_events = 0;  ///< records with another or no EventID
+    std::uint64_t skipped_lines = 0; ///< lines not read because they are malformed
 
     void merge(const read_stats& other) noexcept;
 };

@@ -18,9 +18,9 @@ namespace masq {
 const std::vector<std::string>& notebook_good_processes();
 
 struct synthetic_event {
-    std::string process;  ///< e.g. "svchost.exe" or "svcjost.exe"
-    std::string path;     ///< `C:\Windows\System32\` or `C:\Windows\Temp\` + process
-    timestamp time = 0;   ///< uniform in [start, end), whole seconds (the notebook writes `.000`)
+    std::string process; ///< e.g. "svchost.exe" or "svcjost.exe"
+    std::string path;    ///< `C:\Windows\System32\` or `C:\Windows\Temp\` + process
+    timestamp time = 0;  ///< uniform in [start, end), whole seconds (the notebook writes `.000`)
     bool malicious = false;
 };
 

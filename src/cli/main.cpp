@@ -4,10 +4,9 @@
 #include "masq/masq.h"
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
-
 #include <chrono>
 #include <cstdio>
+#include <fmt/format.h>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -116,7 +115,8 @@ int run_detect(const detect_cli& opt) {
     std::vector<std::string> inputs = opt.inputs;
     if (inputs.empty()) {
         if (isatty(STDIN_FILENO)) {
-            fmt::print(stderr, "masq: no input given (files, directories, or - for standard input); see masq detect --help\n");
+            fmt::print(stderr, "masq: no input given (files, directories, or - for standard input); see masq "
+                               "detect --help\n");
             return exit_error;
         }
         inputs.push_back("-");
@@ -142,7 +142,8 @@ int run_detect(const detect_cli& opt) {
         seed = opt.seed ? *opt.seed : std::random_device{}();
         // The notebook spreads its rows over the analysis window; ours is the data's time span.
         masq::timestamp start = now_ticks() - 86400 * masq::ticks_per_second, end = now_ticks();
-        masq::timestamp lo = std::numeric_limits<masq::timestamp>::max(), hi = std::numeric_limits<masq::timestamp>::min();
+        masq::timestamp lo = std::numeric_limits<masq::timestamp>::max(),
+                        hi = std::numeric_limits<masq::timestamp>::min();
         profile.for_each_sorted([&](auto, const masq::name_stats& s) {
             if (s.has_time()) {
                 lo = std::min(lo, s.first_seen);
@@ -223,9 +224,11 @@ int run_detect(const detect_cli& opt) {
                    thousands(stats.records), thousands(stats.files), stats.files == 1 ? "" : "s",
                    bytes_human(stats.bytes), thousands(user_events));
         if (opt.inject_synthetic)
-            fmt::print(stderr, "masq: injected {} synthetic events (--seed {})\n", thousands(synthetic), seed);
+            fmt::print(stderr, "masq: injected {} synthetic events (--seed {})\n", thousands(synthetic),
+                       seed);
         const auto& s = result.summary;
-        fmt::print(stderr, "masq: {} distinct names: {} frequent, {} infrequent; {} pairs compared; {} finding{}\n",
+        fmt::print(stderr,
+                   "masq: {} distinct names: {} frequent, {} infrequent; {} pairs compared; {} finding{}\n",
                    thousands(s.distinct_names), thousands(s.frequent), thousands(s.infrequent),
                    thousands(s.pairs_compared), thousands(s.findings), s.findings == 1 ? "" : "s");
         if (stats.skipped_lines > 0)
@@ -296,18 +299,22 @@ int main(int argc, char** argv) {
     detect->add_option("--mode", d.mode, "seed: exactly the Sentinel notebook's rule")
         ->check(CLI::IsMember({"seed", "full"}))
         ->capture_default_str();
-    detect->add_option("--frequent-threshold", d.frequent, "percent_rank at or above which a name is frequent")
+    detect
+        ->add_option("--frequent-threshold", d.frequent, "percent_rank at or above which a name is frequent")
         ->capture_default_str();
-    detect->add_option("--infrequent-threshold", d.infrequent, "percent_rank below which a name is infrequent")
+    detect
+        ->add_option("--infrequent-threshold", d.infrequent, "percent_rank below which a name is infrequent")
         ->capture_default_str();
-    detect->add_option("--similarity-threshold", d.similarity,
-                       "flag pairs whose float32 similarity is above this (0..1)")
+    detect
+        ->add_option("--similarity-threshold", d.similarity,
+                     "flag pairs whose float32 similarity is above this (0..1)")
         ->check(CLI::Range(0.0, 1.0))
         ->capture_default_str();
     detect->add_flag("--inject-synthetic", d.inject_synthetic,
                      "add the notebook's synthetic events before ranking, as the notebook does");
     detect->add_option("--seed", d.seed, "seed for --inject-synthetic (default: random, printed)");
-    detect->add_option("-f,--format", d.format, "table (default on a terminal), jsonl (default otherwise), csv")
+    detect
+        ->add_option("-f,--format", d.format, "table (default on a terminal), jsonl (default otherwise), csv")
         ->check(CLI::IsMember({"table", "jsonl", "csv"}));
     detect->add_option("-o,--output", d.output, "write findings to FILE instead of standard output");
     detect->add_option("--max-paths", d.max_paths, "paths listed per name in a finding (0 = all)")
@@ -327,7 +334,8 @@ lower-cased Process, Spark percent_rank of the counts, frequent (>= 0.8) x infre
 names, true Damerau-Levenshtein similarity with the notebook's extension rule, float32 > 0.85.)");
 
     synth_cli s;
-    auto* synth = app.add_subcommand("synth", "Write the notebook's synthetic 4688 events as export JSON lines");
+    auto* synth =
+        app.add_subcommand("synth", "Write the notebook's synthetic 4688 events as export JSON lines");
     synth->add_option("--seed", s.seed, "random seed; the same seed and window give the same events")
         ->capture_default_str();
     synth->add_option("--start", s.start, "start of the time window (ISO-8601; default: 24 h before --end)");

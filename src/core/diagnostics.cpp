@@ -2,20 +2,26 @@
 #include "masq/diagnostics.h"
 
 #include <fmt/format.h>
-
 #include <numeric>
 
 namespace masq {
 
 const char* to_string(problem_kind kind) noexcept {
     switch (kind) {
-    case problem_kind::malformed_record: return "malformed-record";
-    case problem_kind::invalid_utf8: return "invalid-utf8";
-    case problem_kind::wrong_type: return "wrong-type";
-    case problem_kind::bad_timestamp: return "bad-timestamp";
-    case problem_kind::missing_file: return "missing-file";
-    case problem_kind::unreadable_file: return "unreadable-file";
-    case problem_kind::truncated_file: return "truncated-file";
+    case problem_kind::malformed_record:
+        return "malformed-record";
+    case problem_kind::invalid_utf8:
+        return "invalid-utf8";
+    case problem_kind::wrong_type:
+        return "wrong-type";
+    case problem_kind::bad_timestamp:
+        return "bad-timestamp";
+    case problem_kind::missing_file:
+        return "missing-file";
+    case problem_kind::unreadable_file:
+        return "unreadable-file";
+    case problem_kind::truncated_file:
+        return "truncated-file";
     }
     return "unknown";
 }
@@ -31,7 +37,8 @@ std::string diagnostic::to_string() const {
 
 input_error::input_error(diagnostic d) : std::runtime_error(d.to_string()), diagnostic_(std::move(d)) {}
 
-diagnostics::diagnostics(bool strict, std::size_t kept_per_kind) : strict_(strict), kept_per_kind_(kept_per_kind) {}
+diagnostics::diagnostics(bool strict, std::size_t kept_per_kind)
+    : strict_(strict), kept_per_kind_(kept_per_kind) {}
 
 void diagnostics::report(diagnostic d) {
     if (strict_) throw input_error(std::move(d));
@@ -57,11 +64,14 @@ std::uint64_t diagnostics::file_problems() const noexcept {
     return n;
 }
 
-std::uint64_t diagnostics::record_problems() const noexcept { return total() - file_problems(); }
+std::uint64_t diagnostics::record_problems() const noexcept {
+    return total() - file_problems();
+}
 
 void diagnostics::merge(const diagnostics& other) {
     std::array<std::uint64_t, problem_kind_count> kept_of_kind{};
-    for (const auto& d : kept_) ++kept_of_kind[static_cast<std::size_t>(d.kind)];
+    for (const auto& d : kept_)
+        ++kept_of_kind[static_cast<std::size_t>(d.kind)];
     for (const auto& d : other.kept_) {
         auto& n = kept_of_kind[static_cast<std::size_t>(d.kind)];
         if (n < kept_per_kind_) {
@@ -69,7 +79,8 @@ void diagnostics::merge(const diagnostics& other) {
             ++n;
         }
     }
-    for (std::size_t k = 0; k < problem_kind_count; ++k) counts_[k] += other.counts_[k];
+    for (std::size_t k = 0; k < problem_kind_count; ++k)
+        counts_[k] += other.counts_[k];
 }
 
 } // namespace masq

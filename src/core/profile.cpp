@@ -21,8 +21,10 @@ void name_stats::merge(const name_stats& other) {
     count += other.count;
     user_count += other.user_count;
     synthetic_count += other.synthetic_count;
-    for (const auto& [path, n] : other.paths) add_count(paths, path, n);
-    for (const auto& [host, n] : other.hosts) add_count(hosts, host, n);
+    for (const auto& [path, n] : other.paths)
+        add_count(paths, path, n);
+    for (const auto& [host, n] : other.hosts)
+        add_count(hosts, host, n);
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
 }
@@ -30,7 +32,8 @@ void name_stats::merge(const name_stats& other) {
 std::vector<value_count> top_values(const string_count_map& values, std::size_t limit) {
     std::vector<value_count> out;
     out.reserve(values.size());
-    for (const auto& [value, count] : values) out.push_back({value, count});
+    for (const auto& [value, count] : values)
+        out.push_back({value, count});
     auto order = [](const value_count& a, const value_count& b) {
         return a.count != b.count ? a.count > b.count : a.value < b.value;
     };

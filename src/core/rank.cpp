@@ -12,7 +12,8 @@ std::vector<double> spark_percent_rank(std::span<const std::uint64_t> counts) {
     if (n <= 1) return ranks; // Spark: "If a partition only contains one row, the function will return 0."
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return counts[a] < counts[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return counts[a] < counts[b]; });
     // RankLike: rank = 1 + number of rows with a strictly smaller count (ties share the minimum).
     std::size_t rank = 1;
     for (std::size_t pos = 0; pos < n; ++pos) {
@@ -33,7 +34,8 @@ frequency_split split_by_frequency(const process_profile& profile, const rank_th
         split.names.push_back(std::move(r));
     });
     std::vector<std::uint64_t> counts(split.names.size());
-    for (std::size_t i = 0; i < counts.size(); ++i) counts[i] = split.names[i].count;
+    for (std::size_t i = 0; i < counts.size(); ++i)
+        counts[i] = split.names[i].count;
     const std::vector<double> ranks = spark_percent_rank(counts);
     for (std::size_t i = 0; i < ranks.size(); ++i) {
         split.names[i].percent_rank = ranks[i];

@@ -64,8 +64,10 @@ std::size_t lowrance_wagner(std::u32string_view a, std::u32string_view b, std::s
     da.reset();
     auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return table[i * width + j]; };
     // Row/column 0 of `table` are the sentinels (index -1 in the paper); row/column 1 the empty prefixes.
-    for (std::size_t i = 0; i <= n; ++i) at(i + 1, 1) = i;
-    for (std::size_t j = 0; j <= m; ++j) at(1, j + 1) = j;
+    for (std::size_t i = 0; i <= n; ++i)
+        at(i + 1, 1) = i;
+    for (std::size_t j = 0; j <= m; ++j)
+        at(1, j + 1) = j;
     const std::size_t cap = bound + 1;
     for (std::size_t i = 1; i <= n; ++i) {
         std::size_t db = 0;
@@ -134,8 +136,8 @@ seed_comparison seed_compare(std::u32string_view frequent, std::u32string_view i
         return result;
     }
     result.distance = damerau_levenshtein(one, two);
-    result.similarity = static_cast<double>(result.max_length - result.distance) /
-                        static_cast<double>(result.max_length);
+    result.similarity =
+        static_cast<double>(result.max_length - result.distance) / static_cast<double>(result.max_length);
     return result;
 }
 
@@ -144,8 +146,8 @@ std::ptrdiff_t seed_max_distance(std::size_t max_length, double threshold) noexc
     // The similarity falls as d grows, so scan down from the most permissive distance. Names are
     // short, and callers cache this per length.
     for (std::size_t d = max_length + 1; d-- > 0;) {
-        const double sim = d == max_length ? 0.0
-                                           : static_cast<double>(max_length - d) / static_cast<double>(max_length);
+        const double sim =
+            d == max_length ? 0.0 : static_cast<double>(max_length - d) / static_cast<double>(max_length);
         if (seed_flagged(to_spark_float(sim), threshold)) return static_cast<std::ptrdiff_t>(d);
     }
     return -1;

@@ -22,7 +22,8 @@ class splitmix64 {
     std::uint64_t below(std::uint64_t bound) noexcept {
         const std::uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
         std::uint64_t x;
-        do x = next();
+        do
+            x = next();
         while (x >= limit);
         return x % bound;
     }
@@ -41,12 +42,13 @@ std::string with_exe(std::string name) {
 const std::vector<std::string>& notebook_good_processes() {
     // getListGoodProcs(), verbatim and in order (wininit appears twice).
     static const std::vector<std::string> list = {
-        "svchost",     "csrss",         "smss",        "services",   "winlogon",       "wininit",  "lsass",
-        "spoolsv",     "conhost",       "powershell",  "init",       "bash",           "avahi-daemon",
-        "gnome-session", "getty",       "acpid",       "dbus-daemon", "dbus-launch",   "networkmanager",
-        "explorer",    "more.com",      "mode.com",    "nbtstat",    "netstat",        "cscript",  "cnscript",
-        "tracert",     "tracerpt",      "systeminfo",  "system_info", "aitagent",      "adtagent", "wininit",
-        "wininst",     "userinit",      "userinst",    "dnscmd",     "dfscmd",         "nslookup", "nblookup"};
+        "svchost",        "csrss",         "smss",     "services",   "winlogon",    "wininit",
+        "lsass",          "spoolsv",       "conhost",  "powershell", "init",        "bash",
+        "avahi-daemon",   "gnome-session", "getty",    "acpid",      "dbus-daemon", "dbus-launch",
+        "networkmanager", "explorer",      "more.com", "mode.com",   "nbtstat",     "netstat",
+        "cscript",        "cnscript",      "tracert",  "tracerpt",   "systeminfo",  "system_info",
+        "aitagent",       "adtagent",      "wininit",  "wininst",    "userinit",    "userinst",
+        "dnscmd",         "dfscmd",        "nslookup", "nblookup"};
     return list;
 }
 
@@ -54,7 +56,8 @@ std::vector<synthetic_event> notebook_synthetic_events(std::uint64_t seed, times
     splitmix64 rng(seed);
     const std::int64_t span_seconds = std::max<std::int64_t>(1, (end - start) / ticks_per_second);
     auto random_time = [&] {
-        return start + static_cast<timestamp>(rng.below(static_cast<std::uint64_t>(span_seconds))) * ticks_per_second;
+        return start +
+               static_cast<timestamp>(rng.below(static_cast<std::uint64_t>(span_seconds))) * ticks_per_second;
     };
     std::vector<synthetic_event> events;
     const auto& good = notebook_good_processes();
@@ -75,7 +78,8 @@ std::vector<synthetic_event> notebook_synthetic_events(std::uint64_t seed, times
     }
     bad.emplace_back("scvhost.exe");
     bad.emplace_back("svch0st.exe");
-    for (const std::string& name : bad) events.push_back({name, "C:\\Windows\\Temp\\" + name, random_time(), true});
+    for (const std::string& name : bad)
+        events.push_back({name, "C:\\Windows\\Temp\\" + name, random_time(), true});
     return events;
 }
 

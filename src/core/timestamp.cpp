@@ -31,7 +31,9 @@ constexpr void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, uns
     y += m <= 2;
 }
 
-constexpr bool is_leap(std::int64_t y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+constexpr bool is_leap(std::int64_t y) noexcept {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 constexpr unsigned days_in_month(std::int64_t y, unsigned m) noexcept {
     constexpr unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -146,12 +148,23 @@ std::optional<timestamp> parse_duration(std::string_view text) noexcept {
     }
     std::int64_t unit = 0;
     switch (text.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    case 'w': unit = 7 * 86400; break;
-    default: return std::nullopt;
+    case 's':
+        unit = 1;
+        break;
+    case 'm':
+        unit = 60;
+        break;
+    case 'h':
+        unit = 3600;
+        break;
+    case 'd':
+        unit = 86400;
+        break;
+    case 'w':
+        unit = 7 * 86400;
+        break;
+    default:
+        return std::nullopt;
     }
     return value * unit * ticks_per_second;
 }

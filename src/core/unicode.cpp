@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "masq/unicode.h"
 
+#include <memory>
 #include <unicode/ucasemap.h>
 #include <unicode/utf8.h>
-
-#include <memory>
 
 namespace masq {
 
@@ -105,7 +104,8 @@ std::u32string decode_utf8(std::string_view s) {
 
 std::size_t code_point_count(std::string_view s) noexcept {
     std::size_t n = 0;
-    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    for (unsigned char c : s)
+        n += (c & 0xC0) != 0x80;
     return n;
 }
 

@@ -2,12 +2,11 @@
 #include "masq/sink.h"
 #include "masq/unicode.h"
 
+#include <algorithm>
+#include <charconv>
 #include <fmt/format.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
-
-#include <algorithm>
-#include <charconv>
 
 namespace masq {
 namespace {
@@ -38,7 +37,9 @@ std::string shortest(double v) {
     return std::string(buf, r.ptr);
 }
 
-std::string optional_time(const std::optional<timestamp>& t) { return t ? json_quote(format_iso8601(*t)) : "null"; }
+std::string optional_time(const std::optional<timestamp>& t) {
+    return t ? json_quote(format_iso8601(*t)) : "null";
+}
 
 void write_counts_json(std::string& out, const std::vector<value_count>& values, std::string_view key) {
     out += '[';
@@ -174,11 +175,13 @@ void write_findings_jsonl(std::ostream& out, std::span<const finding> findings) 
         line.clear();
         line += "{\"type\":\"finding\",\"detector\":" + json_quote(f.detector);
         line += ",\"suspicious_process\":" + json_quote(f.suspicious_process);
-        line += ",\"normal_process\":" + (f.normal_process ? json_quote(*f.normal_process) : std::string("null"));
+        line +=
+            ",\"normal_process\":" + (f.normal_process ? json_quote(*f.normal_process) : std::string("null"));
         line += ",\"score\":" + format_score(f.score);
         line += ",\"similarity\":" + shortest(f.similarity);
         line += fmt::format(",\"distance\":{}", f.distance);
-        line += fmt::format(",\"suspicious_count\":{},\"normal_count\":{}", f.suspicious_count, f.normal_count);
+        line +=
+            fmt::format(",\"suspicious_count\":{},\"normal_count\":{}", f.suspicious_count, f.normal_count);
         line += ",\"suspicious_percent_rank\":" + shortest(f.suspicious_percent_rank);
         line += ",\"normal_percent_rank\":" + shortest(f.normal_percent_rank);
         line += ",\"suspicious_paths\":";
@@ -192,7 +195,8 @@ void write_findings_jsonl(std::ostream& out, std::span<const finding> findings) 
         line += fmt::format(",\"distinct_hosts\":{}", f.distinct_hosts);
         line += ",\"first_seen\":" + optional_time(f.first_seen);
         line += ",\"last_seen\":" + optional_time(f.last_seen);
-        line += fmt::format(",\"in_user_data\":{},\"involves_synthetic\":{}", f.in_user_data, f.involves_synthetic);
+        line += fmt::format(",\"in_user_data\":{},\"involves_synthetic\":{}", f.in_user_data,
+                            f.involves_synthetic);
         line += ",\"reason\":" + json_quote(f.reason);
         line += "}\n";
         out << line;
@@ -200,13 +204,16 @@ void write_findings_jsonl(std::ostream& out, std::span<const finding> findings) 
 }
 
 void write_findings_csv(std::ostream& out, std::span<const finding> findings) {
-    out << "detector,suspicious_process,normal_process,score,similarity,distance,suspicious_count,normal_count,"
-           "suspicious_paths,normal_paths,hosts,first_seen,last_seen,in_user_data,involves_synthetic,reason\r\n";
+    out << "detector,suspicious_process,normal_process,score,similarity,distance,suspicious_count,normal_"
+           "count,"
+           "suspicious_paths,normal_paths,hosts,first_seen,last_seen,in_user_data,involves_synthetic,"
+           "reason\r\n";
     for (const finding& f : findings) {
         out << csv_field(f.detector) << ',' << csv_field(f.suspicious_process) << ','
             << csv_field(f.normal_process.value_or("")) << ',' << format_score(f.score) << ','
-            << shortest(f.similarity) << ',' << f.distance << ',' << f.suspicious_count << ',' << f.normal_count
-            << ',' << csv_field(joined_counts(f.suspicious_paths, f.suspicious_distinct_paths)) << ','
+            << shortest(f.similarity) << ',' << f.distance << ',' << f.suspicious_count << ','
+            << f.normal_count << ','
+            << csv_field(joined_counts(f.suspicious_paths, f.suspicious_distinct_paths)) << ','
             << csv_field(joined_counts(f.normal_paths, f.normal_distinct_paths)) << ','
             << csv_field(joined_counts(f.hosts, f.distinct_hosts)) << ','
             << (f.first_seen ? format_iso8601(*f.first_seen) : "") << ','
@@ -215,24 +222,29 @@ void write_findings_csv(std::ostream& out, std::span<const finding> findings) {
     }
 }
 
-void write_findings_table(std::ostream& out, std::span<const finding> findings, const table_options& options) {
+void write_findings_table(std::ostream& out, std::span<const finding> findings,
+                          const table_options& options) {
     struct row {
         std::string score, suspicious, normal, paths, hosts, last_seen;
     };
     std::vector<row> rows;
-    rows.push_back({"SCORE", "SUSPICIOUS (events)", "LOOKS LIKE (events)", "SUSPICIOUS PATHS", "HOSTS", "LAST SEEN"});
+    rows.push_back(
+        {"SCORE", "SUSPICIOUS (events)", "LOOKS LIKE (events)", "SUSPICIOUS PATHS", "HOSTS", "LAST SEEN"});
     for (const finding& f : findings) {
         row r;
         r.score = format_score(f.score);
         r.suspicious = fmt::format("{} ({})", display_safe(f.suspicious_process), f.suspicious_count);
-        r.normal = f.normal_process ? fmt::format("{} ({})", display_safe(*f.normal_process), f.normal_count) : "-";
-        std::vector<value_count> shown(f.suspicious_paths.begin(),
-                                       f.suspicious_paths.begin() +
-                                           static_cast<std::ptrdiff_t>(std::min(options.max_paths, f.suspicious_paths.size())));
+        r.normal =
+            f.normal_process ? fmt::format("{} ({})", display_safe(*f.normal_process), f.normal_count) : "-";
+        std::vector<value_count> shown(
+            f.suspicious_paths.begin(),
+            f.suspicious_paths.begin() +
+                static_cast<std::ptrdiff_t>(std::min(options.max_paths, f.suspicious_paths.size())));
         r.paths = display_safe(joined_counts(shown, f.suspicious_distinct_paths));
         if (r.paths.empty()) r.paths = "-";
-        r.hosts = f.distinct_hosts == 0 ? "-" : f.distinct_hosts == 1 ? display_safe(f.hosts[0].value)
-                                                                       : fmt::format("{} hosts", f.distinct_hosts);
+        r.hosts = f.distinct_hosts == 0   ? "-"
+                  : f.distinct_hosts == 1 ? display_safe(f.hosts[0].value)
+                                          : fmt::format("{} hosts", f.distinct_hosts);
         r.last_seen = f.last_seen ? format_iso8601(*f.last_seen).substr(0, 19) + "Z" : "-";
         rows.push_back(std::move(r));
     }
@@ -250,10 +262,11 @@ void write_findings_table(std::ostream& out, std::span<const finding> findings, 
         const row& r = rows[i];
         std::string suspicious = pad(fit(r.suspicious, w_susp), w_susp);
         if (options.color && i > 0) suspicious = "\x1b[1;31m" + suspicious + "\x1b[0m";
-        std::string header_on = options.color && i == 0 ? "\x1b[1m" : "", header_off = header_on.empty() ? "" : "\x1b[0m";
-        out << header_on << pad(r.score, w_score, i > 0) << "  " << suspicious << "  " << pad(fit(r.normal, w_norm), w_norm)
-            << "  " << pad(fit(r.hosts, w_hosts), w_hosts) << "  " << pad(r.last_seen, w_seen) << "  "
-            << fit(r.paths, w_paths) << header_off << '\n';
+        std::string header_on = options.color && i == 0 ? "\x1b[1m" : "",
+                    header_off = header_on.empty() ? "" : "\x1b[0m";
+        out << header_on << pad(r.score, w_score, i > 0) << "  " << suspicious << "  "
+            << pad(fit(r.normal, w_norm), w_norm) << "  " << pad(fit(r.hosts, w_hosts), w_hosts) << "  "
+            << pad(r.last_seen, w_seen) << "  " << fit(r.paths, w_paths) << header_off << '\n';
     }
 }
 

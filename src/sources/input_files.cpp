@@ -43,12 +43,14 @@ std::vector<std::string> expand_inputs(std::span<const std::string> inputs, diag
         std::vector<std::string> found;
         fs::recursive_directory_iterator it(input, fs::directory_options::skip_permission_denied, ec), end;
         if (ec) {
-            diag.report(problem_kind::unreadable_file, input, 0, "", "cannot list directory: " + ec.message());
+            diag.report(problem_kind::unreadable_file, input, 0, "",
+                        "cannot list directory: " + ec.message());
             continue;
         }
         for (; it != end; it.increment(ec)) {
             if (ec) {
-                diag.report(problem_kind::unreadable_file, input, 0, "", "cannot list directory: " + ec.message());
+                diag.report(problem_kind::unreadable_file, input, 0, "",
+                            "cannot list directory: " + ec.message());
                 break;
             }
             if (it->is_regular_file(ec) && is_event_file(it->path().filename().string()))

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "sources/line_reader.h"
 
-#include <simdjson.h>
-#include <zlib.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <simdjson.h>
 #include <unistd.h>
+#include <zlib.h>
 
 namespace masq::detail {
 namespace {
@@ -66,7 +65,8 @@ std::uint64_t for_each_line(const std::string& path, diagnostics& diag,
         if (buf.size() - filled < simdjson::SIMDJSON_PADDING + 4096) // a line longer than the buffer
             buf.resize(buf.size() * 2);
         const std::size_t room = buf.size() - filled - simdjson::SIMDJSON_PADDING;
-        const int got = gzread(in.get(), buf.data() + filled, static_cast<unsigned>(std::min<std::size_t>(room, 1u << 30)));
+        const int got = gzread(in.get(), buf.data() + filled,
+                               static_cast<unsigned>(std::min<std::size_t>(room, 1u << 30)));
         if (got < 0) {
             int code = 0;
             const char* message = gzerror(in.get(), &code);
@@ -98,7 +98,8 @@ std::uint64_t for_each_line(const std::string& path, diagnostics& diag,
     }
 }
 
-std::uint64_t for_each_line_in_buffer(std::string_view data, const std::function<void(const padded_line&)>& on_line) {
+std::uint64_t for_each_line_in_buffer(std::string_view data,
+                                      const std::function<void(const padded_line&)>& on_line) {
     std::vector<char> buf(data.size() + simdjson::SIMDJSON_PADDING);
     std::memcpy(buf.data(), data.data(), data.size());
     std::uint64_t line_number = 0;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "masq/source.h"
 #include "masq/timestamp.h"
-
 #include "sources/line_reader.h"
 
 #include <fmt/format.h>
@@ -26,12 +25,18 @@ bool is_blank(std::string_view s) {
 
 const char* type_name(ondemand::json_type t) {
     switch (t) {
-    case ondemand::json_type::array: return "array";
-    case ondemand::json_type::object: return "object";
-    case ondemand::json_type::number: return "number";
-    case ondemand::json_type::string: return "string";
-    case ondemand::json_type::boolean: return "boolean";
-    case ondemand::json_type::null: return "null";
+    case ondemand::json_type::array:
+        return "array";
+    case ondemand::json_type::object:
+        return "object";
+    case ondemand::json_type::number:
+        return "number";
+    case ondemand::json_type::string:
+        return "string";
+    case ondemand::json_type::boolean:
+        return "boolean";
+    case ondemand::json_type::null:
+        return "null";
     }
     return "unknown";
 }
@@ -67,12 +72,15 @@ class export_line_parser {
             out = s;
             return true;
         }
-        case ondemand::json_type::null: out.reset(); return true;
+        case ondemand::json_type::null:
+            out.reset();
+            return true;
         case ondemand::json_type::number:
         case ondemand::json_type::boolean:
             out = trim_right(value.raw_json_token());
-            problem(problem_kind::wrong_type, field,
-                    fmt::format("expected a string, found a {}; using its text as Spark would", type_name(type)));
+            problem(
+                problem_kind::wrong_type, field,
+                fmt::format("expected a string, found a {}; using its text as Spark would", type_name(type)));
             return true;
         default:
             out.reset();
@@ -166,7 +174,8 @@ class export_line_parser {
         if (err == UTF8_ERROR)
             problem(problem_kind::invalid_utf8, "", "the line is not valid UTF-8");
         else
-            problem(problem_kind::malformed_record, "", fmt::format("not valid JSON ({})", error_message(err)));
+            problem(problem_kind::malformed_record, "",
+                    fmt::format("not valid JSON ({})", error_message(err)));
     }
 
     std::string_view file_;
@@ -180,16 +189,19 @@ class export_line_parser {
 } // namespace
 
 void read_sentinel_export(const std::string& path, event_sink& sink, diagnostics& diag, read_stats& stats) {
-    export_line_parser parser(path == "-" ? std::string_view("<stdin>") : std::string_view(path), sink, diag, stats);
+    export_line_parser parser(path == "-" ? std::string_view("<stdin>") : std::string_view(path), sink, diag,
+                              stats);
     ++stats.files;
-    stats.bytes += detail::for_each_line(path, diag, [&](const detail::padded_line& line) { parser.parse(line); });
+    stats.bytes +=
+        detail::for_each_line(path, diag, [&](const detail::padded_line& line) { parser.parse(line); });
 }
 
 void read_sentinel_export_buffer(std::string_view data, std::string_view name, event_sink& sink,
                                  diagnostics& diag, read_stats& stats) {
     export_line_parser parser(name, sink, diag, stats);
     ++stats.files;
-    stats.bytes += detail::for_each_line_in_buffer(data, [&](const detail::padded_line& line) { parser.parse(line); });
+    stats.bytes +=
+        detail::for_each_line_in_buffer(data, [&](const detail::padded_line& line) { parser.parse(line); });
 }
 
 } // namespace masq

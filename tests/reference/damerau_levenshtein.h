@@ -35,8 +35,8 @@ inline std::size_t damerau_levenshtein(std::u32string_view a, std::u32string_vie
                 cost = 0;
                 db = j;
             }
-            d[i + 1][j + 1] = std::min({d[i][j] + cost, d[i + 1][j] + 1, d[i][j + 1] + 1,
-                                        d[k][l] + (i - k - 1) + 1 + (j - l - 1)});
+            d[i + 1][j + 1] = std::min(
+                {d[i][j] + cost, d[i + 1][j] + 1, d[i][j + 1] + 1, d[k][l] + (i - k - 1) + 1 + (j - l - 1)});
         }
         da[a[i - 1]] = i;
     }
@@ -91,8 +91,10 @@ inline std::size_t fast_damerau_levenshtein_pyx(std::u32string_view a, std::u32s
 inline std::size_t optimal_string_alignment(std::u32string_view a, std::u32string_view b) {
     const std::size_t n = a.size(), m = b.size();
     std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1, 0));
-    for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
-    for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
+    for (std::size_t i = 0; i <= n; ++i)
+        d[i][0] = i;
+    for (std::size_t j = 0; j <= m; ++j)
+        d[0][j] = j;
     for (std::size_t i = 1; i <= n; ++i)
         for (std::size_t j = 1; j <= m; ++j) {
             const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;

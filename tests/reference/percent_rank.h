@@ -14,7 +14,8 @@ inline std::vector<double> percent_rank(std::span<const std::uint64_t> counts) {
     if (n <= 1) return out;
     for (std::size_t i = 0; i < n; ++i) {
         std::size_t smaller = 0;
-        for (std::size_t j = 0; j < n; ++j) smaller += counts[j] < counts[i];
+        for (std::size_t j = 0; j < n; ++j)
+            smaller += counts[j] < counts[i];
         out[i] = static_cast<double>(smaller) / static_cast<double>(n - 1);
     }
     return out;

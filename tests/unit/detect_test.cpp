@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "masq/detect.h"
 #include "masq/matcher.h"
-#include "masq/source.h"
 #include "masq/sink.h"
+#include "masq/source.h"
 #include "masq/synth.h"
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
+#include <gtest/gtest.h>
 #include <set>
 
 namespace {
@@ -80,7 +79,8 @@ TEST(detect, synthetic_injection_marks_its_findings) {
     masq::emit_synthetic_events(events, profile);
     // With synthetic rows alone only wininit.exe (40 events) is frequent; many rarer user names
     // lift the synthetic 20-event names above the 0.8 rank, as a real tenant's data does.
-    for (int i = 0; i < 300; ++i) add(profile, ("tool" + std::to_string(i) + "x.exe").c_str(), 2);
+    for (int i = 0; i < 300; ++i)
+        add(profile, ("tool" + std::to_string(i) + "x.exe").c_str(), 2);
     const auto result = masq::detect(profile, {});
     std::set<std::string> suspicious;
     for (const auto& f : result.findings) {

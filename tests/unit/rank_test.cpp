@@ -3,7 +3,6 @@
 #include "reference/percent_rank.h"
 
 #include <gtest/gtest.h>
-
 #include <random>
 
 namespace {
@@ -14,7 +13,8 @@ TEST(spark_percent_rank, matches_definition_on_random_counts_with_ties) {
         const std::size_t n = 1 + rng() % 300;
         const std::uint64_t spread = 1 + rng() % 20; // small spreads make many ties
         std::vector<std::uint64_t> counts(n);
-        for (auto& c : counts) c = 1 + rng() % spread;
+        for (auto& c : counts)
+            c = 1 + rng() % spread;
         const auto fast = masq::spark_percent_rank(counts);
         const auto slow = masq::reference::percent_rank(counts);
         ASSERT_EQ(fast, slow) << "round " << round;
@@ -23,7 +23,8 @@ TEST(spark_percent_rank, matches_definition_on_random_counts_with_ties) {
 
 TEST(spark_percent_rank, edge_cases) {
     EXPECT_EQ(masq::spark_percent_rank(std::vector<std::uint64_t>{42}), std::vector<double>{0.0});
-    EXPECT_EQ(masq::spark_percent_rank(std::vector<std::uint64_t>{5, 5, 5}), (std::vector<double>{0.0, 0.0, 0.0}));
+    EXPECT_EQ(masq::spark_percent_rank(std::vector<std::uint64_t>{5, 5, 5}),
+              (std::vector<double>{0.0, 0.0, 0.0}));
     EXPECT_EQ(masq::spark_percent_rank(std::vector<std::uint64_t>{1, 2, 2, 3}),
               (std::vector<double>{0.0, 1.0 / 3.0, 1.0 / 3.0, 1.0}));
     EXPECT_TRUE(masq::spark_percent_rank(std::vector<std::uint64_t>{}).empty());
@@ -50,7 +51,8 @@ TEST(split_by_frequency, null_group_counts_and_single_name_is_infrequent) {
     EXPECT_EQ(split.infrequent.size(), 1u); // n = 1 -> rank 0.0 -> infrequent
 
     e.process.reset(); // the null-name group is a name of its own for ranking
-    for (int i = 0; i < 5; ++i) profile.add(e);
+    for (int i = 0; i < 5; ++i)
+        profile.add(e);
     split = masq::split_by_frequency(profile, {});
     ASSERT_EQ(split.names.size(), 2u);
     ASSERT_EQ(split.frequent.size(), 1u);

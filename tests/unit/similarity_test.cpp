@@ -4,7 +4,6 @@
 #include "reference/damerau_levenshtein.h"
 
 #include <gtest/gtest.h>
-
 #include <random>
 
 namespace {
@@ -32,9 +31,10 @@ class pair_generator {
     explicit pair_generator(std::uint64_t seed) : rng_(seed) {}
     std::u32string random_string(std::size_t max_len, std::size_t alphabet) {
         static const char32_t letters[] = {U'a', U'b', U'c', U'd', U'\u043E', U'\u03C3', U'\U0001F600', U'e',
-                                           U'f', U'g', U'h', U'.', U'x', U'y', U'z', U'0'};
+                                           U'f', U'g', U'h', U'.', U'x',      U'y',      U'z',          U'0'};
         std::u32string s(rng_() % (max_len + 1), U'a');
-        for (auto& c : s) c = letters[rng_() % alphabet];
+        for (auto& c : s)
+            c = letters[rng_() % alphabet];
         return s;
     }
     std::u32string mutate(std::u32string s, std::size_t alphabet) {
@@ -92,13 +92,17 @@ TEST(damerau_levenshtein, exhaustive_small_alphabet) {
         const std::size_t before = all.size();
         for (std::size_t i = 0; i < before; ++i)
             if (all[i].size() == len - 1)
-                for (char32_t c : {U'a', U'b', U'c'}) all.push_back(all[i] + c);
+                for (char32_t c : {U'a', U'b', U'c'})
+                    all.push_back(all[i] + c);
     }
     for (const auto& a : all)
-        for (const auto& b : all) ASSERT_EQ(damerau_levenshtein(a, b), masq::reference::damerau_levenshtein(a, b));
+        for (const auto& b : all)
+            ASSERT_EQ(damerau_levenshtein(a, b), masq::reference::damerau_levenshtein(a, b));
 }
 
-std::u32string u32(const char* s) { return masq::decode_utf8(s); }
+std::u32string u32(const char* s) {
+    return masq::decode_utf8(s);
+}
 
 TEST(seed_compare, extension_rule) {
     // Same extension: stems compared.

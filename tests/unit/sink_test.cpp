@@ -2,7 +2,6 @@
 #include "masq/sink.h"
 
 #include <gtest/gtest.h>
-
 #include <sstream>
 
 namespace {
@@ -18,13 +17,16 @@ TEST(format_score, java_float_to_string_digits) {
 TEST(json_quote, escapes_and_invisible_characters) {
     EXPECT_EQ(masq::json_quote("C:\\Windows\\\"x\""), "\"C:\\\\Windows\\\\\\\"x\\\"\"");
     EXPECT_EQ(masq::json_quote("a\tb\x01"), "\"a\\tb\\u0001\"");
-    EXPECT_EQ(masq::json_quote("Ann\xE2\x80\xAEgepj.exe"), "\"Ann\\u202egepj.exe\""); // right-to-left override
-    EXPECT_EQ(masq::json_quote("svch\xD0\xBEst.exe"), "\"svch\xD0\xBEst.exe\"");        // visible letters stay
+    EXPECT_EQ(masq::json_quote("Ann\xE2\x80\xAEgepj.exe"),
+              "\"Ann\\u202egepj.exe\"");                                         // right-to-left override
+    EXPECT_EQ(masq::json_quote("svch\xD0\xBEst.exe"), "\"svch\xD0\xBEst.exe\""); // visible letters stay
 }
 
 TEST(display_safe, shows_bidi_controls) {
     EXPECT_EQ(masq::display_safe("Ann\xE2\x80\xAEgepj.exe"), "Ann<U+202E>gepj.exe");
-    EXPECT_EQ(masq::display_safe("a\xE2\x80\x8B" "b"), "a<U+200B>b");
+    EXPECT_EQ(masq::display_safe("a\xE2\x80\x8B"
+                                 "b"),
+              "a<U+200B>b");
 }
 
 masq::finding sample() {
@@ -49,11 +51,12 @@ TEST(write_findings_jsonl, one_object_per_line_with_contract_fields) {
     masq::write_findings_jsonl(out, findings);
     const std::string text = out.str();
     EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2);
-    for (const char* field : {"\"type\":\"finding\"", "\"detector\":\"name-similarity\"",
-                              "\"suspicious_process\":\"suchost.exe\"", "\"normal_process\":\"svchost.exe\"",
-                              "\"score\":0.85714287", "\"suspicious_paths\":[{\"path\":\"C:\\\\Diagnostics",
-                              "\"normal_paths\":[]", "\"suspicious_count\":0", "\"hosts\":[{\"host\":\"MSTICAlertsWin1\"",
-                              "\"first_seen\":null", "\"last_seen\":null", "\"reason\":"})
+    for (const char* field :
+         {"\"type\":\"finding\"", "\"detector\":\"name-similarity\"",
+          "\"suspicious_process\":\"suchost.exe\"", "\"normal_process\":\"svchost.exe\"",
+          "\"score\":0.85714287", "\"suspicious_paths\":[{\"path\":\"C:\\\\Diagnostics",
+          "\"normal_paths\":[]", "\"suspicious_count\":0", "\"hosts\":[{\"host\":\"MSTICAlertsWin1\"",
+          "\"first_seen\":null", "\"last_seen\":null", "\"reason\":"})
         EXPECT_NE(text.find(field), std::string::npos) << field;
 }
 

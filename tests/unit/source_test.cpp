@@ -2,11 +2,10 @@
 #include "masq/profile.h"
 #include "masq/source.h"
 
-#include <gtest/gtest.h>
-#include <zlib.h>
-
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
+#include <zlib.h>
 
 namespace {
 
@@ -32,7 +31,8 @@ struct recording_sink final : masq::event_sink {
 class temp_dir {
   public:
     temp_dir() {
-        path_ = fs::temp_directory_path() / ("masq-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+        path_ = fs::temp_directory_path() /
+                ("masq-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
         fs::create_directories(path_);
     }
     ~temp_dir() { fs::remove_all(path_); }
@@ -107,8 +107,8 @@ TEST(read_sentinel_export, event_id_must_be_exactly_4688) {
 }
 
 TEST(read_sentinel_export, malformed_lines_are_counted_with_their_line_and_skipped) {
-    const std::string data = good_lines + "{\"EventID\":4688,\"Process\":\"trunc\n" + "not json\n" + "[1,2]\n" +
-                             "{\"EventID\":4688,\"Process\":\"caf\xC3\"}\n" + // invalid UTF-8
+    const std::string data = good_lines + "{\"EventID\":4688,\"Process\":\"trunc\n" + "not json\n" +
+                             "[1,2]\n" + "{\"EventID\":4688,\"Process\":\"caf\xC3\"}\n" + // invalid UTF-8
                              "{\"EventID\":4688,\"Process\":\"after.exe\"} trailing\n" +
                              "{\"EventID\":4688,\"Process\":\"last.exe\"}\n";
     const auto r = read_buffer(data);
@@ -124,7 +124,8 @@ TEST(read_sentinel_export, malformed_lines_are_counted_with_their_line_and_skipp
 }
 
 TEST(read_sentinel_export, wrong_types_are_reported_with_the_field) {
-    const auto r = read_buffer(R"({"EventID":4688,"Process":12,"NewProcessName":{"a":1},"TimeGenerated":"yesterday"}
+    const auto r =
+        read_buffer(R"({"EventID":4688,"Process":12,"NewProcessName":{"a":1},"TimeGenerated":"yesterday"}
 {"EventID":true,"Process":"x.exe"}
 )");
     ASSERT_EQ(r->sink.events.size(), 1u);
@@ -133,7 +134,8 @@ TEST(read_sentinel_export, wrong_types_are_reported_with_the_field) {
     EXPECT_EQ(r->diag.count(masq::problem_kind::wrong_type), 3u);
     EXPECT_EQ(r->diag.count(masq::problem_kind::bad_timestamp), 1u);
     bool saw_field = false;
-    for (const auto& d : r->diag.kept()) saw_field |= d.field == "NewProcessName" && d.line == 1;
+    for (const auto& d : r->diag.kept())
+        saw_field |= d.field == "NewProcessName" && d.line == 1;
     EXPECT_TRUE(saw_field);
 }
 
@@ -145,22 +147,26 @@ TEST(read_sentinel_export, strict_mode_throws_at_the_first_problem) {
 TEST(read_sentinel_export, crlf_blank_lines_and_no_final_newline) {
     std::string crlf;
     for (char c : good_lines) {
-        if (c == '\n') crlf += "\r\n\r\n   \n";
-        else crlf += c;
+        if (c == '\n')
+            crlf += "\r\n\r\n   \n";
+        else
+            crlf += c;
     }
     crlf.resize(crlf.size() - 8); // no final newline
     const auto a = read_buffer(good_lines), b = read_buffer(crlf);
     ASSERT_EQ(a->sink.events.size(), b->sink.events.size());
     EXPECT_EQ(b->diag.total(), 0u);
     EXPECT_EQ(b->stats.lines, 4u);
-    for (std::size_t i = 0; i < a->sink.events.size(); ++i) EXPECT_EQ(a->sink.events[i].process, b->sink.events[i].process);
+    for (std::size_t i = 0; i < a->sink.events.size(); ++i)
+        EXPECT_EQ(a->sink.events[i].process, b->sink.events[i].process);
 }
 
 TEST(read_sentinel_export, long_lines_across_chunks) {
     std::string data;
     const std::string big(3 << 20, 'x'); // a 3 MB field, longer than one read chunk
     for (int i = 0; i < 3; ++i)
-        data += "{\"EventID\":4688,\"CommandLine\":\"" + big + "\",\"Process\":\"p" + std::to_string(i) + ".exe\"}\n";
+        data += "{\"EventID\":4688,\"CommandLine\":\"" + big + "\",\"Process\":\"p" + std::to_string(i) +
+                ".exe\"}\n";
     temp_dir dir;
     const auto file = dir.write("big.json", data);
     recording_sink sink;
@@ -174,7 +180,8 @@ TEST(read_sentinel_export, long_lines_across_chunks) {
 
 TEST(read_sentinel_export, gzip_equals_plain_and_truncation_is_reported) {
     std::string data;
-    for (int i = 0; i < 20000; ++i) data += good_lines;
+    for (int i = 0; i < 20000; ++i)
+        data += good_lines;
     temp_dir dir;
     const auto plain = dir.write("a.json", data);
     const auto gz = dir.write_gz("a.json.gz", data);
@@ -225,7 +232,8 @@ TEST(expand_inputs, export_tree_in_time_order_and_missing_paths) {
 
     masq::process_profile profile;
     masq::read_stats stats;
-    for (const auto& f : files) masq::read_sentinel_export(f, profile, diag, stats);
+    for (const auto& f : files)
+        masq::read_sentinel_export(f, profile, diag, stats);
     EXPECT_EQ(profile.events(), 15u);
     EXPECT_EQ(profile.find("svchost.exe")->count, 5u);
     EXPECT_EQ(profile.find("scvhost.exe")->count, 5u);

@@ -2,7 +2,6 @@
 #include "masq/synth.h"
 
 #include <gtest/gtest.h>
-
 #include <map>
 
 namespace {
@@ -49,14 +48,16 @@ TEST(notebook_synthetic_events, one_inner_letter_substituted) {
             EXPECT_EQ(bad.front(), g.front());
             EXPECT_EQ(bad.back(), g.back());
             int differences = 0;
-            for (std::size_t k = 0; k < g.size(); ++k) differences += bad[k] != g[k];
+            for (std::size_t k = 0; k < g.size(); ++k)
+                differences += bad[k] != g[k];
             EXPECT_LE(differences, 1) << g << " -> " << bad;
         }
     }
 }
 
 TEST(notebook_synthetic_events, deterministic_per_seed) {
-    const auto a = masq::notebook_synthetic_events(99, 0, day), b = masq::notebook_synthetic_events(99, 0, day);
+    const auto a = masq::notebook_synthetic_events(99, 0, day),
+               b = masq::notebook_synthetic_events(99, 0, day);
     const auto c = masq::notebook_synthetic_events(100, 0, day);
     ASSERT_EQ(a.size(), b.size());
     bool all_equal = true, same_as_other_seed = true;

@@ -5,7 +5,9 @@
 
 namespace {
 
-TEST(to_lower_full, ascii_fast_path) { EXPECT_EQ(masq::to_lower_full("SvcHost.EXE"), "svchost.exe"); }
+TEST(to_lower_full, ascii_fast_path) {
+    EXPECT_EQ(masq::to_lower_full("SvcHost.EXE"), "svchost.exe");
+}
 
 TEST(to_lower_full, full_case_mapping_like_java) {
     // U+0130 LATIN CAPITAL LETTER I WITH DOT ABOVE -> "i" + U+0307 (two code points), as Java's
