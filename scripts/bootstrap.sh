@@ -14,7 +14,8 @@ apt_packages=(
     libsimdjson-dev libicu-dev zlib1g-dev libfmt-dev libcli11-dev
     libgtest-dev libbenchmark-dev
 )
-[[ "$what" == "test" ]] && apt_packages+=(default-jre-headless)
+# Spark needs a Java runtime (17 is on the machines already; install one only when none is there).
+if [[ "$what" == "test" ]] && ! command -v java >/dev/null; then apt_packages+=(default-jre-headless); fi
 
 missing=()
 for p in "${apt_packages[@]}"; do
