@@ -24,6 +24,7 @@ struct detect_options {
     double similarity_threshold = 0.85; ///< the notebook's `levenDistThreshold`: flagged when `Dist > this`
     std::size_t max_paths = 10;         ///< paths listed per name in a finding (0 = all)
     std::size_t max_hosts = 10;         ///< hosts listed per finding (0 = all)
+    unsigned threads = 0;               ///< for the similarity join; 0 = all cores (results never depend on it)
 };
 
 /// The funnel of one detection, for the run summary.
@@ -32,6 +33,7 @@ struct detect_summary {
     std::size_t frequent = 0;
     std::size_t infrequent = 0;
     std::uint64_t pairs_compared = 0; ///< frequent × infrequent, the notebook's cross join
+    std::uint64_t candidates = 0;     ///< pairs the similarity index let through to exact verification
     std::size_t findings = 0;
 };
 

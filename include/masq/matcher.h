@@ -4,6 +4,8 @@
 /// @file matcher.h
 /// Finding the (frequent, infrequent) name pairs that pass the seed similarity rule.
 
+#include "masq/similarity_join.h"
+
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -32,5 +34,18 @@ struct name_match {
 std::vector<name_match> seed_match_brute_force(std::span<const std::optional<std::string>> frequent,
                                                std::span<const std::optional<std::string>> infrequent,
                                                double similarity_threshold);
+
+/**
+ * The same pairs as `seed_match_brute_force`, in the same order, without the cross join. The
+ * notebook's rule is split in two similarity joins (see similarity_join.h): names sharing an
+ * extension are joined on their stems within that extension, names with different extensions
+ * on their full names, each with the exact per-length edit budget of the threshold
+ * (`seed_max_distance`). Every pair the joins return is then scored with `seed_compare` itself,
+ * so scores are bit-identical to the reference.
+ */
+std::vector<name_match> seed_match_indexed(std::span<const std::optional<std::string>> frequent,
+                                           std::span<const std::optional<std::string>> infrequent,
+                                           double similarity_threshold, const join_options& options = {},
+                                           join_stats* stats = nullptr);
 
 } // namespace masq

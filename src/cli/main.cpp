@@ -80,6 +80,7 @@ struct detect_cli {
     std::string format;
     std::string output;
     std::size_t max_paths = 10;
+    unsigned threads = 0;
     bool strict = false, fail_on_findings = false, quiet = false, no_color = false;
 };
 
@@ -111,6 +112,7 @@ int run_detect(const detect_cli& opt) {
     options.thresholds.infrequent = opt.infrequent;
     options.similarity_threshold = opt.similarity;
     options.max_paths = opt.max_paths;
+    options.threads = opt.threads;
 
     std::vector<std::string> inputs = opt.inputs;
     if (inputs.empty()) {
@@ -228,9 +230,11 @@ int run_detect(const detect_cli& opt) {
                        seed);
         const auto& s = result.summary;
         fmt::print(stderr,
-                   "masq: {} distinct names: {} frequent, {} infrequent; {} pairs compared; {} finding{}\n",
+                   "masq: {} distinct names: {} frequent, {} infrequent; {} pairs compared (the notebook's "
+                   "cross join; {} verified after the index); {} finding{}\n",
                    thousands(s.distinct_names), thousands(s.frequent), thousands(s.infrequent),
-                   thousands(s.pairs_compared), thousands(s.findings), s.findings == 1 ? "" : "s");
+                   thousands(s.pairs_compared), thousands(s.candidates), thousands(s.findings),
+                   s.findings == 1 ? "" : "s");
         if (stats.skipped_lines > 0)
             fmt::print(stderr, "masq: {} malformed line{} skipped\n", thousands(stats.skipped_lines),
                        stats.skipped_lines == 1 ? "" : "s");
@@ -319,6 +323,7 @@ int main(int argc, char** argv) {
     detect->add_option("-o,--output", d.output, "write findings to FILE instead of standard output");
     detect->add_option("--max-paths", d.max_paths, "paths listed per name in a finding (0 = all)")
         ->capture_default_str();
+    detect->add_option("-j,--threads", d.threads, "threads for matching (default: all cores; output never depends on it)");
     detect->add_flag("--strict", d.strict, "stop with exit status 2 at the first malformed input");
     detect->add_flag("--fail-on-findings", d.fail_on_findings, "exit with status 1 when there are findings");
     detect->add_flag("-q,--quiet", d.quiet, "print no summary or warnings on standard error");

@@ -29,7 +29,12 @@ detect_result detect(const process_profile& profile, const detect_options& optio
     for (std::size_t i : split.frequent) frequent.push_back(split.names[i].name);
     for (std::size_t i : split.infrequent) infrequent.push_back(split.names[i].name);
 
-    const std::vector<name_match> matches = seed_match_brute_force(frequent, infrequent, options.similarity_threshold);
+    join_options join;
+    join.threads = options.threads;
+    join_stats stats;
+    const std::vector<name_match> matches =
+        seed_match_indexed(frequent, infrequent, options.similarity_threshold, join, &stats);
+    result.summary.candidates = stats.verified;
 
     result.findings.reserve(matches.size());
     for (const name_match& m : matches) {

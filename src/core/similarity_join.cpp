@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: MIT
+#include "masq/similarity_join.h"
+
+#include "masq/similarity.h"
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cassert>
+#include <stdexcept>
+#include <thread>
+
+namespace masq {
+
+// ---------------------------------------------------------------------------------------------
+// edit_budget
+
+edit_budget::edit_budget(const std::function<std::ptrdiff_t(std::size_t)>& max_edits, std::size_t longest) {
+    by_length_.resize(longest + 1);
+    for (std::size_t length = 0; length <= longest; ++length) {
+        by_length_[length] = std::max<std::ptrdiff_t>(max_edits(length), -1);
+        if (length > 0 && by_length_[length] < by_length_[length - 1])
+            throw std::invalid_argument("edit_budget: the allowed edits must not decrease as names grow longer");
+    }
+    // A partner of a name of `length` is at most at(L) longer, where L is the partner's length;
+    // since at() never decreases, scanning L upwards until L - length exceeds the largest budget
+    // finds every partner length that can still qualify.
+    const std::ptrdiff_t widest = by_length_.back();
+    reach_.resize(longest + 1);
+    for (std::size_t length = 0; length <= longest; ++length) {
+        std::ptrdiff_t best = at(length);
+        for (std::size_t partner = length + 1; widest >= 0 && partner <= length + static_cast<std::size_t>(widest);
+             ++partner) {
+            const std::ptrdiff_t k = at(partner);
+            if (k >= 0 && partner - length <= static_cast<std::size_t>(k)) best = std::max(best, k);
+        }
+        reach_[length] = best;
+    }
+}
+
+edit_budget edit_budget::constant(std::size_t k, std::size_t longest) {
+    return edit_budget([k](std::size_t) { return static_cast<std::ptrdiff_t>(k); }, longest);
+}
+
+edit_budget edit_budget::seed(double threshold, std::size_t longest) {
+    return edit_budget([threshold](std::size_t length) { return seed_max_distance(length, threshold); }, longest);
+}
+
+namespace {
+
+constexpr std::uint64_t hash_multiplier = 0x9E3779B97F4A7C15ULL;
+
+/// A strong final mix (the splitmix64 finaliser), so the top bits pick buckets evenly.
+constexpr std::uint64_t mix(std::uint64_t h) noexcept {
+    h ^= h >> 30;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 27;
+    h *= 0x94D049BB133111EBULL;
+    h ^= h >> 31;
+    return h;
+}
+
+/**
+ * Appends the hashes of every string obtained from `text` by deleting at most `deletions`
+ * characters (the deletion neighbourhood, SymSpell), salted with `salt`, then sorts and dedupes
+ * them (runs of equal characters give the same variant several ways). The hash is a polynomial
+ * over the kept characters, so it depends on the variant only, not on which positions were dropped.
+ */
+void deletion_variants(std::u32string_view text, std::size_t deletions, std::uint64_t salt,
+                       std::vector<std::uint64_t>& out) {
+    out.clear();
+    const std::size_t n = text.size();
+    deletions = std::min(deletions, n);
+    // Iterative depth-first enumeration: at each position keep the character or (budget allowing)
+    // drop it. The stack holds (position, deletions left, hash so far).
+    struct frame {
+        std::uint32_t position;
+        std::uint32_t left;
+        std::uint64_t hash;
+    };
+    thread_local std::vector<frame> stack;
+    stack.clear();
+    stack.push_back({0, static_cast<std::uint32_t>(deletions), salt * hash_multiplier + 0x2545F4914F6CDD1DULL});
+    while (!stack.empty()) {
+        frame f = stack.back();
+        stack.pop_back();
+        while (f.position < n) {
+            if (f.left > 0) stack.push_back({f.position + 1, f.left - 1, f.hash});
+            f.hash = (f.hash + static_cast<std::uint64_t>(text[f.position]) + 1) * hash_multiplier;
+            ++f.position;
+        }
+        out.push_back(mix(f.hash));
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+std::size_t choose_threads(unsigned requested) {
+    if (requested > 0) return requested;
+    const unsigned hw = std::thread::hardware_concurrency();
+    return hw == 0 ? 1 : hw;
+}
+
+/// Runs `work(worker, begin, end, block_number)` over [0, n) in blocks of `block` on up to
+/// `threads` workers. Blocks go to whichever worker is free, so callers write results per block
+/// and keep per-worker state only for scratch memory.
+template <class Work> void parallel_blocks(std::size_t n, std::size_t block, std::size_t threads, Work&& work) {
+    const std::size_t blocks = (n + block - 1) / block;
+    threads = std::max<std::size_t>(1, std::min(threads, blocks));
+    std::atomic<std::size_t> next{0};
+    auto run = [&](std::size_t worker) {
+        for (std::size_t b; (b = next.fetch_add(1)) < blocks;)
+            work(worker, b * block, std::min(n, (b + 1) * block), b);
+    };
+    std::vector<std::jthread> pool;
+    for (std::size_t t = 1; t < threads; ++t)
+        pool.emplace_back(run, t);
+    run(0);
+}
+
+std::u32string_view prefix_of(std::u32string_view s, std::size_t p) { return s.substr(0, std::min(p, s.size())); }
+
+std::u32string reversed_suffix_of(std::u32string_view s, std::size_t p) {
+    const std::size_t n = std::min(p, s.size());
+    std::u32string r(s.substr(s.size() - n));
+    std::reverse(r.begin(), r.end());
+    return r;
+}
+
+bool groups_allow(group_rule rule, std::uint64_t a, std::uint64_t b) noexcept {
+    switch (rule) {
+    case group_rule::any:
+        return true;
+    case group_rule::same:
+        return a == b;
+    case group_rule::different:
+        return a != b;
+    }
+    return true;
+}
+
+/// One hashed deletion index: bucket directory by the top bits of the variant hash, entries
+/// holding the low 32 bits (a fingerprint; a collision only adds a candidate) and the name id.
+struct deletion_table {
+    struct entry {
+        std::uint32_t fingerprint;
+        std::uint32_t id;
+    };
+    unsigned bits = 1;
+    std::vector<std::uint32_t> directory; // 2^bits + 1 offsets into entries
+    std::vector<entry> entries;
+
+    template <class Visit> void probe(std::uint64_t hash, Visit&& visit) const {
+        const std::size_t bucket = static_cast<std::size_t>(hash >> (64 - bits));
+        const auto fingerprint = static_cast<std::uint32_t>(hash);
+        for (std::uint32_t e = directory[bucket], end = directory[bucket + 1]; e < end; ++e)
+            if (entries[e].fingerprint == fingerprint) visit(entries[e].id);
+    }
+};
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+// name_index
+
+namespace {
+
+/// Two fresh stamp values for one query; clears the stamps when they would wrap.
+std::uint32_t next_epoch(name_index::scratch& s) {
+    if (s.epoch >= 0xFFFFFFF0u) {
+        std::fill(s.stamp.begin(), s.stamp.end(), 0);
+        s.epoch = 0;
+    }
+    s.epoch += 2;
+    return s.epoch - 1;
+}
+
+} // namespace
+
+struct name_index::impl {
+    std::vector<std::u32string> names;
+    std::vector<std::uint32_t> lengths;
+    std::vector<std::uint64_t> groups; // empty when rule == any
+    group_rule rule = group_rule::any;
+    edit_budget budget;
+    join_options options;
+    std::size_t prefix_length = 8;
+    deletion_table prefixes, suffixes;
+    std::vector<std::uint32_t> direct_by_length; // names compared without the index, by length
+
+    impl(std::vector<std::u32string> n, edit_budget b, std::span<const std::uint64_t> g, group_rule r,
+         join_options o)
+        : names(std::move(n)), rule(r), budget(std::move(b)), options(o) {
+        if (names.size() >= 0xFFFFFFFFu) throw std::invalid_argument("name_index: too many names");
+        if (!g.empty() && g.size() != names.size())
+            throw std::invalid_argument("name_index: one group per name is required");
+        if (rule != group_rule::any) {
+            if (g.empty()) throw std::invalid_argument("name_index: a group rule needs groups");
+            groups.assign(g.begin(), g.end());
+        }
+        prefix_length = options.prefix_length == 0 ? 8 : options.prefix_length;
+        lengths.resize(names.size());
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            if (names[i].size() > budget.longest())
+                throw std::invalid_argument("name_index: the edit budget does not cover the longest name");
+            lengths[i] = static_cast<std::uint32_t>(names[i].size());
+        }
+        for (std::size_t i = 0; i < names.size(); ++i)
+            if (indexed_reach(lengths[i]) < 0 && budget.reach(lengths[i]) >= 0)
+                direct_by_length.push_back(static_cast<std::uint32_t>(i));
+        std::stable_sort(direct_by_length.begin(), direct_by_length.end(),
+                         [&](std::uint32_t x, std::uint32_t y) { return lengths[x] < lengths[y]; });
+        build(prefixes, false);
+        build(suffixes, true);
+    }
+
+    /// Deletions to index for a name of this length; -1 when it is not indexed (no partner can
+    /// qualify, or the neighbourhood is too large and the name is compared directly instead).
+    std::ptrdiff_t indexed_reach(std::size_t length) const {
+        const std::ptrdiff_t r = budget.reach(length);
+        if (r < 0 || static_cast<std::size_t>(r) > options.brute_force_reach) return -1;
+        return r;
+    }
+
+    std::uint64_t salt_of(std::uint64_t group) const { return rule == group_rule::same ? group + 1 : 0; }
+
+    void variants_of(std::u32string_view name, std::size_t deletions, std::uint64_t salt, bool suffix,
+                     std::u32string& reversed, std::vector<std::uint64_t>& out) const {
+        if (suffix) {
+            reversed = reversed_suffix_of(name, prefix_length);
+            deletion_variants(reversed, deletions, salt, out);
+        } else {
+            deletion_variants(prefix_of(name, prefix_length), deletions, salt, out);
+        }
+    }
+
+    /// Two passes over the names (count per bucket, then fill) so the only large allocation is the
+    /// table itself; each thread owns a range of names, and entries land bucket-major then
+    /// thread-major, so the table is identical whatever the thread count.
+    void build(deletion_table& table, bool suffix) {
+        const std::size_t threads = choose_threads(options.threads);
+        const std::size_t n = names.size();
+        // Size the directory from an upper bound on the entries: about two per bucket.
+        std::uint64_t estimate = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::ptrdiff_t r = indexed_reach(lengths[i]);
+            if (r < 0) continue;
+            const std::size_t m = std::min<std::size_t>(prefix_length, lengths[i]);
+            std::uint64_t c = 1, total = 1;
+            for (std::size_t d = 1; d <= static_cast<std::size_t>(r) && d <= m; ++d) {
+                c = c * (m - d + 1) / d;
+                total += c;
+            }
+            estimate += total;
+        }
+        table.bits = static_cast<unsigned>(std::clamp<std::size_t>(std::bit_width(estimate / 2 + 1), 4, 30));
+        const std::size_t buckets = std::size_t{1} << table.bits;
+        const std::size_t shards = std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 4096));
+        const std::size_t per_shard = (n + shards - 1) / std::max<std::size_t>(shards, 1);
+        std::vector<std::vector<std::uint32_t>> counts(shards, std::vector<std::uint32_t>(buckets + 1, 0));
+
+        auto for_each_variant = [&](std::size_t shard, auto&& emit) {
+            std::vector<std::uint64_t> variants;
+            std::u32string reversed;
+            const std::size_t begin = shard * per_shard, end = std::min(n, begin + per_shard);
+            for (std::size_t i = begin; i < end; ++i) {
+                const std::ptrdiff_t r = indexed_reach(lengths[i]);
+                if (r < 0) continue;
+                variants_of(names[i], static_cast<std::size_t>(r), salt_of(groups.empty() ? 0 : groups[i]), suffix,
+                            reversed, variants);
+                for (std::uint64_t h : variants)
+                    emit(h, static_cast<std::uint32_t>(i));
+            }
+        };
+        auto run_shards = [&](auto&& body) {
+            std::vector<std::jthread> pool;
+            for (std::size_t s = 1; s < shards; ++s)
+                pool.emplace_back([&, s] { body(s); });
+            body(0);
+        };
+        run_shards([&](std::size_t s) {
+            auto& c = counts[s];
+            for_each_variant(s, [&](std::uint64_t h, std::uint32_t) { ++c[h >> (64 - table.bits)]; });
+        });
+        // Offsets: bucket-major, shard-minor.
+        table.directory.assign(buckets + 1, 0);
+        std::uint64_t offset = 0;
+        for (std::size_t b = 0; b < buckets; ++b) {
+            table.directory[b] = static_cast<std::uint32_t>(offset);
+            for (std::size_t s = 0; s < shards; ++s) {
+                const std::uint32_t here = counts[s][b];
+                counts[s][b] = static_cast<std::uint32_t>(offset);
+                offset += here;
+            }
+        }
+        if (offset >= 0xFFFFFFFFull) throw std::length_error("name_index: too many deletion variants");
+        table.directory[buckets] = static_cast<std::uint32_t>(offset);
+        table.entries.resize(offset);
+        run_shards([&](std::size_t s) {
+            auto& c = counts[s];
+            for_each_variant(s, [&](std::uint64_t h, std::uint32_t id) {
+                table.entries[c[h >> (64 - table.bits)]++] = {static_cast<std::uint32_t>(h), id};
+            });
+        });
+    }
+
+    bool length_allows(std::size_t a, std::size_t b) const {
+        const std::ptrdiff_t k = budget.at(std::max(a, b));
+        return k >= 0 && (a > b ? a - b : b - a) <= static_cast<std::size_t>(k);
+    }
+
+    void verify(std::uint32_t id, std::u32string_view query, std::uint32_t query_id, std::vector<join_pair>& out,
+                join_stats* stats) const {
+        const std::ptrdiff_t k = budget.at(std::max<std::size_t>(lengths[id], query.size()));
+        if (stats) ++stats->verified;
+        const std::size_t d = damerau_levenshtein(names[id], query, static_cast<std::size_t>(k));
+        if (d <= static_cast<std::size_t>(k)) out.push_back({id, query_id, static_cast<std::uint32_t>(d)});
+    }
+
+    void within(std::u32string_view query, std::uint64_t query_group, std::uint32_t query_id, scratch& s,
+                std::vector<join_pair>& out, join_stats* stats) const {
+        if (s.stamp.size() != names.size()) s.stamp.assign(names.size(), 0);
+        const std::size_t lq = query.size();
+        if (lq > budget.longest()) throw std::invalid_argument("name_index: the edit budget does not cover the query");
+        const std::ptrdiff_t reach = budget.reach(lq);
+        if (reach < 0) return;
+        s.candidates.clear();
+        const auto admissible = [&](std::uint32_t id) {
+            return length_allows(lengths[id], lq) && (groups.empty() || groups_allow(rule, groups[id], query_group));
+        };
+        const std::ptrdiff_t query_reach = indexed_reach(lq);
+        if (query_reach < 0) {
+            // Long query (or a huge budget): compare it with every name in its length range.
+            const std::size_t lo = lq - std::min<std::size_t>(lq, static_cast<std::size_t>(reach));
+            for (std::uint32_t id = 0; id < names.size(); ++id)
+                if (lengths[id] >= lo && admissible(id)) s.candidates.push_back(id);
+            if (stats) stats->direct += s.candidates.size();
+        } else {
+            const std::uint32_t first = next_epoch(s), second = first + 1;
+            const std::uint64_t salt = salt_of(query_group);
+            std::uint64_t visited = 0;
+            variants_of(query, static_cast<std::size_t>(query_reach), salt, false, s.reversed, s.variants);
+            for (std::uint64_t h : s.variants)
+                prefixes.probe(h, [&](std::uint32_t id) {
+                    ++visited;
+                    if (s.stamp[id] != first && admissible(id)) s.stamp[id] = first;
+                });
+            variants_of(query, static_cast<std::size_t>(query_reach), salt, true, s.reversed, s.variants);
+            for (std::uint64_t h : s.variants)
+                suffixes.probe(h, [&](std::uint32_t id) {
+                    ++visited;
+                    if (s.stamp[id] == first) {
+                        s.stamp[id] = second;
+                        s.candidates.push_back(id);
+                    }
+                });
+            if (stats) {
+                stats->postings += visited;
+                stats->candidates += s.candidates.size();
+            }
+            // Long indexed names are not in the tables: compare them directly.
+            const std::size_t before = s.candidates.size();
+            auto it = std::lower_bound(direct_by_length.begin(), direct_by_length.end(),
+                                       lq - std::min<std::size_t>(lq, static_cast<std::size_t>(reach)),
+                                       [&](std::uint32_t id, std::size_t l) { return lengths[id] < l; });
+            for (; it != direct_by_length.end() && lengths[*it] <= lq + static_cast<std::size_t>(reach); ++it)
+                if (admissible(*it)) s.candidates.push_back(*it);
+            if (stats) stats->direct += s.candidates.size() - before;
+        }
+        std::sort(s.candidates.begin(), s.candidates.end());
+        for (std::uint32_t id : s.candidates)
+            verify(id, query, query_id, out, stats);
+    }
+};
+
+name_index::name_index(std::vector<std::u32string> names, edit_budget budget, std::span<const std::uint64_t> groups,
+                       group_rule rule, join_options options)
+    : impl_(std::make_unique<impl>(std::move(names), std::move(budget), groups, rule, options)) {}
+name_index::~name_index() = default;
+name_index::name_index(name_index&&) noexcept = default;
+name_index& name_index::operator=(name_index&&) noexcept = default;
+
+std::size_t name_index::size() const noexcept { return impl_->names.size(); }
+const std::u32string& name_index::name(std::size_t i) const { return impl_->names.at(i); }
+std::uint64_t name_index::index_entries() const noexcept {
+    return impl_->prefixes.entries.size() + impl_->suffixes.entries.size();
+}
+std::unique_ptr<name_index::scratch> name_index::make_scratch() const { return std::make_unique<scratch>(); }
+
+void name_index::within(std::u32string_view query, std::uint64_t query_group, std::uint32_t query_id, scratch& s,
+                        std::vector<join_pair>& out, join_stats* stats) const {
+    impl_->within(query, query_group, query_id, s, out, stats);
+}
+
+// ---------------------------------------------------------------------------------------------
+// joins
+
+namespace {
+
+void check_groups(std::span<const std::u32string> left, std::span<const std::u32string> right,
+                  std::span<const std::uint64_t> left_groups, std::span<const std::uint64_t> right_groups,
+                  group_rule rule) {
+    if (left_groups.empty() != right_groups.empty())
+        throw std::invalid_argument("similarity_join: give groups for both sides or for neither");
+    if (!left_groups.empty() && (left_groups.size() != left.size() || right_groups.size() != right.size()))
+        throw std::invalid_argument("similarity_join: one group per name is required");
+    if (rule != group_rule::any && left_groups.empty())
+        throw std::invalid_argument("similarity_join: a group rule needs groups");
+}
+
+} // namespace
+
+std::vector<join_pair> similarity_join(std::span<const std::u32string> left, std::span<const std::u32string> right,
+                                       const edit_budget& budget, std::span<const std::uint64_t> left_groups,
+                                       std::span<const std::uint64_t> right_groups, group_rule rule,
+                                       const join_options& options, join_stats* stats) {
+    check_groups(left, right, left_groups, right_groups, rule);
+    if (left.empty() || right.empty()) return {};
+    const name_index index(std::vector<std::u32string>(left.begin(), left.end()), budget,
+                           rule == group_rule::any ? std::span<const std::uint64_t>{} : left_groups, rule, options);
+    const std::size_t threads = choose_threads(options.threads);
+    constexpr std::size_t block = 512;
+    const std::size_t blocks = (right.size() + block - 1) / block;
+    std::vector<std::vector<join_pair>> per_block(blocks);
+    std::vector<join_stats> per_block_stats(stats ? blocks : 0);
+    std::vector<std::unique_ptr<name_index::scratch>> scratches(threads);
+    for (auto& s : scratches)
+        s = index.make_scratch();
+    parallel_blocks(right.size(), block, threads,
+                    [&](std::size_t worker, std::size_t begin, std::size_t end, std::size_t b) {
+                        join_stats* st = stats ? &per_block_stats[b] : nullptr;
+                        for (std::size_t j = begin; j < end; ++j)
+                            index.within(right[j], rule == group_rule::any ? 0 : right_groups[j],
+                                         static_cast<std::uint32_t>(j), *scratches[worker], per_block[b], st);
+                    });
+    std::vector<join_pair> pairs;
+    std::size_t total = 0;
+    for (const auto& v : per_block)
+        total += v.size();
+    pairs.reserve(total);
+    for (auto& v : per_block)
+        pairs.insert(pairs.end(), v.begin(), v.end());
+    std::sort(pairs.begin(), pairs.end(), [](const join_pair& a, const join_pair& b) {
+        return a.left != b.left ? a.left < b.left : a.right < b.right;
+    });
+    if (stats) {
+        stats->index_entries += index.index_entries();
+        for (const join_stats& st : per_block_stats) {
+            stats->postings += st.postings;
+            stats->candidates += st.candidates;
+            stats->verified += st.verified;
+            stats->direct += st.direct;
+        }
+        stats->matches += pairs.size();
+    }
+    return pairs;
+}
+
+std::vector<join_pair> similarity_join_brute_force(std::span<const std::u32string> left,
+                                                   std::span<const std::u32string> right, const edit_budget& budget,
+                                                   std::span<const std::uint64_t> left_groups,
+                                                   std::span<const std::uint64_t> right_groups, group_rule rule) {
+    check_groups(left, right, left_groups, right_groups, rule);
+    std::vector<join_pair> pairs;
+    for (std::size_t i = 0; i < left.size(); ++i)
+        for (std::size_t j = 0; j < right.size(); ++j) {
+            if (!left_groups.empty() && !groups_allow(rule, left_groups[i], right_groups[j])) continue;
+            const std::ptrdiff_t k = budget.at(std::max(left[i].size(), right[j].size()));
+            if (k < 0) continue;
+            const std::size_t d = damerau_levenshtein(left[i], right[j]);
+            if (d <= static_cast<std::size_t>(k))
+                pairs.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j),
+                                 static_cast<std::uint32_t>(d)});
+        }
+    return pairs;
+}
+
+} // namespace masq

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+// The indexed joins must return exactly what comparing every pair returns.
+#include "masq/matcher.h"
+#include "masq/similarity.h"
+#include "masq/similarity_join.h"
+#include "masq/unicode.h"
+#include "reference/damerau_levenshtein.h"
+#include "support/name_sets.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using names_t = std::vector<std::optional<std::string>>;
+
+names_t optional_names(const std::vector<std::string>& v, bool with_null) {
+    names_t out(v.begin(), v.end());
+    if (with_null) out.insert(out.begin() + static_cast<std::ptrdiff_t>(out.size() / 2), std::nullopt);
+    return out;
+}
+
+std::vector<std::u32string> code_points(const std::vector<std::string>& v) {
+    std::vector<std::u32string> out;
+    for (const auto& s : v)
+        out.push_back(masq::decode_utf8(s));
+    return out;
+}
+
+struct shape_case {
+    const char* label;
+    masq::testing::name_set_shape shape;
+    std::size_t frequent, infrequent;
+};
+
+const shape_case shapes[] = {
+    {"realistic", {}, 400, 500},
+    {"near-duplicate clusters", {.mutant_share = 0.4, .cluster_size = 8}, 300, 400},
+    {"short names and no dots", {.mutant_share = 0.3, .no_dot_share = 0.2, .short_share = 0.5}, 300, 300},
+    {"unicode look-alikes", {.mutant_share = 0.5, .unicode_share = 0.1}, 300, 400},
+};
+
+TEST(seed_match_indexed, equals_brute_force_for_every_shape_threshold_and_thread_count) {
+    std::uint64_t seed = 11;
+    std::size_t total_matches = 0;
+    for (const shape_case& sc : shapes) {
+        masq::testing::name_set_generator gen(seed++, sc.shape);
+        const names_t frequent = optional_names(gen.take(sc.frequent), true);
+        const names_t infrequent = optional_names(gen.take(sc.infrequent), true);
+        for (double threshold : {0.85, 0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0, -0.5}) {
+            const auto expected = masq::seed_match_brute_force(frequent, infrequent, threshold);
+            total_matches += expected.size();
+            // Low thresholds make every name a partner of every other (the index steps aside):
+            // one configuration is enough there.
+            const bool wide = threshold < 0.6;
+            for (unsigned threads : {1u, 2u, 3u}) {
+                for (std::size_t prefix : {0u, 3u, 12u}) {
+                    if (wide && (threads != 2 || prefix != 0)) continue;
+                    masq::join_options options;
+                    options.threads = threads;
+                    options.prefix_length = prefix;
+                    const auto got = masq::seed_match_indexed(frequent, infrequent, threshold, options);
+                    ASSERT_EQ(got, expected) << sc.label << " threshold " << threshold << " threads " << threads
+                                             << " prefix " << prefix;
+                }
+            }
+        }
+    }
+    EXPECT_GT(total_matches, 1000u); // the sets must actually contain look-alikes
+}
+
+TEST(seed_match_indexed, finds_the_pairs_optimal_string_alignment_misses) {
+    // "ca" -> "abc" is 2 edits in true DL (transpose, then insert between) but 3 in the
+    // restricted optimal-string-alignment distance; stems of 18: 20·(18−2) ≥ 17·18.
+    EXPECT_EQ(masq::reference::optimal_string_alignment(U"microsoftcaupdater", U"microsoftabcupdater"), 3u);
+    const names_t frequent = {"microsoftcaupdater.exe", "svchost.exe"};
+    const names_t infrequent = {"microsoftabcupdater.exe", "svhcost.exe"};
+    const auto got = masq::seed_match_indexed(frequent, infrequent, 0.85);
+    EXPECT_EQ(got, masq::seed_match_brute_force(frequent, infrequent, 0.85));
+    ASSERT_EQ(got.size(), 2u); // and svchost/svhcost: stems of 7 allow one edit
+    EXPECT_EQ(got[0].frequent_index, 0u);
+    EXPECT_EQ(got[0].distance, 2u);
+}
+
+TEST(seed_match_indexed, extension_rule) {
+    const names_t frequent = {"microsoft.workflow.compiler.exe", "svchost.exe", ".exe", "cmd"};
+    const names_t infrequent = {"microsoft.workflow.compiler.ex", "svchost.com", ".exe.exe", "cmd.exe", ".com"};
+    const auto got = masq::seed_match_indexed(frequent, infrequent, 0.85);
+    ASSERT_EQ(got, masq::seed_match_brute_force(frequent, infrequent, 0.85));
+    ASSERT_EQ(got.size(), 1u); // only the long name with a one-letter cut extension
+    EXPECT_FALSE(got[0].extension_stripped);
+}
+
+TEST(similarity_join, exhaustive_small_alphabet_for_every_budget_and_prefix) {
+    // Every string over {a, b, c} up to length 5: the prefix/suffix filter argument is checked on
+    // all alignments, including transpositions across the prefix boundary.
+    std::vector<std::u32string> all{U""};
+    for (std::size_t begin = 0, length = 1; length <= 5; ++length) {
+        const std::size_t end = all.size();
+        for (std::size_t i = begin; i < end; ++i)
+            for (char32_t c : std::u32string_view(U"abc"))
+                all.push_back(all[i] + c);
+        begin = end;
+    }
+    for (std::size_t k = 0; k <= 3; ++k) {
+        const auto budget = masq::edit_budget::constant(k, 5);
+        const auto expected = masq::similarity_join_brute_force(all, all, budget);
+        for (std::size_t prefix : {1u, 2u, 3u, 4u}) {
+            masq::join_options options;
+            options.prefix_length = prefix;
+            options.threads = 2;
+            EXPECT_EQ(masq::similarity_join(all, all, budget, {}, {}, masq::group_rule::any, options), expected)
+                << "k " << k << " prefix " << prefix;
+        }
+    }
+}
+
+TEST(similarity_join, group_rules_and_length_aware_budgets) {
+    masq::testing::name_set_generator gen(99, {.mutant_share = 0.5, .cluster_size = 4});
+    const auto left = code_points(gen.take(300)), right = code_points(gen.take(300));
+    std::vector<std::uint64_t> left_groups, right_groups;
+    for (const auto& s : left)
+        left_groups.push_back(s.size() % 3);
+    for (const auto& s : right)
+        right_groups.push_back(s.size() % 3);
+    std::size_t longest = 0;
+    for (const auto* side : {&left, &right})
+        for (const auto& s : *side)
+            longest = std::max(longest, s.size());
+    // One edit from 5 letters, two from 9, three from 14: the shape full mode uses.
+    const masq::edit_budget stepped([](std::size_t n) -> std::ptrdiff_t { return n < 5 ? 0 : n < 9 ? 1 : n < 14 ? 2 : 3; },
+                                    longest);
+    for (auto rule : {masq::group_rule::any, masq::group_rule::same, masq::group_rule::different}) {
+        const auto expected = masq::similarity_join_brute_force(left, right, stepped, left_groups, right_groups, rule);
+        EXPECT_FALSE(expected.empty());
+        for (std::size_t brute_force_reach : {0u, 1u, 6u}) {
+            masq::join_options options;
+            options.brute_force_reach = brute_force_reach;
+            EXPECT_EQ(masq::similarity_join(left, right, stepped, left_groups, right_groups, rule, options), expected)
+                << static_cast<int>(rule) << " " << brute_force_reach;
+        }
+    }
+}
+
+TEST(name_index, answers_within_k_queries) {
+    const std::vector<std::u32string> targets = {U"lsass.exe", U"svchost.exe", U"csrss.exe", U"explorer.exe"};
+    const masq::name_index index(targets, masq::edit_budget::constant(1, 64));
+    auto scratch = index.make_scratch();
+    std::vector<masq::join_pair> hits;
+    index.within(U"1sass.exe", 0, 7, *scratch, hits);
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0], (masq::join_pair{0, 7, 1}));
+    hits.clear();
+    index.within(U"cssrs.exe", 0, 8, *scratch, hits); // one transposition from csrss.exe
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0], (masq::join_pair{2, 8, 1}));
+    hits.clear();
+    index.within(U"scsrs.exe", 0, 9, *scratch, hits); // two edits from csrss.exe
+    EXPECT_TRUE(hits.empty());
+}
+
+TEST(edit_budget, rejects_a_budget_that_shrinks_and_computes_reach) {
+    EXPECT_THROW(masq::edit_budget([](std::size_t n) -> std::ptrdiff_t { return n == 3 ? 0 : 1; }, 5),
+                 std::invalid_argument);
+    const auto seed = masq::edit_budget::seed(0.85, 40);
+    EXPECT_EQ(seed.at(6), 0);
+    EXPECT_EQ(seed.at(7), 1);
+    EXPECT_EQ(seed.at(14), 2);
+    EXPECT_EQ(seed.reach(6), 1); // a 7-letter partner may be one edit away
+    EXPECT_EQ(seed.reach(12), 2); // a 14-letter partner may be two edits away
+}
+
+} // namespace
