@@ -24,7 +24,7 @@ struct detect_options {
     double similarity_threshold = 0.85; ///< the notebook's `levenDistThreshold`: flagged when `Dist > this`
     std::size_t max_paths = 10;         ///< paths listed per name in a finding (0 = all)
     std::size_t max_hosts = 10;         ///< hosts listed per finding (0 = all)
-    unsigned threads = 0;               ///< for the similarity join; 0 = all cores (results never depend on it)
+    unsigned threads = 0; ///< for the similarity join; 0 = all cores (results never depend on it)
 };
 
 /// The funnel of one detection, for the run summary.

@@ -29,6 +29,30 @@ std::size_t damerau_levenshtein(std::u32string_view a, std::u32string_view b);
 /// `max_distance + 1`. Exact whenever the true distance is at most `max_distance`.
 std::size_t damerau_levenshtein(std::u32string_view a, std::u32string_view b, std::size_t max_distance);
 
+/**
+ * The restricted Damerau-Levenshtein ("optimal string alignment") distance from one pattern of at
+ * most 64 code points to many texts, bit-parallel: Hyyrö, "A Bit-Vector Algorithm for Computing
+ * Levenshtein and Damerau Edit Distances", Nordic Journal of Computing 10(1), 2003. O(|text|) word
+ * operations per text. It is only a filter for true Damerau-Levenshtein, DL <= OSA <= Levenshtein
+ * <= 2·DL, so OSA > 2k proves DL > k.
+ */
+class osa_pattern {
+  public:
+    static constexpr std::size_t max_length = 64;
+    /// `pattern.size()` must be at most `max_length`.
+    explicit osa_pattern(std::u32string_view pattern);
+    std::size_t size() const noexcept { return length_; }
+    std::size_t distance(std::u32string_view text) const noexcept;
+
+  private:
+    std::uint64_t mask_of(char32_t c) const noexcept;
+    std::uint64_t ascii_[128] = {};
+    std::uint32_t other_count_ = 0;
+    char32_t other_chars_[max_length] = {};
+    std::uint64_t other_masks_[max_length] = {};
+    std::size_t length_ = 0;
+};
+
 /// `fastDamerauLevenshtein.damerauLevenshtein(a, b)` with default arguments: 1.0 when equal
 /// (both empty included), 0.0 when exactly one is empty, else `(double)(max - d) / max` where
 /// `max = max(|a|, |b|)` in code points.

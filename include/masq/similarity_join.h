@@ -20,6 +20,8 @@
 /// Then the length filter |a| - |b| <= k, and the exact bounded distance decides.
 /// Wolf Garbe, SymSpell (github.com/wolfgarbe/SymSpell); Lowrance & Wagner, JACM 22(2), 1975.
 
+#include "masq/similarity.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -71,8 +73,8 @@ enum class group_rule : std::uint8_t {
 };
 
 struct join_options {
-    unsigned threads = 0;           ///< 0: all hardware threads; the output never depends on it
-    std::size_t prefix_length = 0;  ///< characters indexed at each end; 0 picks a default
+    unsigned threads = 0;              ///< 0: all hardware threads; the output never depends on it
+    std::size_t prefix_length = 0;     ///< characters indexed at each end; 0 picks a default
     std::size_t brute_force_reach = 6; ///< names whose reach exceeds this are compared directly
 };
 
@@ -105,15 +107,17 @@ class name_index {
     struct scratch {
         std::vector<std::uint32_t> stamp;
         std::uint32_t epoch = 0;
-        std::vector<std::uint64_t> variants;
+        std::vector<std::uint64_t> variants, other_variants;
         std::vector<std::uint32_t> candidates;
         std::u32string reversed;
+        osa_pattern query_pattern{std::u32string_view{}};
     };
 
     /// `groups` (optional, one per name) restrict matches by `rule`; `budget.longest()` must cover
     /// the longest indexed name.
-    name_index(std::vector<std::u32string> names, edit_budget budget, std::span<const std::uint64_t> groups = {},
-               group_rule rule = group_rule::any, join_options options = {});
+    name_index(std::vector<std::u32string> names, edit_budget budget,
+               std::span<const std::uint64_t> groups = {}, group_rule rule = group_rule::any,
+               join_options options = {});
     ~name_index();
     name_index(name_index&&) noexcept;
     name_index& operator=(name_index&&) noexcept;
@@ -139,15 +143,17 @@ class name_index {
  * ordered by (left, right), computed over `options.threads` threads. `left_groups` and
  * `right_groups` (optional, both or neither) restrict pairs by `rule`.
  */
-std::vector<join_pair> similarity_join(std::span<const std::u32string> left, std::span<const std::u32string> right,
-                                       const edit_budget& budget, std::span<const std::uint64_t> left_groups = {},
+std::vector<join_pair> similarity_join(std::span<const std::u32string> left,
+                                       std::span<const std::u32string> right, const edit_budget& budget,
+                                       std::span<const std::uint64_t> left_groups = {},
                                        std::span<const std::uint64_t> right_groups = {},
                                        group_rule rule = group_rule::any, const join_options& options = {},
                                        join_stats* stats = nullptr);
 
 /// The slow reference: every pair compared with the bounded distance. Same contract and order.
 std::vector<join_pair> similarity_join_brute_force(std::span<const std::u32string> left,
-                                                   std::span<const std::u32string> right, const edit_budget& budget,
+                                                   std::span<const std::u32string> right,
+                                                   const edit_budget& budget,
                                                    std::span<const std::uint64_t> left_groups = {},
                                                    std::span<const std::uint64_t> right_groups = {},
                                                    group_rule rule = group_rule::any);

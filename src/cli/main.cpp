@@ -323,7 +323,8 @@ int main(int argc, char** argv) {
     detect->add_option("-o,--output", d.output, "write findings to FILE instead of standard output");
     detect->add_option("--max-paths", d.max_paths, "paths listed per name in a finding (0 = all)")
         ->capture_default_str();
-    detect->add_option("-j,--threads", d.threads, "threads for matching (default: all cores; output never depends on it)");
+    detect->add_option("-j,--threads", d.threads,
+                       "threads for matching (default: all cores; output never depends on it)");
     detect->add_flag("--strict", d.strict, "stop with exit status 2 at the first malformed input");
     detect->add_flag("--fail-on-findings", d.fail_on_findings, "exit with status 1 when there are findings");
     detect->add_flag("-q,--quiet", d.quiet, "print no summary or warnings on standard error");

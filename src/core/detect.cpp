@@ -3,9 +3,8 @@
 
 #include "masq/matcher.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <fmt/format.h>
 #include <stdexcept>
 
 namespace masq {
@@ -20,14 +19,16 @@ detect_result detect(const process_profile& profile, const detect_options& optio
     result.summary.distinct_names = split.names.size();
     result.summary.frequent = split.frequent.size();
     result.summary.infrequent = split.infrequent.size();
-    result.summary.pairs_compared =
-        static_cast<std::uint64_t>(split.frequent.size()) * static_cast<std::uint64_t>(split.infrequent.size());
+    result.summary.pairs_compared = static_cast<std::uint64_t>(split.frequent.size()) *
+                                    static_cast<std::uint64_t>(split.infrequent.size());
 
     std::vector<std::optional<std::string>> frequent, infrequent;
     frequent.reserve(split.frequent.size());
     infrequent.reserve(split.infrequent.size());
-    for (std::size_t i : split.frequent) frequent.push_back(split.names[i].name);
-    for (std::size_t i : split.infrequent) infrequent.push_back(split.names[i].name);
+    for (std::size_t i : split.frequent)
+        frequent.push_back(split.names[i].name);
+    for (std::size_t i : split.infrequent)
+        infrequent.push_back(split.names[i].name);
 
     join_options join;
     join.threads = options.threads;
@@ -68,8 +69,8 @@ detect_result detect(const process_profile& profile, const detect_options& optio
         const std::string what = m.extension_stripped ? "" : " (extensions differ, full names compared)";
         out.reason = fmt::format("{} edit{} from {}{}; similarity {:.4f} > {}; {} seen {} time{}, {} seen {}",
                                  m.distance, m.distance == 1 ? "" : "s", *normal.name, what, m.similarity,
-                                 options.similarity_threshold, *normal.name, f->count, f->count == 1 ? "" : "s",
-                                 *suspicious.name, s->count);
+                                 options.similarity_threshold, *normal.name, f->count,
+                                 f->count == 1 ? "" : "s", *suspicious.name, s->count);
         result.findings.push_back(std::move(out));
     }
     std::stable_sort(result.findings.begin(), result.findings.end(), [](const finding& a, const finding& b) {

@@ -66,7 +66,8 @@ std::vector<name_match> seed_match_indexed(std::span<const std::optional<std::st
                                            double similarity_threshold, const join_options& options,
                                            join_stats* stats) {
     // A threshold below zero flags calcDist's 0.0 too, i.e. names without a dot: no index helps.
-    if (!(similarity_threshold >= 0.0)) return seed_match_brute_force(frequent, infrequent, similarity_threshold);
+    if (!(similarity_threshold >= 0.0))
+        return seed_match_brute_force(frequent, infrequent, similarity_threshold);
 
     std::unordered_map<std::u32string, std::uint64_t> extension_ids;
     const dotted_names f = split_dotted(frequent, extension_ids);
@@ -74,13 +75,15 @@ std::vector<name_match> seed_match_indexed(std::span<const std::optional<std::st
     if (f.full.empty() || in.full.empty()) return {};
 
     // Same extension: calcDist compares the stems.
-    const edit_budget stem_budget = edit_budget::seed(similarity_threshold, std::max(f.longest_stem, in.longest_stem));
+    const edit_budget stem_budget =
+        edit_budget::seed(similarity_threshold, std::max(f.longest_stem, in.longest_stem));
     std::vector<join_pair> pairs = similarity_join(f.stem, in.stem, stem_budget, f.extension, in.extension,
                                                    group_rule::same, options, stats);
     // Different extensions: calcDist compares the full names.
-    const edit_budget full_budget = edit_budget::seed(similarity_threshold, std::max(f.longest_full, in.longest_full));
-    const std::vector<join_pair> cross = similarity_join(f.full, in.full, full_budget, f.extension, in.extension,
-                                                         group_rule::different, options, stats);
+    const edit_budget full_budget =
+        edit_budget::seed(similarity_threshold, std::max(f.longest_full, in.longest_full));
+    const std::vector<join_pair> cross = similarity_join(f.full, in.full, full_budget, f.extension,
+                                                         in.extension, group_rule::different, options, stats);
     pairs.insert(pairs.end(), cross.begin(), cross.end());
 
     std::vector<name_match> matches;

@@ -17,6 +17,7 @@ class last_row_table {
         ascii_.fill(0);
         other_.clear();
     }
+    // 32-bit rows keep the table in a few cache lines.
     std::size_t get(char32_t c) const noexcept {
         if (c < 128) return ascii_[c];
         for (const auto& [ch, row] : other_)
@@ -25,7 +26,7 @@ class last_row_table {
     }
     void set(char32_t c, std::size_t row) {
         if (c < 128) {
-            ascii_[c] = row;
+            ascii_[c] = static_cast<std::uint32_t>(row);
             return;
         }
         for (auto& [ch, r] : other_)
@@ -37,7 +38,7 @@ class last_row_table {
     }
 
   private:
-    std::array<std::size_t, 128> ascii_{};
+    std::array<std::uint32_t, 128> ascii_{};
     std::vector<std::pair<char32_t, std::size_t>> other_;
 };
 
@@ -60,7 +61,12 @@ std::size_t lowrance_wagner(std::u32string_view a, std::u32string_view b, std::s
     const std::size_t width = m + 2;
     thread_local std::vector<std::size_t> table;
     thread_local last_row_table da;
-    table.assign((n + 2) * width, inf);
+    // Every cell of rows 2.. is written before it is read; only the sentinel row and column and the
+    // empty-prefix row and column need values.
+    if (table.size() < (n + 2) * width) table.resize((n + 2) * width);
+    std::fill_n(table.begin(), width, inf);
+    for (std::size_t i = 1; i < n + 2; ++i)
+        table[i * width] = inf;
     da.reset();
     auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return table[i * width + j]; };
     // Row/column 0 of `table` are the sentinels (index -1 in the paper); row/column 1 the empty prefixes.
@@ -104,6 +110,53 @@ std::size_t damerau_levenshtein(std::u32string_view a, std::u32string_view b, st
     if (length_gap > max_distance) return max_distance + 1;
     const std::size_t d = lowrance_wagner(a, b, max_distance);
     return std::min(d, max_distance + 1);
+}
+
+osa_pattern::osa_pattern(std::u32string_view pattern) : length_(std::min(pattern.size(), max_length)) {
+    for (std::size_t i = 0; i < length_; ++i) {
+        const char32_t c = pattern[i];
+        const std::uint64_t bit = std::uint64_t{1} << i;
+        if (c < 128) {
+            ascii_[c] |= bit;
+            continue;
+        }
+        std::uint32_t k = 0;
+        while (k < other_count_ && other_chars_[k] != c)
+            ++k;
+        if (k == other_count_) other_chars_[other_count_++] = c;
+        other_masks_[k] |= bit;
+    }
+}
+
+std::uint64_t osa_pattern::mask_of(char32_t c) const noexcept {
+    if (c < 128) return ascii_[c];
+    for (std::uint32_t k = 0; k < other_count_; ++k)
+        if (other_chars_[k] == c) return other_masks_[k];
+    return 0;
+}
+
+std::size_t osa_pattern::distance(std::u32string_view text) const noexcept {
+    if (length_ == 0) return text.size();
+    // Hyyrö 2003, Fig. 3 (the Damerau variant of Myers' algorithm): D0 gains the transposition
+    // term TR, built from the previous column's match vector.
+    std::uint64_t vp = ~std::uint64_t{0}, vn = 0, d0 = 0, previous_match = 0;
+    std::size_t distance = length_;
+    const std::uint64_t last = std::uint64_t{1} << (length_ - 1);
+    for (char32_t c : text) {
+        const std::uint64_t match = mask_of(c);
+        const std::uint64_t transposition = (((~d0) & match) << 1) & previous_match;
+        d0 = (((match & vp) + vp) ^ vp) | match | vn | transposition;
+        std::uint64_t hp = vn | ~(d0 | vp);
+        std::uint64_t hn = d0 & vp;
+        distance += (hp & last) != 0;
+        distance -= (hn & last) != 0;
+        hp = (hp << 1) | 1;
+        hn <<= 1;
+        vp = hn | ~(d0 | hp);
+        vn = hp & d0;
+        previous_match = match;
+    }
+    return distance;
 }
 
 double dl_similarity(std::u32string_view a, std::u32string_view b) {

@@ -9,6 +9,8 @@
 #include <cassert>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
+#include <unordered_map>
 
 namespace masq {
 
@@ -20,7 +22,8 @@ edit_budget::edit_budget(const std::function<std::ptrdiff_t(std::size_t)>& max_e
     for (std::size_t length = 0; length <= longest; ++length) {
         by_length_[length] = std::max<std::ptrdiff_t>(max_edits(length), -1);
         if (length > 0 && by_length_[length] < by_length_[length - 1])
-            throw std::invalid_argument("edit_budget: the allowed edits must not decrease as names grow longer");
+            throw std::invalid_argument(
+                "edit_budget: the allowed edits must not decrease as names grow longer");
     }
     // A partner of a name of `length` is at most at(L) longer, where L is the partner's length;
     // since at() never decreases, scanning L upwards until L - length exceeds the largest budget
@@ -29,8 +32,8 @@ edit_budget::edit_budget(const std::function<std::ptrdiff_t(std::size_t)>& max_e
     reach_.resize(longest + 1);
     for (std::size_t length = 0; length <= longest; ++length) {
         std::ptrdiff_t best = at(length);
-        for (std::size_t partner = length + 1; widest >= 0 && partner <= length + static_cast<std::size_t>(widest);
-             ++partner) {
+        for (std::size_t partner = length + 1;
+             widest >= 0 && partner <= length + static_cast<std::size_t>(widest); ++partner) {
             const std::ptrdiff_t k = at(partner);
             if (k >= 0 && partner - length <= static_cast<std::size_t>(k)) best = std::max(best, k);
         }
@@ -43,7 +46,8 @@ edit_budget edit_budget::constant(std::size_t k, std::size_t longest) {
 }
 
 edit_budget edit_budget::seed(double threshold, std::size_t longest) {
-    return edit_budget([threshold](std::size_t length) { return seed_max_distance(length, threshold); }, longest);
+    return edit_budget([threshold](std::size_t length) { return seed_max_distance(length, threshold); },
+                       longest);
 }
 
 namespace {
@@ -61,38 +65,42 @@ constexpr std::uint64_t mix(std::uint64_t h) noexcept {
 }
 
 /**
- * Appends the hashes of every string obtained from `text` by deleting at most `deletions`
- * characters (the deletion neighbourhood, SymSpell), salted with `salt`, then sorts and dedupes
- * them (runs of equal characters give the same variant several ways). The hash is a polynomial
- * over the kept characters, so it depends on the variant only, not on which positions were dropped.
+ * Appends the hashes of the strings obtained from `text` by deleting at most `deletions`
+ * characters (the deletion neighbourhood, SymSpell), salted with `salt`. The hash is a polynomial
+ * over the kept characters, so it depends on the variant only, not on which positions were
+ * dropped. Within a run of equal characters only the leading ones are ever deleted (deleting any
+ * j of a run gives the same string), which removes most duplicates without sorting; the few
+ * left (periodic text like "abab") only cost a repeated probe, which the stamps absorb.
  */
 void deletion_variants(std::u32string_view text, std::size_t deletions, std::uint64_t salt,
                        std::vector<std::uint64_t>& out) {
     out.clear();
     const std::size_t n = text.size();
     deletions = std::min(deletions, n);
-    // Iterative depth-first enumeration: at each position keep the character or (budget allowing)
-    // drop it. The stack holds (position, deletions left, hash so far).
+    // Iterative depth-first enumeration: at each position keep the character or (budget allowing,
+    // and not right after keeping an equal one) drop it.
     struct frame {
         std::uint32_t position;
         std::uint32_t left;
         std::uint64_t hash;
+        bool kept_previous;
     };
     thread_local std::vector<frame> stack;
     stack.clear();
-    stack.push_back({0, static_cast<std::uint32_t>(deletions), salt * hash_multiplier + 0x2545F4914F6CDD1DULL});
+    stack.push_back(
+        {0, static_cast<std::uint32_t>(deletions), salt * hash_multiplier + 0x2545F4914F6CDD1DULL, false});
     while (!stack.empty()) {
         frame f = stack.back();
         stack.pop_back();
         while (f.position < n) {
-            if (f.left > 0) stack.push_back({f.position + 1, f.left - 1, f.hash});
+            const bool run_continues = f.kept_previous && text[f.position] == text[f.position - 1];
+            if (f.left > 0 && !run_continues) stack.push_back({f.position + 1, f.left - 1, f.hash, false});
             f.hash = (f.hash + static_cast<std::uint64_t>(text[f.position]) + 1) * hash_multiplier;
+            f.kept_previous = true;
             ++f.position;
         }
         out.push_back(mix(f.hash));
     }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
 }
 
 std::size_t choose_threads(unsigned requested) {
@@ -104,7 +112,8 @@ std::size_t choose_threads(unsigned requested) {
 /// Runs `work(worker, begin, end, block_number)` over [0, n) in blocks of `block` on up to
 /// `threads` workers. Blocks go to whichever worker is free, so callers write results per block
 /// and keep per-worker state only for scratch memory.
-template <class Work> void parallel_blocks(std::size_t n, std::size_t block, std::size_t threads, Work&& work) {
+template <class Work>
+void parallel_blocks(std::size_t n, std::size_t block, std::size_t threads, Work&& work) {
     const std::size_t blocks = (n + block - 1) / block;
     threads = std::max<std::size_t>(1, std::min(threads, blocks));
     std::atomic<std::size_t> next{0};
@@ -118,7 +127,9 @@ template <class Work> void parallel_blocks(std::size_t n, std::size_t block, std
     run(0);
 }
 
-std::u32string_view prefix_of(std::u32string_view s, std::size_t p) { return s.substr(0, std::min(p, s.size())); }
+std::u32string_view prefix_of(std::u32string_view s, std::size_t p) {
+    return s.substr(0, std::min(p, s.size()));
+}
 
 std::u32string reversed_suffix_of(std::u32string_view s, std::size_t p) {
     const std::size_t n = std::min(p, s.size());
@@ -150,7 +161,21 @@ struct deletion_table {
     std::vector<std::uint32_t> directory; // 2^bits + 1 offsets into entries
     std::vector<entry> entries;
 
-    template <class Visit> void probe(std::uint64_t hash, Visit&& visit) const {
+    void prefetch(std::uint64_t hash) const {
+        __builtin_prefetch(&directory[static_cast<std::size_t>(hash >> (64 - bits))]);
+    }
+    void prefetch_entries(std::uint64_t hash) const {
+        const std::uint32_t first = directory[static_cast<std::size_t>(hash >> (64 - bits))];
+        if (first < entries.size()) __builtin_prefetch(&entries[first]);
+    }
+
+    std::uint32_t bucket_size(std::uint64_t hash) const {
+        const std::size_t bucket = static_cast<std::size_t>(hash >> (64 - bits));
+        return directory[bucket + 1] - directory[bucket];
+    }
+
+    template <class Visit>
+    void probe(std::uint64_t hash, Visit&& visit) const {
         const std::size_t bucket = static_cast<std::size_t>(hash >> (64 - bits));
         const auto fingerprint = static_cast<std::uint32_t>(hash);
         for (std::uint32_t e = directory[bucket], end = directory[bucket + 1]; e < end; ++e)
@@ -198,7 +223,12 @@ struct name_index::impl {
             if (g.empty()) throw std::invalid_argument("name_index: a group rule needs groups");
             groups.assign(g.begin(), g.end());
         }
-        prefix_length = options.prefix_length == 0 ? 8 : options.prefix_length;
+        // A variant must stay rare among n names, which takes about log2(n) bits of prefix: more
+        // names, longer prefixes (measured on 20k-200k realistic names: 8 at 20k, 10-11 at 10^5).
+        prefix_length =
+            options.prefix_length != 0
+                ? options.prefix_length
+                : std::clamp<std::size_t>(static_cast<std::size_t>(std::bit_width(names.size())), 14, 20) - 6;
         lengths.resize(names.size());
         for (std::size_t i = 0; i < names.size(); ++i) {
             if (names[i].size() > budget.longest())
@@ -266,8 +296,8 @@ struct name_index::impl {
             for (std::size_t i = begin; i < end; ++i) {
                 const std::ptrdiff_t r = indexed_reach(lengths[i]);
                 if (r < 0) continue;
-                variants_of(names[i], static_cast<std::size_t>(r), salt_of(groups.empty() ? 0 : groups[i]), suffix,
-                            reversed, variants);
+                variants_of(names[i], static_cast<std::size_t>(r), salt_of(groups.empty() ? 0 : groups[i]),
+                            suffix, reversed, variants);
                 for (std::uint64_t h : variants)
                     emit(h, static_cast<std::uint32_t>(i));
             }
@@ -309,10 +339,14 @@ struct name_index::impl {
         return k >= 0 && (a > b ? a - b : b - a) <= static_cast<std::size_t>(k);
     }
 
-    void verify(std::uint32_t id, std::u32string_view query, std::uint32_t query_id, std::vector<join_pair>& out,
-                join_stats* stats) const {
+    void verify(std::uint32_t id, std::u32string_view query, std::uint32_t query_id, const scratch& s,
+                std::vector<join_pair>& out, join_stats* stats) const {
         const std::ptrdiff_t k = budget.at(std::max<std::size_t>(lengths[id], query.size()));
         if (stats) ++stats->verified;
+        // OSA <= Levenshtein <= 2·DL: a cheap bit-parallel proof that most candidates are too far.
+        if (s.query_pattern.size() == query.size() &&
+            s.query_pattern.distance(names[id]) > 2 * static_cast<std::size_t>(k))
+            return;
         const std::size_t d = damerau_levenshtein(names[id], query, static_cast<std::size_t>(k));
         if (d <= static_cast<std::size_t>(k)) out.push_back({id, query_id, static_cast<std::uint32_t>(d)});
     }
@@ -321,12 +355,14 @@ struct name_index::impl {
                 std::vector<join_pair>& out, join_stats* stats) const {
         if (s.stamp.size() != names.size()) s.stamp.assign(names.size(), 0);
         const std::size_t lq = query.size();
-        if (lq > budget.longest()) throw std::invalid_argument("name_index: the edit budget does not cover the query");
+        if (lq > budget.longest())
+            throw std::invalid_argument("name_index: the edit budget does not cover the query");
         const std::ptrdiff_t reach = budget.reach(lq);
         if (reach < 0) return;
         s.candidates.clear();
         const auto admissible = [&](std::uint32_t id) {
-            return length_allows(lengths[id], lq) && (groups.empty() || groups_allow(rule, groups[id], query_group));
+            return length_allows(lengths[id], lq) &&
+                   (groups.empty() || groups_allow(rule, groups[id], query_group));
         };
         const std::ptrdiff_t query_reach = indexed_reach(lq);
         if (query_reach < 0) {
@@ -336,24 +372,50 @@ struct name_index::impl {
                 if (lengths[id] >= lo && admissible(id)) s.candidates.push_back(id);
             if (stats) stats->direct += s.candidates.size();
         } else {
+            // Both the prefix and the suffix condition are necessary; visiting one table's postings
+            // costs about a cache line each, verifying a candidate about twenty. So the table with
+            // fewer postings for this query drives, and the other one filters only when that is
+            // cheaper than verifying what the driver let through.
             const std::uint32_t first = next_epoch(s), second = first + 1;
             const std::uint64_t salt = salt_of(query_group);
-            std::uint64_t visited = 0;
             variants_of(query, static_cast<std::size_t>(query_reach), salt, false, s.reversed, s.variants);
+            variants_of(query, static_cast<std::size_t>(query_reach), salt, true, s.reversed,
+                        s.other_variants);
+            // The lookups are independent cache misses: issue them all before reading any.
             for (std::uint64_t h : s.variants)
-                prefixes.probe(h, [&](std::uint32_t id) {
-                    ++visited;
-                    if (s.stamp[id] != first && admissible(id)) s.stamp[id] = first;
-                });
-            variants_of(query, static_cast<std::size_t>(query_reach), salt, true, s.reversed, s.variants);
+                prefixes.prefetch(h);
+            for (std::uint64_t h : s.other_variants)
+                suffixes.prefetch(h);
+            std::uint64_t prefix_postings = 0, suffix_postings = 0;
             for (std::uint64_t h : s.variants)
-                suffixes.probe(h, [&](std::uint32_t id) {
+                prefix_postings += prefixes.bucket_size(h);
+            for (std::uint64_t h : s.other_variants)
+                suffix_postings += suffixes.bucket_size(h);
+            const bool prefix_drives = prefix_postings <= suffix_postings;
+            const deletion_table& driver = prefix_drives ? prefixes : suffixes;
+            const deletion_table& filter = prefix_drives ? suffixes : prefixes;
+            const auto& driver_variants = prefix_drives ? s.variants : s.other_variants;
+            const auto& filter_variants = prefix_drives ? s.other_variants : s.variants;
+            const std::uint64_t filter_postings = prefix_drives ? suffix_postings : prefix_postings;
+            std::uint64_t visited = 0;
+            for (std::uint64_t h : driver_variants)
+                driver.prefetch_entries(h);
+            for (std::uint64_t h : driver_variants)
+                driver.probe(h, [&](std::uint32_t id) {
                     ++visited;
-                    if (s.stamp[id] == first) {
-                        s.stamp[id] = second;
+                    if (s.stamp[id] != first && s.stamp[id] != second && admissible(id)) {
+                        s.stamp[id] = first;
                         s.candidates.push_back(id);
                     }
                 });
+            if (filter_postings < 16 * s.candidates.size()) {
+                visited += filter_postings;
+                for (std::uint64_t h : filter_variants)
+                    filter.probe(h, [&](std::uint32_t id) {
+                        if (s.stamp[id] == first) s.stamp[id] = second;
+                    });
+                std::erase_if(s.candidates, [&](std::uint32_t id) { return s.stamp[id] != second; });
+            }
             if (stats) {
                 stats->postings += visited;
                 stats->candidates += s.candidates.size();
@@ -368,27 +430,37 @@ struct name_index::impl {
             if (stats) stats->direct += s.candidates.size() - before;
         }
         std::sort(s.candidates.begin(), s.candidates.end());
+        if (!s.candidates.empty() && query.size() <= osa_pattern::max_length && !query.empty())
+            s.query_pattern = osa_pattern(query);
+        else
+            s.query_pattern = osa_pattern(std::u32string_view{});
         for (std::uint32_t id : s.candidates)
-            verify(id, query, query_id, out, stats);
+            verify(id, query, query_id, s, out, stats);
     }
 };
 
-name_index::name_index(std::vector<std::u32string> names, edit_budget budget, std::span<const std::uint64_t> groups,
-                       group_rule rule, join_options options)
+name_index::name_index(std::vector<std::u32string> names, edit_budget budget,
+                       std::span<const std::uint64_t> groups, group_rule rule, join_options options)
     : impl_(std::make_unique<impl>(std::move(names), std::move(budget), groups, rule, options)) {}
 name_index::~name_index() = default;
 name_index::name_index(name_index&&) noexcept = default;
 name_index& name_index::operator=(name_index&&) noexcept = default;
 
-std::size_t name_index::size() const noexcept { return impl_->names.size(); }
-const std::u32string& name_index::name(std::size_t i) const { return impl_->names.at(i); }
+std::size_t name_index::size() const noexcept {
+    return impl_->names.size();
+}
+const std::u32string& name_index::name(std::size_t i) const {
+    return impl_->names.at(i);
+}
 std::uint64_t name_index::index_entries() const noexcept {
     return impl_->prefixes.entries.size() + impl_->suffixes.entries.size();
 }
-std::unique_ptr<name_index::scratch> name_index::make_scratch() const { return std::make_unique<scratch>(); }
+std::unique_ptr<name_index::scratch> name_index::make_scratch() const {
+    return std::make_unique<scratch>();
+}
 
-void name_index::within(std::u32string_view query, std::uint64_t query_group, std::uint32_t query_id, scratch& s,
-                        std::vector<join_pair>& out, join_stats* stats) const {
+void name_index::within(std::u32string_view query, std::uint64_t query_group, std::uint32_t query_id,
+                        scratch& s, std::vector<join_pair>& out, join_stats* stats) const {
     impl_->within(query, query_group, query_id, s, out, stats);
 }
 
@@ -410,14 +482,97 @@ void check_groups(std::span<const std::u32string> left, std::span<const std::u32
 
 } // namespace
 
-std::vector<join_pair> similarity_join(std::span<const std::u32string> left, std::span<const std::u32string> right,
-                                       const edit_budget& budget, std::span<const std::uint64_t> left_groups,
+namespace {
+
+std::vector<join_pair> indexed_join(std::span<const std::u32string> left,
+                                    std::span<const std::u32string> right, const edit_budget& budget,
+                                    std::span<const std::uint64_t> left_groups,
+                                    std::span<const std::uint64_t> right_groups, group_rule rule,
+                                    const join_options& options, join_stats* stats);
+
+/**
+ * "Different groups" with one dominant group D (like `exe` among extensions): the D × D pairs
+ * are excluded anyway, yet an index over everything would make every D query walk the postings
+ * of every other D name. Split instead into (left not in D) × right and (left in D) × (right not
+ * in D), each indexing its non-D side, which is the small one. The two parts are disjoint and
+ * cover every admissible pair.
+ */
+std::vector<join_pair>
+join_around_dominant_group(std::span<const std::u32string> left, std::span<const std::u32string> right,
+                           const edit_budget& budget, std::span<const std::uint64_t> left_groups,
+                           std::span<const std::uint64_t> right_groups, const join_options& options,
+                           join_stats* stats, std::uint64_t dominant) {
+    std::vector<std::uint32_t> left_other, left_dominant, right_other;
+    for (std::uint32_t i = 0; i < left.size(); ++i)
+        (left_groups[i] == dominant ? left_dominant : left_other).push_back(i);
+    for (std::uint32_t j = 0; j < right.size(); ++j)
+        if (right_groups[j] != dominant) right_other.push_back(j);
+    auto pick = [](auto source, const std::vector<std::uint32_t>& ids) {
+        std::vector<std::remove_cvref_t<decltype(source[0])>> out;
+        out.reserve(ids.size());
+        for (std::uint32_t i : ids)
+            out.push_back(source[i]);
+        return out;
+    };
+    std::vector<join_pair> pairs;
+    {
+        const auto names = pick(left, left_other);
+        const auto groups = pick(left_groups, left_other);
+        for (join_pair p : indexed_join(names, right, budget, groups, right_groups, group_rule::different,
+                                        options, stats)) {
+            p.left = left_other[p.left];
+            pairs.push_back(p);
+        }
+    }
+    {
+        const auto names = pick(right, right_other);
+        const auto groups = pick(right_groups, right_other);
+        const auto queries = pick(left, left_dominant);
+        const auto query_groups = pick(left_groups, left_dominant);
+        for (const join_pair& p : indexed_join(names, queries, budget, groups, query_groups,
+                                               group_rule::different, options, stats))
+            pairs.push_back({left_dominant[p.right], right_other[p.left], p.distance});
+    }
+    std::sort(pairs.begin(), pairs.end(), [](const join_pair& a, const join_pair& b) {
+        return a.left != b.left ? a.left < b.left : a.right < b.right;
+    });
+    return pairs;
+}
+
+} // namespace
+
+std::vector<join_pair> similarity_join(std::span<const std::u32string> left,
+                                       std::span<const std::u32string> right, const edit_budget& budget,
+                                       std::span<const std::uint64_t> left_groups,
                                        std::span<const std::uint64_t> right_groups, group_rule rule,
                                        const join_options& options, join_stats* stats) {
     check_groups(left, right, left_groups, right_groups, rule);
     if (left.empty() || right.empty()) return {};
+    if (rule == group_rule::different) {
+        std::unordered_map<std::uint64_t, std::size_t> sizes;
+        for (auto* side : {&left_groups, &right_groups})
+            for (std::uint64_t g : *side)
+                ++sizes[g];
+        const auto largest = std::max_element(
+            sizes.begin(), sizes.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+        if (largest->second * 4 > left.size() + right.size())
+            return join_around_dominant_group(left, right, budget, left_groups, right_groups, options, stats,
+                                              largest->first);
+    }
+    return indexed_join(left, right, budget, left_groups, right_groups, rule, options, stats);
+}
+
+namespace {
+
+std::vector<join_pair> indexed_join(std::span<const std::u32string> left,
+                                    std::span<const std::u32string> right, const edit_budget& budget,
+                                    std::span<const std::uint64_t> left_groups,
+                                    std::span<const std::uint64_t> right_groups, group_rule rule,
+                                    const join_options& options, join_stats* stats) {
+    if (left.empty() || right.empty()) return {};
     const name_index index(std::vector<std::u32string>(left.begin(), left.end()), budget,
-                           rule == group_rule::any ? std::span<const std::uint64_t>{} : left_groups, rule, options);
+                           rule == group_rule::any ? std::span<const std::uint64_t>{} : left_groups, rule,
+                           options);
     const std::size_t threads = choose_threads(options.threads);
     constexpr std::size_t block = 512;
     const std::size_t blocks = (right.size() + block - 1) / block;
@@ -456,10 +611,12 @@ std::vector<join_pair> similarity_join(std::span<const std::u32string> left, std
     return pairs;
 }
 
-std::vector<join_pair> similarity_join_brute_force(std::span<const std::u32string> left,
-                                                   std::span<const std::u32string> right, const edit_budget& budget,
-                                                   std::span<const std::uint64_t> left_groups,
-                                                   std::span<const std::uint64_t> right_groups, group_rule rule) {
+} // namespace
+
+std::vector<join_pair>
+similarity_join_brute_force(std::span<const std::u32string> left, std::span<const std::u32string> right,
+                            const edit_budget& budget, std::span<const std::uint64_t> left_groups,
+                            std::span<const std::uint64_t> right_groups, group_rule rule) {
     check_groups(left, right, left_groups, right_groups, rule);
     std::vector<join_pair> pairs;
     for (std::size_t i = 0; i < left.size(); ++i)

@@ -59,8 +59,8 @@ TEST(seed_match_indexed, equals_brute_force_for_every_shape_threshold_and_thread
                     options.threads = threads;
                     options.prefix_length = prefix;
                     const auto got = masq::seed_match_indexed(frequent, infrequent, threshold, options);
-                    ASSERT_EQ(got, expected) << sc.label << " threshold " << threshold << " threads " << threads
-                                             << " prefix " << prefix;
+                    ASSERT_EQ(got, expected) << sc.label << " threshold " << threshold << " threads "
+                                             << threads << " prefix " << prefix;
                 }
             }
         }
@@ -83,7 +83,8 @@ TEST(seed_match_indexed, finds_the_pairs_optimal_string_alignment_misses) {
 
 TEST(seed_match_indexed, extension_rule) {
     const names_t frequent = {"microsoft.workflow.compiler.exe", "svchost.exe", ".exe", "cmd"};
-    const names_t infrequent = {"microsoft.workflow.compiler.ex", "svchost.com", ".exe.exe", "cmd.exe", ".com"};
+    const names_t infrequent = {"microsoft.workflow.compiler.ex", "svchost.com", ".exe.exe", "cmd.exe",
+                                ".com"};
     const auto got = masq::seed_match_indexed(frequent, infrequent, 0.85);
     ASSERT_EQ(got, masq::seed_match_brute_force(frequent, infrequent, 0.85));
     ASSERT_EQ(got.size(), 1u); // only the long name with a one-letter cut extension
@@ -108,7 +109,8 @@ TEST(similarity_join, exhaustive_small_alphabet_for_every_budget_and_prefix) {
             masq::join_options options;
             options.prefix_length = prefix;
             options.threads = 2;
-            EXPECT_EQ(masq::similarity_join(all, all, budget, {}, {}, masq::group_rule::any, options), expected)
+            EXPECT_EQ(masq::similarity_join(all, all, budget, {}, {}, masq::group_rule::any, options),
+                      expected)
                 << "k " << k << " prefix " << prefix;
         }
     }
@@ -127,15 +129,20 @@ TEST(similarity_join, group_rules_and_length_aware_budgets) {
         for (const auto& s : *side)
             longest = std::max(longest, s.size());
     // One edit from 5 letters, two from 9, three from 14: the shape full mode uses.
-    const masq::edit_budget stepped([](std::size_t n) -> std::ptrdiff_t { return n < 5 ? 0 : n < 9 ? 1 : n < 14 ? 2 : 3; },
-                                    longest);
+    const masq::edit_budget stepped(
+        [](std::size_t n) -> std::ptrdiff_t { return n < 5    ? 0
+                                                     : n < 9  ? 1
+                                                     : n < 14 ? 2
+                                                              : 3; }, longest);
     for (auto rule : {masq::group_rule::any, masq::group_rule::same, masq::group_rule::different}) {
-        const auto expected = masq::similarity_join_brute_force(left, right, stepped, left_groups, right_groups, rule);
+        const auto expected =
+            masq::similarity_join_brute_force(left, right, stepped, left_groups, right_groups, rule);
         EXPECT_FALSE(expected.empty());
         for (std::size_t brute_force_reach : {0u, 1u, 6u}) {
             masq::join_options options;
             options.brute_force_reach = brute_force_reach;
-            EXPECT_EQ(masq::similarity_join(left, right, stepped, left_groups, right_groups, rule, options), expected)
+            EXPECT_EQ(masq::similarity_join(left, right, stepped, left_groups, right_groups, rule, options),
+                      expected)
                 << static_cast<int>(rule) << " " << brute_force_reach;
         }
     }
@@ -165,7 +172,7 @@ TEST(edit_budget, rejects_a_budget_that_shrinks_and_computes_reach) {
     EXPECT_EQ(seed.at(6), 0);
     EXPECT_EQ(seed.at(7), 1);
     EXPECT_EQ(seed.at(14), 2);
-    EXPECT_EQ(seed.reach(6), 1); // a 7-letter partner may be one edit away
+    EXPECT_EQ(seed.reach(6), 1);  // a 7-letter partner may be one edit away
     EXPECT_EQ(seed.reach(12), 2); // a 14-letter partner may be two edits away
 }
 
