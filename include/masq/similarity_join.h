@@ -22,6 +22,7 @@
 
 #include "masq/similarity.h"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -107,7 +108,7 @@ class name_index {
     struct scratch {
         std::vector<std::uint32_t> stamp;
         std::uint32_t epoch = 0;
-        std::vector<std::uint64_t> variants, other_variants;
+        std::array<std::vector<std::uint64_t>, 4> variants; ///< one per filter
         std::vector<std::uint32_t> candidates;
         std::u32string reversed;
         osa_pattern query_pattern{std::u32string_view{}};

@@ -4,6 +4,7 @@
 #include "masq/similarity.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <bit>
 #include <cassert>
@@ -210,7 +211,15 @@ struct name_index::impl {
     edit_budget budget;
     join_options options;
     std::size_t prefix_length = 8;
-    deletion_table prefixes, suffixes;
+    /// One deletion table per end (and affix length): a pair within budget meets in *every* one
+    /// of them, so each query may drive with whichever is most selective for it. (Short affixes
+    /// were tried as extra, cheaper filters: on realistic names with reach 3 they select nothing.)
+    struct filter {
+        std::size_t length;
+        bool suffix;
+        deletion_table table;
+    };
+    std::vector<filter> filters;
     std::vector<std::uint32_t> direct_by_length; // names compared without the index, by length
 
     impl(std::vector<std::u32string> n, edit_budget b, std::span<const std::uint64_t> g, group_rule r,
@@ -240,8 +249,10 @@ struct name_index::impl {
                 direct_by_length.push_back(static_cast<std::uint32_t>(i));
         std::stable_sort(direct_by_length.begin(), direct_by_length.end(),
                          [&](std::uint32_t x, std::uint32_t y) { return lengths[x] < lengths[y]; });
-        build(prefixes, false);
-        build(suffixes, true);
+        filters.push_back({prefix_length, false, {}});
+        filters.push_back({prefix_length, true, {}});
+        for (filter& f : filters)
+            build(f.table, f.length, f.suffix);
     }
 
     /// Deletions to index for a name of this length; -1 when it is not indexed (no partner can
@@ -254,20 +265,24 @@ struct name_index::impl {
 
     std::uint64_t salt_of(std::uint64_t group) const { return rule == group_rule::same ? group + 1 : 0; }
 
-    void variants_of(std::u32string_view name, std::size_t deletions, std::uint64_t salt, bool suffix,
-                     std::u32string& reversed, std::vector<std::uint64_t>& out) const {
+    static void variants_of(std::u32string_view name, std::size_t length, bool suffix, std::size_t deletions,
+                            std::uint64_t salt, std::u32string& reversed, std::vector<std::uint64_t>& out) {
         if (suffix) {
-            reversed = reversed_suffix_of(name, prefix_length);
+            reversed = reversed_suffix_of(name, length);
             deletion_variants(reversed, deletions, salt, out);
         } else {
-            deletion_variants(prefix_of(name, prefix_length), deletions, salt, out);
+            deletion_variants(prefix_of(name, length), deletions, salt, out);
         }
     }
 
-    /// Two passes over the names (count per bucket, then fill) so the only large allocation is the
-    /// table itself; each thread owns a range of names, and entries land bucket-major then
-    /// thread-major, so the table is identical whatever the thread count.
-    void build(deletion_table& table, bool suffix) {
+    /**
+     * Builds one table in two cache-friendly passes (a two-level radix sort by bucket): each thread
+     * hashes the variants of a range of names into 256 partitions by the top 8 bits of the hash;
+     * then each partition, small enough for the cache, is counting-sorted by its remaining bucket
+     * bits. Within a bucket, entries are in name order whatever the thread count, so the table
+     * (and every answer) is identical for any `threads`.
+     */
+    void build(deletion_table& table, std::size_t affix_length, bool suffix) {
         const std::size_t threads = choose_threads(options.threads);
         const std::size_t n = names.size();
         // Size the directory from an upper bound on the entries: about two per bucket.
@@ -275,7 +290,7 @@ struct name_index::impl {
         for (std::size_t i = 0; i < n; ++i) {
             const std::ptrdiff_t r = indexed_reach(lengths[i]);
             if (r < 0) continue;
-            const std::size_t m = std::min<std::size_t>(prefix_length, lengths[i]);
+            const std::size_t m = std::min<std::size_t>(affix_length, lengths[i]);
             std::uint64_t c = 1, total = 1;
             for (std::size_t d = 1; d <= static_cast<std::size_t>(r) && d <= m; ++d) {
                 c = c * (m - d + 1) / d;
@@ -283,54 +298,79 @@ struct name_index::impl {
             }
             estimate += total;
         }
-        table.bits = static_cast<unsigned>(std::clamp<std::size_t>(std::bit_width(estimate / 2 + 1), 4, 30));
+        constexpr unsigned partition_bits = 8;
+        constexpr std::size_t partitions = std::size_t{1} << partition_bits;
+        table.bits = static_cast<unsigned>(
+            std::clamp<std::size_t>(std::bit_width(estimate / 2 + 1), partition_bits + 1, 30));
+        const unsigned low_bits = table.bits - partition_bits;
         const std::size_t buckets = std::size_t{1} << table.bits;
-        const std::size_t shards = std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 4096));
-        const std::size_t per_shard = (n + shards - 1) / std::max<std::size_t>(shards, 1);
-        std::vector<std::vector<std::uint32_t>> counts(shards, std::vector<std::uint32_t>(buckets + 1, 0));
 
-        auto for_each_variant = [&](std::size_t shard, auto&& emit) {
+        struct staged {
+            std::uint64_t hash;
+            std::uint32_t id;
+        };
+        const std::size_t shards = std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 4096));
+        const std::size_t per_shard = (n + shards - 1) / shards;
+        std::vector<std::vector<std::vector<staged>>> staging(shards,
+                                                              std::vector<std::vector<staged>>(partitions));
+        auto run = [](std::size_t count, std::size_t workers, auto&& body) {
+            std::atomic<std::size_t> next{0};
+            auto loop = [&] {
+                for (std::size_t i; (i = next.fetch_add(1)) < count;)
+                    body(i);
+            };
+            std::vector<std::jthread> pool;
+            for (std::size_t t = 1; t < std::min(workers, count); ++t)
+                pool.emplace_back(loop);
+            loop();
+        };
+        run(shards, shards, [&](std::size_t shard) {
             std::vector<std::uint64_t> variants;
             std::u32string reversed;
+            auto& out = staging[shard];
             const std::size_t begin = shard * per_shard, end = std::min(n, begin + per_shard);
             for (std::size_t i = begin; i < end; ++i) {
                 const std::ptrdiff_t r = indexed_reach(lengths[i]);
                 if (r < 0) continue;
-                variants_of(names[i], static_cast<std::size_t>(r), salt_of(groups.empty() ? 0 : groups[i]),
-                            suffix, reversed, variants);
+                variants_of(names[i], affix_length, suffix, static_cast<std::size_t>(r),
+                            salt_of(groups.empty() ? 0 : groups[i]), reversed, variants);
                 for (std::uint64_t h : variants)
-                    emit(h, static_cast<std::uint32_t>(i));
+                    out[h >> (64 - partition_bits)].push_back({h, static_cast<std::uint32_t>(i)});
             }
-        };
-        auto run_shards = [&](auto&& body) {
-            std::vector<std::jthread> pool;
-            for (std::size_t s = 1; s < shards; ++s)
-                pool.emplace_back([&, s] { body(s); });
-            body(0);
-        };
-        run_shards([&](std::size_t s) {
-            auto& c = counts[s];
-            for_each_variant(s, [&](std::uint64_t h, std::uint32_t) { ++c[h >> (64 - table.bits)]; });
         });
-        // Offsets: bucket-major, shard-minor.
-        table.directory.assign(buckets + 1, 0);
-        std::uint64_t offset = 0;
-        for (std::size_t b = 0; b < buckets; ++b) {
-            table.directory[b] = static_cast<std::uint32_t>(offset);
-            for (std::size_t s = 0; s < shards; ++s) {
-                const std::uint32_t here = counts[s][b];
-                counts[s][b] = static_cast<std::uint32_t>(offset);
-                offset += here;
-            }
+        std::vector<std::uint64_t> partition_start(partitions + 1, 0);
+        for (std::size_t part = 0; part < partitions; ++part) {
+            std::uint64_t size = 0;
+            for (std::size_t shard = 0; shard < shards; ++shard)
+                size += staging[shard][part].size();
+            partition_start[part + 1] = partition_start[part] + size;
         }
-        if (offset >= 0xFFFFFFFFull) throw std::length_error("name_index: too many deletion variants");
-        table.directory[buckets] = static_cast<std::uint32_t>(offset);
-        table.entries.resize(offset);
-        run_shards([&](std::size_t s) {
-            auto& c = counts[s];
-            for_each_variant(s, [&](std::uint64_t h, std::uint32_t id) {
-                table.entries[c[h >> (64 - table.bits)]++] = {static_cast<std::uint32_t>(h), id};
-            });
+        if (partition_start[partitions] >= 0xFFFFFFFFull)
+            throw std::length_error("name_index: too many deletion variants");
+        table.entries.resize(partition_start[partitions]);
+        table.directory.assign(buckets + 1, 0);
+        table.directory[buckets] = static_cast<std::uint32_t>(partition_start[partitions]);
+        run(partitions, threads, [&](std::size_t part) {
+            const std::size_t first_bucket = part << low_bits, local_buckets = std::size_t{1} << low_bits;
+            const std::uint64_t low_mask = local_buckets - 1;
+            std::vector<std::uint32_t> offset(local_buckets + 1, 0);
+            for (std::size_t shard = 0; shard < shards; ++shard)
+                for (const staged& e : staging[shard][part])
+                    ++offset[((e.hash >> (64 - table.bits)) & low_mask) + 1];
+            std::uint32_t running = static_cast<std::uint32_t>(partition_start[part]);
+            for (std::size_t b = 0; b < local_buckets; ++b) {
+                running += offset[b + 1];
+                offset[b + 1] = running;
+            }
+            offset[0] = static_cast<std::uint32_t>(partition_start[part]);
+            for (std::size_t b = 0; b < local_buckets; ++b)
+                table.directory[first_bucket + b] = offset[b];
+            for (std::size_t shard = 0; shard < shards; ++shard) {
+                for (const staged& e : staging[shard][part])
+                    table.entries[offset[(e.hash >> (64 - table.bits)) & low_mask]++] = {
+                        static_cast<std::uint32_t>(e.hash), e.id};
+                std::vector<staged>().swap(staging[shard][part]);
+            }
         });
     }
 
@@ -372,35 +412,40 @@ struct name_index::impl {
                 if (lengths[id] >= lo && admissible(id)) s.candidates.push_back(id);
             if (stats) stats->direct += s.candidates.size();
         } else {
-            // Both the prefix and the suffix condition are necessary; visiting one table's postings
-            // costs about a cache line each, verifying a candidate about twenty. So the table with
-            // fewer postings for this query drives, and the other one filters only when that is
-            // cheaper than verifying what the driver let through.
+            // Every filter's condition is necessary. Visiting a posting costs about a cache line,
+            // verifying a candidate about twenty, so the filter with the fewest postings for this
+            // query drives and the runner-up filters only when that is cheaper than verifying
+            // what the driver let through.
             const std::uint32_t first = next_epoch(s), second = first + 1;
             const std::uint64_t salt = salt_of(query_group);
-            variants_of(query, static_cast<std::size_t>(query_reach), salt, false, s.reversed, s.variants);
-            variants_of(query, static_cast<std::size_t>(query_reach), salt, true, s.reversed,
-                        s.other_variants);
-            // The lookups are independent cache misses: issue them all before reading any.
-            for (std::uint64_t h : s.variants)
-                prefixes.prefetch(h);
-            for (std::uint64_t h : s.other_variants)
-                suffixes.prefetch(h);
-            std::uint64_t prefix_postings = 0, suffix_postings = 0;
-            for (std::uint64_t h : s.variants)
-                prefix_postings += prefixes.bucket_size(h);
-            for (std::uint64_t h : s.other_variants)
-                suffix_postings += suffixes.bucket_size(h);
-            const bool prefix_drives = prefix_postings <= suffix_postings;
-            const deletion_table& driver = prefix_drives ? prefixes : suffixes;
-            const deletion_table& filter = prefix_drives ? suffixes : prefixes;
-            const auto& driver_variants = prefix_drives ? s.variants : s.other_variants;
-            const auto& filter_variants = prefix_drives ? s.other_variants : s.variants;
-            const std::uint64_t filter_postings = prefix_drives ? suffix_postings : prefix_postings;
+            std::array<std::uint64_t, 4> postings{};
+            std::size_t best = filters.size(), runner_up = filters.size();
+            const auto consider = [&](std::size_t from, std::size_t to) {
+                for (std::size_t f = from; f < to; ++f) {
+                    variants_of(query, filters[f].length, filters[f].suffix,
+                                static_cast<std::size_t>(query_reach), salt, s.reversed, s.variants[f]);
+                    // The lookups are independent cache misses: issue them all before reading any.
+                    for (std::uint64_t h : s.variants[f])
+                        filters[f].table.prefetch(h);
+                }
+                for (std::size_t f = from; f < to; ++f) {
+                    postings[f] = 0;
+                    for (std::uint64_t h : s.variants[f])
+                        postings[f] += filters[f].table.bucket_size(h);
+                    if (best == filters.size() || postings[f] < postings[best]) {
+                        runner_up = best;
+                        best = f;
+                    } else if (runner_up == filters.size() || postings[f] < postings[runner_up]) {
+                        runner_up = f;
+                    }
+                }
+            };
+            consider(0, filters.size());
+            const deletion_table& driver = filters[best].table;
             std::uint64_t visited = 0;
-            for (std::uint64_t h : driver_variants)
+            for (std::uint64_t h : s.variants[best])
                 driver.prefetch_entries(h);
-            for (std::uint64_t h : driver_variants)
+            for (std::uint64_t h : s.variants[best])
                 driver.probe(h, [&](std::uint32_t id) {
                     ++visited;
                     if (s.stamp[id] != first && s.stamp[id] != second && admissible(id)) {
@@ -408,10 +453,10 @@ struct name_index::impl {
                         s.candidates.push_back(id);
                     }
                 });
-            if (filter_postings < 16 * s.candidates.size()) {
-                visited += filter_postings;
-                for (std::uint64_t h : filter_variants)
-                    filter.probe(h, [&](std::uint32_t id) {
+            if (runner_up < filters.size() && postings[runner_up] < 16 * s.candidates.size()) {
+                visited += postings[runner_up];
+                for (std::uint64_t h : s.variants[runner_up])
+                    filters[runner_up].table.probe(h, [&](std::uint32_t id) {
                         if (s.stamp[id] == first) s.stamp[id] = second;
                     });
                 std::erase_if(s.candidates, [&](std::uint32_t id) { return s.stamp[id] != second; });
@@ -453,7 +498,10 @@ const std::u32string& name_index::name(std::size_t i) const {
     return impl_->names.at(i);
 }
 std::uint64_t name_index::index_entries() const noexcept {
-    return impl_->prefixes.entries.size() + impl_->suffixes.entries.size();
+    std::uint64_t total = 0;
+    for (const auto& f : impl_->filters)
+        total += f.table.entries.size();
+    return total;
 }
 std::unique_ptr<name_index::scratch> name_index::make_scratch() const {
     return std::make_unique<scratch>();
