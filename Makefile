@@ -33,6 +33,8 @@ format:
 
 bench: build
 	$(BUILD)/bench/masq_kernels
+	python3 -m pip install --quiet --disable-pip-version-check rapidfuzz duckdb numpy
+	python3 bench/similarity_join.py --sizes 20000,200000 --out bench/similarity_join.json
 
 clean:
 	rm -rf build

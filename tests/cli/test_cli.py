@@ -235,3 +235,15 @@ def test_bundled_sample_demo(masq_bin, root):
             str(root / "data" / "sample"))
     assert r.returncode == 0
     assert "Your anomalies" in r.stdout and "suchost.exe" in r.stdout and "svch0st.exe" in r.stdout
+
+
+def test_output_is_identical_for_any_thread_count(masq_bin, root):
+    # The similarity join runs on all cores; its findings must not depend on how many.
+    outputs = []
+    for threads in ["1", "2", "5"]:
+        r = run(masq_bin, "detect", "--mode", "seed", "--inject-synthetic", "--seed", "7", "-f", "jsonl",
+                "-j", threads, str(root / "data" / "sample"))
+        assert r.returncode == 0, r.stderr
+        outputs.append(r.stdout)
+    assert len(findings(outputs[0])) > 10
+    assert outputs[0] == outputs[1] == outputs[2]
