@@ -40,8 +40,8 @@ std::vector<name_match> seed_match_brute_force(std::span<const std::optional<std
  * notebook's rule is split in two similarity joins (see similarity_join.h): names sharing an
  * extension are joined on their stems within that extension, names with different extensions
  * on their full names, each with the exact per-length edit budget of the threshold
- * (`seed_max_distance`). Every pair the joins return is then scored with `seed_compare` itself,
- * so scores are bit-identical to the reference.
+ * (`seed_max_distance`). The joins return exact distances, scored with `seed_similarity`, the
+ * formula `seed_compare` uses, so scores are bit-identical to the reference.
  */
 std::vector<name_match> seed_match_indexed(std::span<const std::optional<std::string>> frequent,
                                            std::span<const std::optional<std::string>> infrequent,

@@ -74,6 +74,13 @@ struct seed_comparison {
  */
 seed_comparison seed_compare(std::u32string_view frequent, std::u32string_view infrequent);
 
+/// calcDist's value for compared strings whose longer one has `max_length` code points and
+/// which are `distance` edits apart: `(max - d) / max` in double, 1.0 when equal (both empty too).
+constexpr double seed_similarity(std::size_t max_length, std::size_t distance) noexcept {
+    if (distance == 0) return 1.0;
+    return static_cast<double>(max_length - distance) / static_cast<double>(max_length);
+}
+
 /// Spark's `FloatType` result of a Python UDF returning a double: round to nearest float32.
 constexpr float to_spark_float(double similarity) noexcept {
     return static_cast<float>(similarity);

@@ -84,18 +84,22 @@ std::vector<name_match> seed_match_indexed(std::span<const std::optional<std::st
         edit_budget::seed(similarity_threshold, std::max(f.longest_full, in.longest_full));
     const std::vector<join_pair> cross = similarity_join(f.full, in.full, full_budget, f.extension,
                                                          in.extension, group_rule::different, options, stats);
-    pairs.insert(pairs.end(), cross.begin(), cross.end());
 
+    // The joins return exact distances, so the score is calcDist's formula on them (the same
+    // `seed_similarity` that `seed_compare` uses): bit-identical to the cross join.
     std::vector<name_match> matches;
-    matches.reserve(pairs.size());
-    for (const join_pair& p : pairs) {
-        // Score with the reference function itself, so values are bit-identical to the cross join.
-        const seed_comparison c = seed_compare(f.full[p.left], in.full[p.right]);
-        const float score = to_spark_float(c.similarity);
-        if (!seed_flagged(score, similarity_threshold)) continue;
-        matches.push_back({f.original[p.left], in.original[p.right], score, c.similarity, c.distance,
-                           c.extension_stripped});
-    }
+    matches.reserve(pairs.size() + cross.size());
+    const auto keep = [&](const join_pair& p, std::size_t max_length, bool stripped) {
+        const double similarity = seed_similarity(max_length, p.distance);
+        const float score = to_spark_float(similarity);
+        if (!seed_flagged(score, similarity_threshold)) return;
+        matches.push_back(
+            {f.original[p.left], in.original[p.right], score, similarity, p.distance, stripped});
+    };
+    for (const join_pair& p : pairs)
+        keep(p, std::max(f.stem[p.left].size(), in.stem[p.right].size()), true);
+    for (const join_pair& p : cross)
+        keep(p, std::max(f.full[p.left].size(), in.full[p.right].size()), false);
     std::sort(matches.begin(), matches.end(), [](const name_match& a, const name_match& b) {
         return a.frequent_index != b.frequent_index ? a.frequent_index < b.frequent_index
                                                     : a.infrequent_index < b.infrequent_index;

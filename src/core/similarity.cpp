@@ -189,8 +189,7 @@ seed_comparison seed_compare(std::u32string_view frequent, std::u32string_view i
         return result;
     }
     result.distance = damerau_levenshtein(one, two);
-    result.similarity =
-        static_cast<double>(result.max_length - result.distance) / static_cast<double>(result.max_length);
+    result.similarity = seed_similarity(result.max_length, result.distance);
     return result;
 }
 
