@@ -4,6 +4,7 @@
 /// @file detect.h
 /// From a profile to findings: rank, match, attach context.
 
+#include "masq/allow_list.h"
 #include "masq/finding.h"
 #include "masq/profile.h"
 #include "masq/rank.h"
@@ -15,7 +16,7 @@ namespace masq {
 
 enum class detect_mode : std::uint8_t {
     seed, ///< exactly the notebook's rule
-    full, ///< the notebook's rule plus the detectors it lacks (not yet available)
+    full, ///< detectors for what the notebook misses, without its benign look-alikes
 };
 
 struct detect_options {
@@ -25,6 +26,7 @@ struct detect_options {
     std::size_t max_paths = 10;         ///< paths listed per name in a finding (0 = all)
     std::size_t max_hosts = 10;         ///< hosts listed per finding (0 = all)
     unsigned threads = 0; ///< for the similarity join; 0 = all cores (results never depend on it)
+    const allow_list* allow = nullptr; ///< full mode: findings it matches are suppressed (and counted)
 };
 
 /// The funnel of one detection, for the run summary.
@@ -35,6 +37,7 @@ struct detect_summary {
     std::uint64_t pairs_compared = 0; ///< frequent × infrequent, the notebook's cross join
     std::uint64_t candidates = 0;     ///< pairs the similarity index let through to exact verification
     std::size_t findings = 0;
+    std::size_t suppressed = 0; ///< full mode: findings matched by the allow-list
 };
 
 struct detect_result {
@@ -42,7 +45,14 @@ struct detect_result {
     detect_summary summary;
 };
 
-/// Runs detection over a finished profile. Throws `std::invalid_argument` for options it cannot honour.
+/**
+ * Runs detection over a finished profile. Seed mode is the notebook's rule exactly. Full mode runs
+ * every detector (name similarity with per-length edit budgets against Windows binaries and
+ * frequent names, confusable characters, wrong folders, right-to-left override and invisible
+ * characters, double extensions), keeps one finding per (suspicious name, imitated name) — the
+ * highest-scoring — applies the allow-list, and orders findings by score (most suspicious first).
+ * Throws `std::invalid_argument` for options it cannot honour.
+ */
 detect_result detect(const process_profile& profile, const detect_options& options);
 
 } // namespace masq

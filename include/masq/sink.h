@@ -24,6 +24,7 @@ struct table_options {
     std::size_t width = 120;   ///< terminal width to fit
     bool color = false;        ///< ANSI emphasis for the suspicious name
     std::size_t max_paths = 3; ///< paths shown per name
+    bool show_reasons = false; ///< a second line per finding: detector and reason (full mode)
 };
 
 /// An aligned, human table, most suspicious first. Invisible and bidirectional-control characters

@@ -30,6 +30,9 @@ std::string to_lower_full(std::string_view s);
 void decode_utf8(std::string_view s, std::vector<char32_t>& out);
 std::u32string decode_utf8(std::string_view s);
 
+/// UTF-8 for code points (invalid ones become U+FFFD).
+std::string encode_utf8(std::u32string_view s);
+
 /// Number of code points in `s` (Python `len(str)`).
 std::size_t code_point_count(std::string_view s) noexcept;
 

@@ -73,7 +73,8 @@ class problem_printer {
 
 struct detect_cli {
     std::vector<std::string> inputs;
-    std::string mode = "seed";
+    std::string mode = "full";
+    std::string allow_file;
     double frequent = 0.8, infrequent = 0.2, similarity = 0.85;
     bool inject_synthetic = false;
     std::optional<std::uint64_t> seed;
@@ -103,11 +104,22 @@ void print_problem_summary(const masq::diagnostics& diag) {
 
 int run_detect(const detect_cli& opt) {
     masq::detect_options options;
-    if (opt.mode == "full") {
-        fmt::print(stderr, "masq: --mode full is not available yet in this version; use --mode seed\n");
-        return exit_error;
+    options.mode = opt.mode == "seed" ? masq::detect_mode::seed : masq::detect_mode::full;
+    masq::allow_list allow;
+    if (!opt.allow_file.empty()) {
+        if (options.mode == masq::detect_mode::seed) {
+            fmt::print(stderr,
+                       "masq: --allow applies to --mode full (seed mode is the notebook, which has none)\n");
+            return exit_error;
+        }
+        try {
+            allow = masq::allow_list::load(opt.allow_file);
+        } catch (const masq::input_error& e) {
+            fmt::print(stderr, "masq: error: {}\n", masq::display_safe(e.what()));
+            return exit_error;
+        }
+        options.allow = &allow;
     }
-    options.mode = masq::detect_mode::seed;
     options.thresholds.frequent = opt.frequent;
     options.thresholds.infrequent = opt.infrequent;
     options.similarity_threshold = opt.similarity;
@@ -191,6 +203,7 @@ int run_detect(const detect_cli& opt) {
         masq::table_options table;
         table.width = to_terminal ? terminal_width() : 160;
         table.color = to_terminal && !opt.no_color && std::getenv("NO_COLOR") == nullptr;
+        table.show_reasons = options.mode == masq::detect_mode::full;
         if (!opt.inject_synthetic) {
             if (all.empty())
                 out << "No masquerading process names found.\n";
@@ -229,12 +242,21 @@ int run_detect(const detect_cli& opt) {
             fmt::print(stderr, "masq: injected {} synthetic events (--seed {})\n", thousands(synthetic),
                        seed);
         const auto& s = result.summary;
-        fmt::print(stderr,
-                   "masq: {} distinct names: {} frequent, {} infrequent; {} pairs compared (the notebook's "
-                   "cross join; {} verified after the index); {} finding{}\n",
-                   thousands(s.distinct_names), thousands(s.frequent), thousands(s.infrequent),
-                   thousands(s.pairs_compared), thousands(s.candidates), thousands(s.findings),
-                   s.findings == 1 ? "" : "s");
+        if (options.mode == masq::detect_mode::seed)
+            fmt::print(
+                stderr,
+                "masq: {} distinct names: {} frequent, {} infrequent; {} pairs compared (the notebook's "
+                "cross join; {} verified after the index); {} finding{}\n",
+                thousands(s.distinct_names), thousands(s.frequent), thousands(s.infrequent),
+                thousands(s.pairs_compared), thousands(s.candidates), thousands(s.findings),
+                s.findings == 1 ? "" : "s");
+        else
+            fmt::print(stderr, "masq: {} distinct names, {} frequent; full mode: {} finding{}{}\n",
+                       thousands(s.distinct_names), thousands(s.frequent), thousands(s.findings),
+                       s.findings == 1 ? "" : "s",
+                       s.suppressed
+                           ? fmt::format(" ({} suppressed by the allow-list)", thousands(s.suppressed))
+                           : "");
         if (stats.skipped_lines > 0)
             fmt::print(stderr, "masq: {} malformed line{} skipped\n", thousands(stats.skipped_lines),
                        stats.skipped_lines == 1 ? "" : "s");
@@ -300,7 +322,10 @@ int main(int argc, char** argv) {
     detect->add_option("inputs", d.inputs,
                        "Log Analytics SecurityEvent export files (JSON lines, .gz allowed), export folder "
                        "trees, or - for standard input (the default when it is not a terminal)");
-    detect->add_option("--mode", d.mode, "seed: exactly the Sentinel notebook's rule")
+    detect
+        ->add_option("--mode", d.mode,
+                     "full: every detector (look-alike names, confusable characters, wrong folders, "
+                     "right-to-left override, double extensions); seed: exactly the Sentinel notebook's rule")
         ->check(CLI::IsMember({"seed", "full"}))
         ->capture_default_str();
     detect
@@ -311,7 +336,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     detect
         ->add_option("--similarity-threshold", d.similarity,
-                     "flag pairs whose float32 similarity is above this (0..1)")
+                     "seed mode: flag pairs whose float32 similarity is above this (0..1)")
         ->check(CLI::Range(0.0, 1.0))
         ->capture_default_str();
     detect->add_flag("--inject-synthetic", d.inject_synthetic,
@@ -321,6 +346,9 @@ int main(int argc, char** argv) {
         ->add_option("-f,--format", d.format, "table (default on a terminal), jsonl (default otherwise), csv")
         ->check(CLI::IsMember({"table", "jsonl", "csv"}));
     detect->add_option("-o,--output", d.output, "write findings to FILE instead of standard output");
+    detect->add_option(
+        "--allow", d.allow_file,
+        "full mode: JSON-lines allow-list of accepted findings (name, path, host, detector, reason)");
     detect->add_option("--max-paths", d.max_paths, "paths listed per name in a finding (0 = all)")
         ->capture_default_str();
     detect->add_option("-j,--threads", d.threads,
@@ -330,14 +358,20 @@ int main(int argc, char** argv) {
     detect->add_flag("-q,--quiet", d.quiet, "print no summary or warnings on standard error");
     detect->add_flag("--no-color", d.no_color, "no colour in the table (also when NO_COLOR is set)");
     detect->footer(R"(Examples:
-  masq detect --mode seed export/                      # an export folder tree, table on a terminal
+  masq detect export/                                  # full mode over an export folder tree
+  masq detect --allow accepted.jsonl -f jsonl events.jsonl.gz
+  masq detect --mode seed export/                      # exactly the notebook
   masq detect --mode seed PT05M.json.gz -f jsonl -o findings.jsonl
   masq detect --mode seed --inject-synthetic --seed 7 events.jsonl
   zcat day.json.gz | masq detect --mode seed --fail-on-findings -q -f csv
 
 Seed mode is the Sentinel notebook "Masquerading Process Name Anomaly", exactly: EventID 4688,
 lower-cased Process, Spark percent_rank of the counts, frequent (>= 0.8) x infrequent (< 0.2)
-names, true Damerau-Levenshtein similarity with the notebook's extension rule, float32 > 0.85.)");
+names, true Damerau-Levenshtein similarity with the notebook's extension rule, float32 > 0.85.
+Full mode (the default) also compares rare names with Windows binaries that are rare themselves,
+allows one edit in short names, sees look-alike characters, system binaries in the wrong folder,
+right-to-left override and double extensions, and skips known benign look-alike pairs.
+See 'masq explain NAME' for why a name is or is not flagged.)");
 
     synth_cli s;
     auto* synth =

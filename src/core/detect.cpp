@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "masq/detect.h"
 
+#include "detectors/detectors.h"
 #include "masq/matcher.h"
 
 #include <algorithm>
@@ -8,9 +9,68 @@
 #include <stdexcept>
 
 namespace masq {
+namespace {
+
+detect_result detect_full(const process_profile& profile, const detect_options& options) {
+    detect_result result;
+    const frequency_split split = split_by_frequency(profile, options.thresholds);
+    result.summary.distinct_names = split.names.size();
+    result.summary.frequent = split.frequent.size();
+    result.summary.infrequent = split.infrequent.size();
+    // Build with every path and host so the allow-list sees them all; trim afterwards.
+    detect_options all = options;
+    all.max_paths = 0;
+    all.max_hosts = 0;
+    const detectors::detector_context ctx = detectors::make_context(profile, split, all);
+    std::vector<finding> found;
+    detectors::name_similarity(ctx, found);
+    detectors::confusables(ctx, found);
+    detectors::wrong_folder(ctx, found);
+    detectors::hidden_characters(ctx, found);
+    detectors::double_extension(ctx, found);
+
+    // One finding per (suspicious, imitated) name: the highest score wins, so `svch0st.exe` is a
+    // confusable (0 for o) rather than also a one-edit look-alike. Path findings are about the
+    // folder, not the name, and stay separate.
+    std::stable_sort(found.begin(), found.end(), [](const finding& a, const finding& b) {
+        if (a.suspicious_process != b.suspicious_process) return a.suspicious_process < b.suspicious_process;
+        return a.score > b.score;
+    });
+    std::vector<finding> kept;
+    for (finding& f : found) {
+        const bool duplicate = std::any_of(kept.begin(), kept.end(), [&](const finding& k) {
+            return k.suspicious_process == f.suspicious_process &&
+                   (k.detector == "path") == (f.detector == "path") &&
+                   (k.normal_process == f.normal_process || !f.normal_process || !k.normal_process);
+        });
+        if (duplicate) continue;
+        if (options.allow != nullptr && options.allow->match(f) != nullptr) {
+            ++result.summary.suppressed;
+            continue;
+        }
+        kept.push_back(std::move(f));
+    }
+    for (finding& f : kept) {
+        if (options.max_paths != 0 && f.suspicious_paths.size() > options.max_paths)
+            f.suspicious_paths.resize(options.max_paths);
+        if (options.max_paths != 0 && f.normal_paths.size() > options.max_paths)
+            f.normal_paths.resize(options.max_paths);
+        if (options.max_hosts != 0 && f.hosts.size() > options.max_hosts) f.hosts.resize(options.max_hosts);
+    }
+    std::stable_sort(kept.begin(), kept.end(), [](const finding& a, const finding& b) {
+        if (a.score != b.score) return a.score > b.score;
+        if (a.suspicious_process != b.suspicious_process) return a.suspicious_process < b.suspicious_process;
+        return a.detector < b.detector;
+    });
+    result.findings = std::move(kept);
+    result.summary.findings = result.findings.size();
+    return result;
+}
+
+} // namespace
+
 detect_result detect(const process_profile& profile, const detect_options& options) {
-    if (options.mode != detect_mode::seed)
-        throw std::invalid_argument("full mode is not available yet; use seed mode");
+    if (options.mode == detect_mode::full) return detect_full(profile, options);
     if (!(options.similarity_threshold >= 0.0 && options.similarity_threshold <= 1.0))
         throw std::invalid_argument("the similarity threshold must be between 0 and 1");
 

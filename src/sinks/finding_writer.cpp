@@ -225,11 +225,11 @@ void write_findings_csv(std::ostream& out, std::span<const finding> findings) {
 void write_findings_table(std::ostream& out, std::span<const finding> findings,
                           const table_options& options) {
     struct row {
-        std::string score, suspicious, normal, paths, hosts, last_seen;
+        std::string score, suspicious, normal, paths, hosts, last_seen, reason;
     };
     std::vector<row> rows;
     rows.push_back(
-        {"SCORE", "SUSPICIOUS (events)", "LOOKS LIKE (events)", "SUSPICIOUS PATHS", "HOSTS", "LAST SEEN"});
+        {"SCORE", "SUSPICIOUS (events)", "LOOKS LIKE (events)", "SUSPICIOUS PATHS", "HOSTS", "LAST SEEN", ""});
     for (const finding& f : findings) {
         row r;
         r.score = format_score(f.score);
@@ -246,6 +246,7 @@ void write_findings_table(std::ostream& out, std::span<const finding> findings,
                   : f.distinct_hosts == 1 ? display_safe(f.hosts[0].value)
                                           : fmt::format("{} hosts", f.distinct_hosts);
         r.last_seen = f.last_seen ? format_iso8601(*f.last_seen).substr(0, 19) + "Z" : "-";
+        if (options.show_reasons) r.reason = display_safe(fmt::format("{}: {}", f.detector, f.reason));
         rows.push_back(std::move(r));
     }
     std::size_t w_score = 0, w_susp = 0, w_norm = 0, w_hosts = 0, w_seen = 0;
@@ -267,6 +268,9 @@ void write_findings_table(std::ostream& out, std::span<const finding> findings,
         out << header_on << pad(r.score, w_score, i > 0) << "  " << suspicious << "  "
             << pad(fit(r.normal, w_norm), w_norm) << "  " << pad(fit(r.hosts, w_hosts), w_hosts) << "  "
             << pad(r.last_seen, w_seen) << "  " << fit(r.paths, w_paths) << header_off << '\n';
+        if (!r.reason.empty())
+            out << std::string(w_score + 2, ' ')
+                << fit(r.reason, options.width > w_score + 2 ? options.width - w_score - 2 : 40) << '\n';
     }
 }
 

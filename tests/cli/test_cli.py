@@ -130,8 +130,8 @@ def test_usage_errors_exit_2(masq_bin, export_file):
     assert run(masq_bin, "detect", "--similarity-threshold", "1.5", str(export_file)).returncode == 2
     assert run(masq_bin, "detect", "-f", "xml", str(export_file)).returncode == 2
     assert run(masq_bin).returncode == 2
-    full = run(masq_bin, "detect", "--mode", "full", str(export_file))
-    assert full.returncode == 2 and "seed" in full.stderr
+    allow = run(masq_bin, "detect", "--mode", "seed", "--allow", str(export_file), str(export_file))
+    assert allow.returncode == 2 and "full" in allow.stderr
 
 
 def test_malformed_lines_are_reported_with_file_and_line_and_skipped(masq_bin, tmp_path):
