@@ -25,8 +25,9 @@ std::string confusable_skeleton(std::string_view name);
 /// e.g. "о (U+043E CYRILLIC SMALL LETTER O) for o at 5"; empty when none are found.
 std::string describe_lookalikes(std::string_view name, std::string_view target);
 
-/// Letters from Latin together with Cyrillic or Greek in one name (a single-script Cyrillic name
-/// is normal in a Cyrillic locale; mixing is what spoofing needs).
+/// Letters from Latin together with Cyrillic, Greek or Armenian in one name's stem (a
+/// single-script Cyrillic name is normal in a Cyrillic locale, even with ".exe"; mixing inside
+/// the stem is what spoofing needs).
 bool is_mixed_script(std::string_view name);
 
 /// Bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E/U+200F, U+061C) and invisible

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The masq command line: options in, core calls, output out. All printing and exit codes live here.
 
+#include "masq/explain.h"
 #include "masq/masq.h"
 
 #include <CLI/CLI.hpp>
@@ -267,6 +268,49 @@ int run_detect(const detect_cli& opt) {
     return exit_ok;
 }
 
+struct explain_cli {
+    std::string name, path, allow_file;
+    std::vector<std::string> inputs;
+};
+
+int run_explain(const explain_cli& opt) {
+    masq::diagnostics diag(false);
+    problem_printer printer(false);
+    diag.set_observer([&](const masq::diagnostic& d) { printer(d); });
+    masq::process_profile profile;
+    masq::read_stats stats;
+    for (const std::string& file : masq::expand_inputs(opt.inputs, diag))
+        masq::read_sentinel_export(file, profile, diag, stats);
+    masq::detect_options options;
+    options.mode = masq::detect_mode::full;
+    masq::allow_list allow;
+    if (!opt.allow_file.empty()) {
+        try {
+            allow = masq::allow_list::load(opt.allow_file);
+        } catch (const masq::input_error& e) {
+            fmt::print(stderr, "masq: error: {}\n", masq::display_safe(e.what()));
+            return exit_error;
+        }
+        options.allow = &allow;
+    }
+    const masq::explanation ex = masq::explain_name(profile, opt.name, opt.path, options);
+    if (!opt.inputs.empty())
+        fmt::print("against {} events, {} distinct names\n", thousands(profile.events()),
+                   thousands(profile.distinct_names()));
+    else
+        fmt::print("against the built-in catalog only (give export files to compare with your data)\n");
+    for (const std::string& line : ex.lines)
+        fmt::print("  {}\n", masq::display_safe(line));
+    if (!ex.findings.empty()) {
+        fmt::print("\n");
+        masq::table_options table;
+        table.width = isatty(STDOUT_FILENO) ? terminal_width() : 160;
+        table.show_reasons = true;
+        masq::write_findings_table(std::cout, ex.findings, table);
+    }
+    return diag.file_problems() > 0 ? exit_error : exit_ok;
+}
+
 int run_synth(const synth_cli& opt) {
     masq::timestamp end, start;
     if (opt.end.empty()) {
@@ -385,6 +429,17 @@ See 'masq explain NAME' for why a name is or is not flagged.)");
   masq synth --seed 1 > synthetic.jsonl
   masq synth --seed 1 --end 2024-05-01T00:00:00Z | masq detect --mode seed)");
 
+    explain_cli x;
+    auto* explain = app.add_subcommand("explain", "Show why a process name is or is not flagged in full mode");
+    explain->add_option("name", x.name, "the process name, e.g. svch0st.exe")->required();
+    explain->add_option("inputs", x.inputs, "export files or folders to compare with (optional)");
+    explain->add_option("--path", x.path, "the path it ran from, for the folder check");
+    explain->add_option("--allow", x.allow_file, "allow-list to consult");
+    explain->footer(R"(Examples:
+  masq explain svch0st.exe
+  masq explain lsass.exe --path 'C:\Users\Public\lsass.exe'
+  masq explain taskhost.exe export/)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -394,6 +449,7 @@ See 'masq explain NAME' for why a name is or is not flagged.)");
     try {
         if (*detect) return run_detect(d);
         if (*synth) return run_synth(s);
+        if (*explain) return run_explain(x);
     } catch (const std::exception& e) {
         fmt::print(stderr, "masq: error: {}\n", e.what());
         return exit_error;

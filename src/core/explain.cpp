@@ -67,6 +67,7 @@ explanation explain_name(const process_profile& data, std::string_view raw_name,
             std::size_t distance;
             std::string target;
             std::ptrdiff_t budget;
+            std::size_t length;
         };
         std::vector<near> nearest;
         for (const detectors::target& t : ctx.targets) {
@@ -75,15 +76,21 @@ explanation explain_name(const process_profile& data, std::string_view raw_name,
             if (tdot == std::string::npos) continue;
             const std::u32string tstem = decode_utf8(t.name.substr(0, tdot));
             const std::size_t d = damerau_levenshtein(stem, tstem);
-            nearest.push_back({d, t.name, detectors::full_mode_edits(std::max(stem.size(), tstem.size()))});
+            const std::size_t length = std::max(stem.size(), tstem.size());
+            nearest.push_back({d, t.name, detectors::full_mode_edits(length), length});
         }
         std::sort(nearest.begin(), nearest.end(), [](const near& a, const near& b) {
             return std::tie(a.distance, a.target) < std::tie(b.distance, b.target);
         });
-        for (std::size_t i = 0; i < nearest.size() && i < 3; ++i)
-            ex.lines.push_back(fmt::format("stem {} edit{} from {} (full mode allows {} at this length)",
-                                           nearest[i].distance, nearest[i].distance == 1 ? "" : "s",
-                                           nearest[i].target, nearest[i].budget));
+        for (std::size_t i = 0; i < nearest.size() && i < 3; ++i) {
+            const std::ptrdiff_t b = nearest[i].budget;
+            const std::string allowed =
+                b == 2 && nearest[i].length <= 8
+                    ? "1 edit at this length, 2 towards Windows binaries from a user-writable folder"
+                    : fmt::format("{} edit{} at this length", b, b == 1 ? "" : "s");
+            ex.lines.push_back(fmt::format("stem {} edit{} from {} (full mode allows {})", nearest[i].distance,
+                                           nearest[i].distance == 1 ? "" : "s", nearest[i].target, allowed));
+        }
     }
     ex.lines.push_back(fmt::format("confusable skeleton: {}", confusable_skeleton(name)));
     for (char32_t c : hidden_characters(name))
