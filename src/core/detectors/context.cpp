@@ -51,7 +51,7 @@ finding make_finding(const detector_context& ctx, const name_entry& suspect, con
     f.detector = std::move(detector);
     f.suspicious_process = suspect.name;
     f.score = static_cast<float>(std::clamp(score, 0.0, 1.0));
-    f.similarity = f.score;
+    f.similarity = 0.0; // name-similarity sets the stems' similarity; other detectors have none
     const name_stats& s = *suspect.stats;
     f.suspicious_paths = top_values(s.paths, ctx.options.max_paths);
     f.suspicious_distinct_paths = s.paths.size();

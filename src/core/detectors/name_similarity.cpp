@@ -139,6 +139,10 @@ void name_similarity(const detector_context& ctx, std::vector<finding>& out) {
         reason += fmt::format("; {} seen {} time{}", s.name, s.stats->count, s.stats->count == 1 ? "" : "s");
         finding f = make_finding(ctx, s, b.t, "name-similarity", score, std::move(reason));
         f.distance = b.distance;
+        const std::size_t longest_stem =
+            std::max(suspect_parts[i].stem.size(), decode_utf8(b.t->name.substr(0, b.t->name.rfind('.'))).size());
+        f.similarity = longest_stem == 0 ? 1.0
+                                         : static_cast<double>(longest_stem - b.distance) / static_cast<double>(longest_stem);
         out.push_back(std::move(f));
     }
 }

@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: MIT
+"""Full mode on the real corpus (../shared/data/real): every labelled look-alike, wrong-folder
+and right-to-left-override sample is found; none of the README's six benign pairs is reported."""
+import json
+import subprocess
+
+import pytest
+
+BENIGN_PAIRS = [
+    ("taskhost.exe", "taskhostw.exe"),
+    ("musnotificationux.exe", "musnotification.exe"),
+    ("mousocoreworker.exe", "usocoreworker.exe"),
+    ("windowsazurenetagent.exe", "windowsazureguestagent.exe"),
+    ("wscript.exe", "cscript.exe"),
+    ("nbtstat.exe", "netstat.exe"),
+]
+# Kinds a name or a path can reveal; renamed binaries need OriginalFileName and hollowing keeps
+# the genuine name and path.
+REVEALABLE = {"lookalike_name", "system_name_wrong_path", "rtlo"}
+
+
+def run(masq_bin, *args):
+    return subprocess.run([masq_bin, *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def real(shared):
+    return shared / "data" / "real"
+
+
+@pytest.fixture(scope="module")
+def findings(masq_bin, real):
+    r = run(masq_bin, "detect", "-f", "jsonl", str(real / "real_process_events.jsonl"))
+    assert r.returncode == 0, r.stderr
+    return [json.loads(line) for line in r.stdout.splitlines()]
+
+
+def labels(real):
+    return [json.loads(line) for line in (real / "masquerading_labels.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_every_revealable_labelled_sample_is_found(findings, real):
+    checked = 0
+    for event in labels(real):
+        kind = event["Label"]["kind"]
+        if kind not in REVEALABLE:
+            continue
+        name = event["Process"].lower()
+        path = event["NewProcessName"]
+        mine = [f for f in findings if f["suspicious_process"] == name]
+        if kind == "system_name_wrong_path":
+            hits = [f for f in mine if f["detector"] == "path" and path in [p["path"] for p in f["suspicious_paths"]]]
+        elif kind == "rtlo":
+            hits = [f for f in mine if f["detector"] == "rlo"]
+        else:
+            hits = [f for f in mine if f["detector"] in ("name-similarity", "confusable")]
+        assert hits, f"{kind} sample {name} at {path} not found"
+        assert all(f["reason"] for f in hits)
+        checked += 1
+    assert checked == 20  # 4 look-alikes, 15 wrong-folder events, 1 right-to-left override
+
+
+def test_no_benign_pair_is_reported(findings):
+    for a, b in BENIGN_PAIRS:
+        for f in findings:
+            pair = {f["suspicious_process"], f.get("normal_process")}
+            assert pair != {a, b}, f"benign pair {a}/{b} reported: {f['reason']}"
+
+
+def test_findings_are_ordered_most_suspicious_first(findings):
+    scores = [f["score"] for f in findings]
+    assert scores == sorted(scores, reverse=True)
+    assert findings[0]["detector"] in ("rlo", "path", "confusable", "name-similarity")
+
+
+def test_explain(masq_bin, real):
+    r = run(masq_bin, "explain", "svch0st.exe")
+    assert r.returncode == 0
+    assert "confusable" in r.stdout and "verdict: flagged" in r.stdout
+    r = run(masq_bin, "explain", "taskhost.exe", str(real / "real_process_events.jsonl"))
+    assert "benign look-alike of taskhostw.exe" in r.stdout
+
+
+def test_allow_list_suppresses_and_bad_rules_are_named(masq_bin, real, tmp_path):
+    allow = tmp_path / "allow.jsonl"
+    allow.write_text('{"name": "suchost.exe", "path": "C:\\\\Diagnostics\\\\UserTmp\\\\*", "reason": "lab run"}\n')
+    r = run(masq_bin, "detect", "-f", "jsonl", "--allow", str(allow), str(real / "real_process_events.jsonl"))
+    assert r.returncode == 0, r.stderr
+    names = [json.loads(line)["suspicious_process"] for line in r.stdout.splitlines()]
+    assert "suchost.exe" not in names and "wsass.exe" in names
+    assert "1 suppressed by the allow-list" in r.stderr
+    allow.write_text('{"name": "suchost.exe"}\n')
+    r = run(masq_bin, "detect", "--allow", str(allow), str(real / "real_process_events.jsonl"))
+    assert r.returncode == 2
+    assert "allow.jsonl:1" in r.stderr and "reason" in r.stderr
+
+
+def test_seed_mode_is_unchanged(masq_bin, real):
+    r = run(masq_bin, "detect", "--mode", "seed", "-f", "jsonl", str(real / "real_process_events.jsonl"))
+    found = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(f["suspicious_process"], f["normal_process"], f["score"]) for f in found] == [
+        ("suchost.exe", "svchost.exe", 0.85714287)
+    ]
