@@ -25,6 +25,27 @@ std::optional<split_name> split(std::string_view name) {
     return split_name{decode_utf8(name.substr(0, dot)), std::string(name.substr(dot + 1))};
 }
 
+/// The stem without a trailing version (digits, optionally after '_', '-', '.' or 'v').
+std::u32string_view without_version(std::u32string_view stem) {
+    const std::size_t full = stem.size();
+    while (!stem.empty() && stem.back() >= U'0' && stem.back() <= U'9')
+        stem.remove_suffix(1);
+    if (stem.size() < full)
+        while (!stem.empty() && (stem.back() == U'_' || stem.back() == U'-' || stem.back() == U'.' || stem.back() == U'v'))
+            stem.remove_suffix(1);
+    return stem;
+}
+
+/// Every path of the name is under Program Files (where only installers write).
+bool installed_software_only(const name_stats& stats) {
+    for (const auto& [path, count] : stats.paths) {
+        const std::string folder = normalize_windows_path(path).folder;
+        if (folder.rfind("?:\\program files\\", 0) != 0 && folder.rfind("?:\\program files (x86)\\", 0) != 0)
+            return false;
+    }
+    return !stats.paths.empty();
+}
+
 bool runs_from_writable_folder(const name_stats& stats) {
     for (const auto& [path, count] : stats.paths)
         if (user_writable_folder(normalize_windows_path(path).folder)) return true;
@@ -91,9 +112,11 @@ void name_similarity(const detector_context& ctx, std::vector<finding>& out) {
         bool extension_swap = false;
     };
     std::vector<best_match> best(suspects.size());
-    std::vector<bool> writable(suspects.size());
-    for (std::size_t i = 0; i < suspects.size(); ++i)
+    std::vector<bool> writable(suspects.size()), installed(suspects.size());
+    for (std::size_t i = 0; i < suspects.size(); ++i) {
         writable[i] = runs_from_writable_folder(*suspects[i]->stats);
+        installed[i] = installed_software_only(*suspects[i]->stats);
+    }
     for (const join_pair& p : pairs) {
         const target& t = *indexed[p.left];
         const name_entry& s = *suspects[p.right];
@@ -109,6 +132,13 @@ void name_similarity(const detector_context& ctx, std::vector<finding>& out) {
             continue;
         if (p.distance == 0 && !swap) continue;
         if (is_benign_lookalike(s.name, t.name)) continue;
+        // Towards names outside the catalog (vendor tools that are merely frequent), versions of
+        // one product (`realtek80`/`realtek95`, `runtime`/`runtime20`) and software installed under
+        // Program Files are not masquerades: attackers drop look-alikes where they can write.
+        if (t.known == nullptr) {
+            if (without_version(sp.stem) == without_version(stems[p.left])) continue;
+            if (installed[p.right]) continue;
+        }
         if (t.entry != nullptr && t.entry->stats->count <= s.stats->count && t.known == nullptr) continue;
         best_match candidate{&t, p.distance, swap};
         best_match& b = best[p.right];
