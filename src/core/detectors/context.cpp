@@ -2,6 +2,8 @@
 #include "detectors.h"
 #include "masq/windows_path.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
@@ -78,6 +80,8 @@ finding make_finding(const detector_context& ctx, const name_entry& suspect, con
         }
     }
     f.reason = std::move(reason);
+    if (ctx.total_hosts > 0 && !s.hosts.empty())
+        f.reason += fmt::format("; on {} of {} host{}", s.hosts.size(), ctx.total_hosts, ctx.total_hosts == 1 ? "" : "s");
     return f;
 }
 
