@@ -21,7 +21,10 @@ build: bootstrap
 	@cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	@echo "== masq detect --mode seed on data/sample (real events + the notebook's synthetic rows) =="
+	@echo "== masq detect (full mode) on data/sample: real events from public attack datasets =="
+	$(MASQ) detect --format table data/sample/
+	@echo
+	@echo "== masq detect --mode seed: the Sentinel notebook, with its synthetic rows =="
 	$(MASQ) detect --mode seed --inject-synthetic --seed 42 --format table data/sample/
 
 test: bootstrap-test build
