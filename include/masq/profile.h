@@ -19,14 +19,20 @@
 #include <unordered_map>
 #include <vector>
 
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/node_hash_map.h>
+#include <absl/hash/hash.h>
+
 namespace masq {
 
 /// Transparent hashing so maps keyed by std::string can be probed with a string_view.
 struct string_hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(std::string_view s) const noexcept { return absl::Hash<std::string_view>{}(s); }
 };
-using string_count_map = std::unordered_map<std::string, std::uint64_t, string_hash, std::equal_to<>>;
+/// Open addressing (Abseil's Swiss table): one probe usually touches one cache line, where a
+/// node-based map chases a pointer per entry — this map is on the per-event hot path.
+using string_count_map = absl::flat_hash_map<std::string, std::uint64_t, string_hash, std::equal_to<>>;
 
 /// A value with how often it was seen, e.g. a path and its event count.
 struct value_count {
@@ -56,6 +62,13 @@ std::vector<value_count> top_values(const string_count_map& values, std::size_t 
 /// (Spark `lower()`); events without a `Process` form the null-name group the notebook ranks too.
 class process_profile final : public event_sink {
   public:
+    process_profile() = default;
+    process_profile(const process_profile& other);
+    process_profile& operator=(const process_profile& other);
+    process_profile(process_profile&&) noexcept = default;
+    process_profile& operator=(process_profile&&) noexcept = default;
+    ~process_profile() override = default;
+
     void add(const process_event& event);
     void on_event(const process_event& event) override { add(event); }
 
@@ -86,7 +99,11 @@ class process_profile final : public event_sink {
   private:
     name_stats& stats_for(const std::optional<std::string_view>& process);
 
-    std::unordered_map<std::string, name_stats, string_hash, std::equal_to<>> names_;
+    // Node-based so the stats stay where they are while names are added (the cache points at them).
+    absl::node_hash_map<std::string, name_stats, string_hash, std::equal_to<>> names_;
+    // Raw `Process` spelling -> its stats: most events repeat a spelling already seen, and this
+    // skips the Unicode lower-casing and a second lookup for them. Not copied with the profile.
+    absl::flat_hash_map<std::string, name_stats*, string_hash, std::equal_to<>> by_raw_name_;
     std::optional<name_stats> null_name_;
     std::uint64_t events_ = 0;
     std::string lowered_; // scratch buffer for lower-casing

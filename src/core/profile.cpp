@@ -46,14 +46,30 @@ std::vector<value_count> top_values(const string_count_map& values, std::size_t 
     return out;
 }
 
+process_profile::process_profile(const process_profile& other)
+    : names_(other.names_), null_name_(other.null_name_), events_(other.events_) {}
+
+process_profile& process_profile::operator=(const process_profile& other) {
+    if (this != &other) {
+        names_ = other.names_;
+        null_name_ = other.null_name_;
+        events_ = other.events_;
+        by_raw_name_.clear();
+    }
+    return *this;
+}
+
 name_stats& process_profile::stats_for(const std::optional<std::string_view>& process) {
     if (!process) {
         if (!null_name_) null_name_.emplace();
         return *null_name_;
     }
+    if (auto cached = by_raw_name_.find(*process); cached != by_raw_name_.end()) return *cached->second;
     to_lower_full(*process, lowered_);
-    if (auto it = names_.find(std::string_view(lowered_)); it != names_.end()) return it->second;
-    return names_.emplace(lowered_, name_stats{}).first->second;
+    auto it = names_.find(std::string_view(lowered_));
+    if (it == names_.end()) it = names_.emplace(lowered_, name_stats{}).first;
+    by_raw_name_.emplace(std::string(*process), &it->second);
+    return it->second;
 }
 
 void process_profile::add(const process_event& event) {

@@ -113,16 +113,23 @@ class export_line_parser {
             if (auto err = field.unescaped_key().get(key)) return report_parse_error(err), false;
             ondemand::value value = field.value();
             bool ok = true;
-            if (key == "EventID") {
-                ok = read_event_id(value, is_4688);
-            } else if (key == "Process") {
-                ok = string_column(value, key, process);
-            } else if (key == "NewProcessName") {
-                ok = string_column(value, key, path);
-            } else if (key == "Computer") {
-                ok = string_column(value, key, host);
-            } else if (key == "TimeGenerated") {
-                ok = string_column(value, key, time_text);
+            // Dispatch on the length first: 34 columns per record, 5 of them read.
+            switch (key.size()) {
+            case 7:
+                if (key == "EventID") ok = read_event_id(value, is_4688);
+                else if (key == "Process") ok = string_column(value, key, process);
+                break;
+            case 8:
+                if (key == "Computer") ok = string_column(value, key, host);
+                break;
+            case 13:
+                if (key == "TimeGenerated") ok = string_column(value, key, time_text);
+                break;
+            case 14:
+                if (key == "NewProcessName") ok = string_column(value, key, path);
+                break;
+            default:
+                break;
             }
             if (!ok) return report_parse_error(TAPE_ERROR), false;
         }
