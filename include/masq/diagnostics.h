@@ -87,6 +87,11 @@ class diagnostics {
 
     void merge(const diagnostics& other);
 
+    /// Takes in the problems another collector saw while reading part of a file, adding
+    /// `line_offset` to their line numbers: counts add up, kept messages are reported here in
+    /// order (observer, strict mode) as if they had been reported directly.
+    void absorb(const diagnostics& part, std::uint64_t line_offset);
+
   private:
     bool strict_;
     std::size_t kept_per_kind_;

@@ -9,6 +9,9 @@
 #include "masq/event.h"
 #include "masq/timestamp.h"
 
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/node_hash_map.h>
+#include <absl/hash/hash.h>
 #include <algorithm>
 #include <cstdint>
 #include <functional>
@@ -18,10 +21,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <absl/container/flat_hash_map.h>
-#include <absl/container/node_hash_map.h>
-#include <absl/hash/hash.h>
 
 namespace masq {
 

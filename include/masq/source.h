@@ -8,8 +8,12 @@
 
 #include "masq/diagnostics.h"
 #include "masq/event.h"
+#include "masq/profile.h"
+#include "masq/timestamp.h"
 
+#include <atomic>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,17 +30,56 @@ struct read_stats {
     std::uint64_t events = 0;        ///< records with EventID 4688, handed to the sink
     std::uint64_t other_events = 0;  ///< records with another or no EventID
     std::uint64_t skipped_lines = 0; ///< lines not read because they are malformed
+    std::uint64_t outside_window =
+        0; ///< 4688 events outside --from/--to (or without a time when a window is set)
+    std::uint64_t pruned_files = 0; ///< export files skipped whole because their folder is outside the window
 
     void merge(const read_stats& other) noexcept;
 };
 
 /**
  * Expands the inputs into the list of files to read: a file is taken as given; a directory is
- * walked recursively and yields its `*.json`, `*.jsonl`, `*.ndjson` files and their `.gz` forms,
+ * walked recursively and yields its `*.json`, `*.jsonl`, `*.ndjson` files and their `.gz`/`.zst` forms,
  * in byte order of their paths (so the export's `y=/m=/d=/h=/m=` folders come in time order).
  * `-` means standard input. Missing paths are reported to `diag` and left out.
  */
 std::vector<std::string> expand_inputs(std::span<const std::string> inputs, diagnostics& diag);
+
+/// Whether a file is gzip or zstd compressed (from its first bytes).
+bool is_compressed_file(const std::string& path);
+
+/// A time window on `TimeGenerated`: [from, to), either side open.
+struct time_window {
+    std::optional<timestamp> from, to;
+    bool contains(timestamp t) const noexcept { return (!from || t >= *from) && (!to || t < *to); }
+    bool set() const noexcept { return from || to; }
+};
+
+/**
+ * As above, but export folders whose `y=YYYY/m=MM/d=DD/h=HH/m=mm` path components put them
+ * entirely outside `window` are skipped without being opened (the notebook's startTime/endTime
+ * choose folders the same way); `pruned` counts the files left out.
+ */
+std::vector<std::string> expand_inputs(std::span<const std::string> inputs, diagnostics& diag,
+                                       const time_window& window, std::uint64_t* pruned = nullptr);
+
+struct read_options {
+    unsigned threads = 1;                              ///< 0 = all cores; the result never depends on it
+    std::size_t chunk_size = std::size_t{1} << 22;     ///< bytes per read (lines longer than this still work)
+    time_window window;                                ///< events outside are counted and left out
+    std::atomic<std::uint64_t>* progress = nullptr;    ///< if set, bytes read so far are added here
+    std::uint64_t min_range = std::uint64_t{64} << 20; ///< a plain file is split into ranges of at least this
+};
+
+/**
+ * Reads export files into `profile` on `options.threads` threads: files are shared out, and a
+ * large plain file is split into byte ranges at line boundaries. Each thread fills its own
+ * profile; they are merged at the end, so the profile — and every finding — is the same for any
+ * thread count. Problems are reported to `diag` in file and line order once reading is done (in
+ * strict mode the first one throws).
+ */
+void read_sentinel_exports(std::span<const std::string> files, process_profile& profile, diagnostics& diag,
+                           read_stats& stats, const read_options& options = {});
 
 /**
  * Reads one export file (gzip detected from its content; `-` is standard input) and hands every

@@ -5,13 +5,16 @@
 #include "masq/masq.h"
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
 #include <random>
 #include <sys/ioctl.h>
+#include <thread>
 #include <unistd.h>
 
 namespace {
@@ -83,6 +86,8 @@ struct detect_cli {
     std::string output;
     std::size_t max_paths = 10;
     unsigned threads = 0;
+    std::string from, to, since;
+    bool stats = false;
     bool strict = false, fail_on_findings = false, quiet = false, no_color = false;
 };
 
@@ -142,10 +147,76 @@ int run_detect(const detect_cli& opt) {
     diag.set_observer([&](const masq::diagnostic& d) { printer(d); });
     masq::process_profile profile;
     masq::read_stats stats;
+    masq::read_options read;
+    read.threads = opt.threads;
+    if (!opt.from.empty() || !opt.to.empty() || !opt.since.empty()) {
+        const auto when = [&](const std::string& text, const char* flag) -> std::optional<masq::timestamp> {
+            if (text.empty()) return std::nullopt;
+            const auto t = masq::parse_iso8601(text);
+            if (!t) throw std::invalid_argument(fmt::format("{} '{}' is not an ISO-8601 time", flag, text));
+            return t;
+        };
+        try {
+            read.window.from = when(opt.from, "--from");
+            read.window.to = when(opt.to, "--to");
+            if (!opt.since.empty()) {
+                const auto d = masq::parse_duration(opt.since);
+                if (!d)
+                    throw std::invalid_argument(
+                        fmt::format("--since '{}' is not a duration such as 24h, 30m or 7d", opt.since));
+                read.window.from = now_ticks() - *d;
+            }
+        } catch (const std::invalid_argument& e) {
+            fmt::print(stderr, "masq: {}\n", e.what());
+            return exit_error;
+        }
+    }
+    const auto started = std::chrono::steady_clock::now();
+    std::atomic<std::uint64_t> progress_bytes{0};
+    std::atomic<bool> reading{true};
+    std::jthread progress;
+    struct stop_progress {
+        std::atomic<bool>& flag;
+        ~stop_progress() { flag = false; }
+    } stop_progress_on_exit{reading};
     try {
-        for (const std::string& file : masq::expand_inputs(inputs, diag))
-            masq::read_sentinel_export(file, profile, diag, stats);
+        const std::vector<std::string> files =
+            masq::expand_inputs(inputs, diag, read.window, &stats.pruned_files);
+        if (!opt.quiet && isatty(STDERR_FILENO)) {
+            // Progress on a terminal only: bytes, rate and (for uncompressed input) time left.
+            std::uint64_t total = 0;
+            bool sized = true;
+            for (const auto& f : files) {
+                std::error_code ec;
+                if (f == "-" || masq::is_compressed_file(f))
+                    sized = false;
+                else
+                    total += static_cast<std::uint64_t>(std::filesystem::file_size(f, ec));
+            }
+            read.progress = &progress_bytes;
+            progress = std::jthread([&, total, sized] {
+                bool shown = false;
+                while (reading.load()) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+                    if (!reading.load()) break;
+                    const double s =
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+                    const std::uint64_t b = progress_bytes.load();
+                    const double rate = s > 0 ? static_cast<double>(b) / s : 0;
+                    std::string eta;
+                    if (sized && rate > 0 && total > b)
+                        eta = fmt::format(", {:.0f} s left", static_cast<double>(total - b) / rate);
+                    fmt::print(stderr, "\rmasq: read {} at {}/s{}   ", bytes_human(b),
+                               bytes_human(static_cast<std::uint64_t>(rate)), eta);
+                    shown = true;
+                }
+                if (shown) fmt::print(stderr, "\r\x1b[K");
+            });
+        }
+        masq::read_sentinel_exports(files, profile, diag, stats, read);
+        reading = false;
     } catch (const masq::input_error& e) {
+        reading = false;
         fmt::print(stderr, "masq: error: {} (--strict)\n", masq::display_safe(e.what()));
         return exit_error;
     }
@@ -174,6 +245,7 @@ int run_detect(const detect_cli& opt) {
         synthetic = events.size();
     }
 
+    const auto read_done = std::chrono::steady_clock::now();
     masq::detect_result result;
     try {
         result = masq::detect(profile, options);
@@ -262,6 +334,28 @@ int run_detect(const detect_cli& opt) {
             fmt::print(stderr, "masq: {} malformed line{} skipped\n", thousands(stats.skipped_lines),
                        stats.skipped_lines == 1 ? "" : "s");
         print_problem_summary(diag);
+    }
+    if (opt.stats) {
+        // The funnel, for tuning and for capacity planning.
+        const auto done = std::chrono::steady_clock::now();
+        const double read_s = std::chrono::duration<double>(read_done - started).count();
+        const double detect_s = std::chrono::duration<double>(done - read_done).count();
+        const auto& s = result.summary;
+        fmt::print(
+            stderr,
+            "masq: stats: files {} ({} pruned by the window), bytes {}, lines {}, records {}, 4688 events {} "
+            "({} outside the window), kept {}, distinct names {}, frequent {}, infrequent {}, candidate "
+            "pairs "
+            "{}, findings {}\n",
+            thousands(stats.files), thousands(stats.pruned_files), bytes_human(stats.bytes),
+            thousands(stats.lines), thousands(stats.records), thousands(stats.events + stats.outside_window),
+            thousands(stats.outside_window), thousands(user_events), thousands(s.distinct_names),
+            thousands(s.frequent), thousands(s.infrequent), thousands(s.candidates), thousands(s.findings));
+        fmt::print(stderr, "masq: stats: read {:.3f} s ({}/s), detect {:.3f} s\n", read_s,
+                   bytes_human(read_s > 0
+                                   ? static_cast<std::uint64_t>(static_cast<double>(stats.bytes) / read_s)
+                                   : 0),
+                   detect_s);
     }
     if (diag.file_problems() > 0) return exit_error;
     if (opt.fail_on_findings && !result.findings.empty()) return exit_findings;
@@ -396,7 +490,15 @@ int main(int argc, char** argv) {
     detect->add_option("--max-paths", d.max_paths, "paths listed per name in a finding (0 = all)")
         ->capture_default_str();
     detect->add_option("-j,--threads", d.threads,
-                       "threads for matching (default: all cores; output never depends on it)");
+                       "threads for reading and matching (default: all cores; output never depends on it)");
+    detect->add_option("--from", d.from, "only events with TimeGenerated at or after this ISO-8601 time");
+    detect->add_option("--to", d.to, "only events with TimeGenerated before this ISO-8601 time");
+    detect->add_option("--since", d.since,
+                       "only events of the last DURATION (e.g. 24h, 90m, 7d); export "
+                       "folders outside the window are not opened");
+    detect->add_flag("--stats", d.stats,
+                     "print the funnel (bytes, records, names, candidates, findings) and "
+                     "the time of each stage on standard error");
     detect->add_flag("--strict", d.strict, "stop with exit status 2 at the first malformed input");
     detect->add_flag("--fail-on-findings", d.fail_on_findings, "exit with status 1 when there are findings");
     detect->add_flag("-q,--quiet", d.quiet, "print no summary or warnings on standard error");
@@ -430,7 +532,8 @@ See 'masq explain NAME' for why a name is or is not flagged.)");
   masq synth --seed 1 --end 2024-05-01T00:00:00Z | masq detect --mode seed)");
 
     explain_cli x;
-    auto* explain = app.add_subcommand("explain", "Show why a process name is or is not flagged in full mode");
+    auto* explain =
+        app.add_subcommand("explain", "Show why a process name is or is not flagged in full mode");
     explain->add_option("name", x.name, "the process name, e.g. svch0st.exe")->required();
     explain->add_option("inputs", x.inputs, "export files or folders to compare with (optional)");
     explain->add_option("--path", x.path, "the path it ran from, for the folder check");

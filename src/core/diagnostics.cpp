@@ -83,4 +83,15 @@ void diagnostics::merge(const diagnostics& other) {
         counts_[k] += other.counts_[k];
 }
 
+void diagnostics::absorb(const diagnostics& part, std::uint64_t line_offset) {
+    std::array<std::uint64_t, problem_kind_count> reported{};
+    for (diagnostic d : part.kept_) {
+        if (d.line > 0) d.line += line_offset;
+        ++reported[static_cast<std::size_t>(d.kind)];
+        report(std::move(d));
+    }
+    for (std::size_t k = 0; k < problem_kind_count; ++k)
+        counts_[k] += part.counts_[k] - reported[k];
+}
+
 } // namespace masq

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "masq/source.h"
+#include "sources/line_reader.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -16,13 +17,97 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 /// `.jsonl`/`.ndjson`, and any of them may be gzipped.
 bool is_event_file(std::string_view name) {
     if (name.empty() || name.front() == '.') return false;
-    if (ends_with(name, ".gz")) name.remove_suffix(3);
+    if (ends_with(name, ".gz"))
+        name.remove_suffix(3);
+    else if (ends_with(name, ".zst"))
+        name.remove_suffix(4);
     return ends_with(name, ".json") || ends_with(name, ".jsonl") || ends_with(name, ".ndjson");
+}
+
+/// Days since 1970-01-01 of a civil date (H. Hinnant, "chrono-Compatible Low-Level Date
+/// Algorithms", days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+/// The time span an export folder path covers, from its `y=`, `m=`, `d=`, `h=`, `m=` components
+/// (the second `m=` is the minute); nothing when the path has no `y=` component.
+std::optional<std::pair<timestamp, timestamp>> folder_span(std::string_view path) {
+    int values[5] = {-1, -1, -1, -1, -1}; // year, month, day, hour, minute
+    std::size_t next = 0;
+    std::size_t i = 0;
+    while (i < path.size()) {
+        std::size_t j = path.find_first_of("/\\", i);
+        if (j == std::string_view::npos) j = path.size();
+        const std::string_view part = path.substr(i, j - i);
+        i = j + 1;
+        if (part.size() < 3 || part[1] != '=') continue;
+        const char key = part[0];
+        int value = 0;
+        bool digits = true;
+        for (char c : part.substr(2)) {
+            if (c < '0' || c > '9')
+                digits = false;
+            else
+                value = value * 10 + (c - '0');
+        }
+        if (!digits) continue;
+        static constexpr char order[5] = {'y', 'm', 'd', 'h', 'm'};
+        if (next < 5 && key == order[next]) values[next++] = value;
+    }
+    if (values[0] < 0) return std::nullopt;
+    const int month = values[1] < 1 ? 1 : values[1], day = values[2] < 1 ? 1 : values[2];
+    const timestamp hour = 3600 * ticks_per_second;
+    timestamp start =
+        days_from_civil(values[0], static_cast<unsigned>(month), static_cast<unsigned>(day)) * 24 * hour;
+    timestamp end;
+    if (values[1] < 1) {
+        end = days_from_civil(values[0] + 1, 1, 1) * 24 * hour;
+    } else if (values[2] < 1) {
+        end = days_from_civil(values[1] == 12 ? values[0] + 1 : values[0],
+                              values[1] == 12 ? 1u : static_cast<unsigned>(values[1] + 1), 1) *
+              24 * hour;
+    } else if (values[3] < 0) {
+        end = start + 24 * hour;
+    } else {
+        start += values[3] * hour;
+        // A minute folder holds a 5-minute or a whole-hour blob: take the hour.
+        if (values[4] >= 0) start += values[4] * 60 * ticks_per_second;
+        end = start - (values[4] >= 0 ? values[4] * 60 * ticks_per_second : 0) + hour;
+    }
+    return std::pair{start, end};
+}
+
+/// Whether a file's folder lies wholly outside the window. Folder times are ingestion times:
+/// an event is written a little after it happens, sometimes much later, so only folders ending
+/// more than an hour before `from` or starting more than a day after `to` are left out.
+bool outside(std::string_view path, const time_window& window) {
+    if (!window.set()) return false;
+    const auto span = folder_span(path);
+    if (!span) return false;
+    const timestamp hour = 3600 * ticks_per_second;
+    if (window.from && span->second + hour <= *window.from) return true;
+    if (window.to && span->first >= *window.to + 24 * hour) return true;
+    return false;
 }
 
 } // namespace
 
 std::vector<std::string> expand_inputs(std::span<const std::string> inputs, diagnostics& diag) {
+    return expand_inputs(inputs, diag, time_window{});
+}
+
+bool is_compressed_file(const std::string& path) {
+    return detail::detect_compression(path) != detail::compression::none;
+}
+
+std::vector<std::string> expand_inputs(std::span<const std::string> inputs, diagnostics& diag,
+                                       const time_window& window, std::uint64_t* pruned) {
     namespace fs = std::filesystem;
     std::vector<std::string> files;
     for (const std::string& input : inputs) {
@@ -53,6 +138,16 @@ std::vector<std::string> expand_inputs(std::span<const std::string> inputs, diag
                             "cannot list directory: " + ec.message());
                 break;
             }
+            if (it->is_directory(ec) && outside(it->path().string(), window)) {
+                // A whole export folder outside the window: count its files without opening them.
+                if (pruned != nullptr)
+                    for (fs::recursive_directory_iterator sub(it->path(), ec), stop; !ec && sub != stop;
+                         sub.increment(ec))
+                        if (sub->is_regular_file(ec) && is_event_file(sub->path().filename().string()))
+                            ++*pruned;
+                it.disable_recursion_pending();
+                continue;
+            }
             if (it->is_regular_file(ec) && is_event_file(it->path().filename().string()))
                 found.push_back(it->path().string());
         }
@@ -70,6 +165,8 @@ void read_stats::merge(const read_stats& other) noexcept {
     events += other.events;
     other_events += other.other_events;
     skipped_lines += other.skipped_lines;
+    outside_window += other.outside_window;
+    pruned_files += other.pruned_files;
 }
 
 } // namespace masq

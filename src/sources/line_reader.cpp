@@ -4,43 +4,180 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <memory>
 #include <simdjson.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 namespace masq::detail {
 namespace {
 
-/// Splits complete lines out of buf[0, filled); returns where the unfinished tail starts.
-std::size_t deliver_lines(std::vector<char>& buf, std::size_t filled, std::uint64_t& line_number,
-                          const std::function<void(const padded_line&)>& on_line, bool final_chunk) {
-    std::size_t start = 0;
-    while (start < filled) {
-        const void* nl = std::memchr(buf.data() + start, '\n', filled - start);
-        std::size_t end;
-        if (nl != nullptr)
-            end = static_cast<std::size_t>(static_cast<const char*>(nl) - buf.data());
-        else if (final_chunk)
-            end = filled; // last line without a newline
-        else
-            break;
-        ++line_number;
-        std::size_t len = end - start;
-        if (len > 0 && buf[start + len - 1] == '\r') --len; // CRLF files
-        on_line({std::string_view(buf.data() + start, len), buf.size() - start, line_number});
-        start = end + 1;
+/// A stream of uncompressed bytes. `read` returns the bytes read, 0 at the end, -1 on a failure
+/// it has reported.
+class byte_source {
+  public:
+    virtual ~byte_source() = default;
+    virtual long read(char* out, std::size_t room) = 0;
+};
+
+class plain_source final : public byte_source {
+  public:
+    plain_source(int fd, std::uint64_t offset, diagnostics& diag, std::string shown)
+        : fd_(fd), offset_(offset), diag_(diag), shown_(std::move(shown)) {}
+    ~plain_source() override { ::close(fd_); }
+    long read(char* out, std::size_t room) override {
+        for (;;) {
+            const ssize_t got = ::pread(fd_, out, room, static_cast<off_t>(offset_));
+            if (got >= 0) {
+                offset_ += static_cast<std::uint64_t>(got);
+                return got;
+            }
+            if (errno == EINTR) continue;
+            if (errno == ESPIPE) return read_stream(out, room);
+            diag_.report(problem_kind::unreadable_file, shown_, 0, "",
+                         std::string("read error: ") + std::strerror(errno));
+            return -1;
+        }
     }
-    return std::min(start, filled);
-}
+
+  private:
+    long read_stream(char* out, std::size_t room) {
+        const ssize_t got = ::read(fd_, out, room);
+        if (got < 0) {
+            diag_.report(problem_kind::unreadable_file, shown_, 0, "",
+                         std::string("read error: ") + std::strerror(errno));
+            return -1;
+        }
+        return got;
+    }
+    int fd_;
+    std::uint64_t offset_;
+    diagnostics& diag_;
+    std::string shown_;
+};
 
 struct gz_closer {
     void operator()(gzFile f) const noexcept { gzclose(f); }
 };
 
+/// zlib reads plain input transparently and gzip members one after another.
+class gzip_source final : public byte_source {
+  public:
+    gzip_source(gzFile in, diagnostics& diag, std::string shown)
+        : in_(in), diag_(diag), shown_(std::move(shown)) {
+        gzbuffer(in_.get(), 1u << 18);
+    }
+    long read(char* out, std::size_t room) override {
+        const int got = gzread(in_.get(), out, static_cast<unsigned>(std::min<std::size_t>(room, 1u << 30)));
+        if (got < 0) {
+            int code = 0;
+            const char* message = gzerror(in_.get(), &code);
+            if (code == Z_ERRNO)
+                diag_.report(problem_kind::unreadable_file, shown_, 0, "",
+                             std::string("read error: ") + std::strerror(errno));
+            else
+                diag_.report(problem_kind::truncated_file, shown_, 0, "",
+                             std::string("corrupt compressed data (") + (message ? message : "?") +
+                                 "); lines before it were read");
+            return -1;
+        }
+        if (got == 0) {
+            int code = 0;
+            gzerror(in_.get(), &code);
+            if (code == Z_BUF_ERROR) {
+                diag_.report(problem_kind::truncated_file, shown_, 0, "",
+                             "compressed stream ends early; lines before it were read");
+                return -1;
+            }
+        }
+        return got;
+    }
+
+  private:
+    std::unique_ptr<gzFile_s, gz_closer> in_;
+    diagnostics& diag_;
+    std::string shown_;
+};
+
+/// Zstandard frames one after another (the streaming API, zstd's doc "Streaming decompression").
+class zstd_source final : public byte_source {
+  public:
+    zstd_source(int fd, diagnostics& diag, std::string shown)
+        : fd_(fd), stream_(ZSTD_createDStream()), input_(ZSTD_DStreamInSize()), diag_(diag),
+          shown_(std::move(shown)) {
+        ZSTD_initDStream(stream_);
+    }
+    ~zstd_source() override {
+        ZSTD_freeDStream(stream_);
+        ::close(fd_);
+    }
+    long read(char* out, std::size_t room) override {
+        ZSTD_outBuffer output{out, room, 0};
+        while (output.pos == 0) {
+            if (in_.pos == in_.size) {
+                const ssize_t got = ::read(fd_, input_.data(), input_.size());
+                if (got < 0) {
+                    diag_.report(problem_kind::unreadable_file, shown_, 0, "",
+                                 std::string("read error: ") + std::strerror(errno));
+                    return -1;
+                }
+                if (got == 0) {
+                    if (!frame_done_) {
+                        diag_.report(problem_kind::truncated_file, shown_, 0, "",
+                                     "compressed stream ends early; lines before it were read");
+                        return -1;
+                    }
+                    return 0;
+                }
+                in_ = {input_.data(), static_cast<std::size_t>(got), 0};
+            }
+            const std::size_t hint = ZSTD_decompressStream(stream_, &output, &in_);
+            if (ZSTD_isError(hint)) {
+                diag_.report(problem_kind::truncated_file, shown_, 0, "",
+                             std::string("corrupt compressed data (") + ZSTD_getErrorName(hint) +
+                                 "); lines before it were read");
+                return -1;
+            }
+            frame_done_ = hint == 0;
+        }
+        return static_cast<long>(output.pos);
+    }
+
+  private:
+    int fd_;
+    ZSTD_DStream* stream_;
+    std::vector<char> input_;
+    ZSTD_inBuffer in_{nullptr, 0, 0};
+    bool frame_done_ = true;
+    diagnostics& diag_;
+    std::string shown_;
+};
+
+compression sniff(int fd) {
+    unsigned char magic[4] = {};
+    const ssize_t got = ::pread(fd, magic, sizeof magic, 0);
+    if (got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) return compression::gzip;
+    if (got >= 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)
+        return compression::zstd;
+    return compression::none;
+}
+
 } // namespace
 
-std::uint64_t for_each_line(const std::string& path, diagnostics& diag,
-                            const std::function<void(const padded_line&)>& on_line, std::size_t chunk_size) {
+compression detect_compression(const std::string& path) {
+    if (path == "-") return compression::none;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return compression::none;
+    const compression c = sniff(fd);
+    ::close(fd);
+    return c;
+}
+
+line_read for_each_line(const std::string& path, diagnostics& diag,
+                        const std::function<void(const padded_line&)>& on_line, std::size_t chunk_size,
+                        std::uint64_t begin, std::uint64_t end, std::atomic<std::uint64_t>* progress) {
+    line_read result;
     const bool is_stdin = path == "-";
     const int fd = is_stdin ? dup(STDIN_FILENO) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     const std::string shown = is_stdin ? std::string("<stdin>") : path;
@@ -48,62 +185,94 @@ std::uint64_t for_each_line(const std::string& path, diagnostics& diag,
         const int err = errno;
         diag.report(err == ENOENT ? problem_kind::missing_file : problem_kind::unreadable_file, shown, 0, "",
                     std::string("cannot open: ") + std::strerror(err));
-        return 0;
+        return result;
     }
-    // zlib reads plain files transparently, and gzip members one after another.
-    std::unique_ptr<gzFile_s, gz_closer> in(gzdopen(fd, "rb"));
-    if (!in) {
-        ::close(fd);
-        diag.report(problem_kind::unreadable_file, shown, 0, "", "cannot open (out of memory)");
-        return 0;
+    std::unique_ptr<byte_source> source;
+    const compression kind = is_stdin ? compression::gzip : sniff(fd);
+    if (kind == compression::gzip) {
+        gzFile in = gzdopen(fd, "rb");
+        if (in == nullptr) {
+            ::close(fd);
+            diag.report(problem_kind::unreadable_file, shown, 0, "", "cannot open (out of memory)");
+            return result;
+        }
+        source = std::make_unique<gzip_source>(in, diag, shown);
+        begin = 0;
+        end = std::numeric_limits<std::uint64_t>::max();
+    } else if (kind == compression::zstd) {
+        source = std::make_unique<zstd_source>(fd, diag, shown);
+        begin = 0;
+        end = std::numeric_limits<std::uint64_t>::max();
+    } else {
+        // A range that starts inside the file begins one byte early: if that byte ends a line the
+        // range starts at a line, otherwise the partial line belongs to the previous range.
+        source = std::make_unique<plain_source>(fd, begin == 0 ? 0 : begin - 1, diag, shown);
     }
-    gzbuffer(in.get(), 1u << 18);
+    bool skip_partial = begin > 0;
+    std::uint64_t buffer_offset = begin == 0 ? 0 : begin - 1; // file offset of buf[0]
+
     std::vector<char> buf(chunk_size + simdjson::SIMDJSON_PADDING);
     std::size_t filled = 0;
-    std::uint64_t total = 0, line_number = 0;
     for (;;) {
-        if (buf.size() - filled < simdjson::SIMDJSON_PADDING + 4096) // a line longer than the buffer
+        if (buf.size() - filled < simdjson::SIMDJSON_PADDING + 1) // a line longer than the buffer
             buf.resize(buf.size() * 2);
-        const std::size_t room = buf.size() - filled - simdjson::SIMDJSON_PADDING;
-        const int got = gzread(in.get(), buf.data() + filled,
-                               static_cast<unsigned>(std::min<std::size_t>(room, 1u << 30)));
-        if (got < 0) {
-            int code = 0;
-            const char* message = gzerror(in.get(), &code);
-            if (code == Z_ERRNO)
-                diag.report(problem_kind::unreadable_file, shown, line_number, "",
-                            std::string("read error: ") + std::strerror(errno));
-            else
-                diag.report(problem_kind::truncated_file, shown, line_number, "",
-                            std::string("corrupt compressed data (") + (message ? message : "?") +
-                                "); lines before it were read");
-            return total; // the partial line in the buffer is not trustworthy
-        }
-        if (got == 0) {
-            int code = 0;
-            gzerror(in.get(), &code);
-            if (code == Z_BUF_ERROR) {
-                diag.report(problem_kind::truncated_file, shown, line_number, "",
-                            "compressed stream ends early; lines before it were read");
-                return total;
-            }
-            deliver_lines(buf, filled, line_number, on_line, /*final_chunk=*/true);
-            return total;
-        }
-        total += static_cast<std::uint64_t>(got);
+        const std::size_t room = std::min(buf.size() - filled - simdjson::SIMDJSON_PADDING, chunk_size);
+        const long got = source->read(buf.data() + filled, room);
+        if (got < 0) return result; // the partial line in the buffer is not trustworthy
+        const bool at_end = got == 0;
+        result.bytes += static_cast<std::uint64_t>(got);
+        if (progress != nullptr)
+            progress->fetch_add(static_cast<std::uint64_t>(got), std::memory_order_relaxed);
         filled += static_cast<std::size_t>(got);
-        const std::size_t consumed = deliver_lines(buf, filled, line_number, on_line, false);
-        std::memmove(buf.data(), buf.data() + consumed, filled - consumed);
-        filled -= consumed;
+        std::size_t start = 0;
+        bool past_range = false;
+        while (start < filled) {
+            const void* nl = std::memchr(buf.data() + start, '\n', filled - start);
+            std::size_t stop;
+            if (nl != nullptr)
+                stop = static_cast<std::size_t>(static_cast<const char*>(nl) - buf.data());
+            else if (at_end)
+                stop = filled; // last line without a newline
+            else
+                break;
+            if (skip_partial) {
+                skip_partial = false;
+            } else {
+                if (buffer_offset + start >= end) {
+                    past_range = true;
+                    break;
+                }
+                std::size_t length = stop - start;
+                if (length > 0 && buf[start + length - 1] == '\r') --length; // CRLF files
+                ++result.lines;
+                on_line({std::string_view(buf.data() + start, length), buf.size() - start, result.lines});
+            }
+            start = stop + 1;
+        }
+        if (past_range || at_end) return result;
+        start = std::min(start, filled);
+        std::memmove(buf.data(), buf.data() + start, filled - start);
+        filled -= start;
+        buffer_offset += start;
     }
 }
 
 std::uint64_t for_each_line_in_buffer(std::string_view data,
                                       const std::function<void(const padded_line&)>& on_line) {
-    std::vector<char> buf(data.size() + simdjson::SIMDJSON_PADDING);
-    std::memcpy(buf.data(), data.data(), data.size());
+    const simdjson::padded_string padded(data); // the data plus SIMDJSON_PADDING zero bytes
+    const char* buf = padded.data();
+    const std::size_t capacity = data.size() + simdjson::SIMDJSON_PADDING;
     std::uint64_t line_number = 0;
-    deliver_lines(buf, data.size(), line_number, on_line, true);
+    std::size_t start = 0;
+    while (start < data.size()) {
+        const void* nl = std::memchr(buf + start, '\n', data.size() - start);
+        const std::size_t stop =
+            nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - buf) : data.size();
+        std::size_t length = stop - start;
+        if (length > 0 && buf[start + length - 1] == '\r') --length;
+        on_line({std::string_view(buf + start, length), capacity - start, ++line_number});
+        start = stop + 1;
+    }
     return data.size();
 }
 

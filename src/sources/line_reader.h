@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-/// Reads a file (plain or gzip, or standard input) in large chunks and hands out its lines with
-/// SIMDJSON_PADDING readable bytes after each, so simdjson can parse them in place.
+/// Reads a file (plain, gzip or zstd — detected from its first bytes — or standard input) in
+/// large chunks and hands out its lines with SIMDJSON_PADDING readable bytes after each, so
+/// simdjson can parse them in place. A plain file can be read as a byte range, which lets
+/// several threads share one large file.
 
 #include "masq/diagnostics.h"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,15 +22,30 @@ namespace masq::detail {
 struct padded_line {
     std::string_view text;
     std::size_t capacity;
-    std::uint64_t number; ///< 1-based
+    std::uint64_t number; ///< 1-based, counted from the first line of the range
 };
 
-/// Calls `on_line` for every line of `path` ("-" = stdin). Returns the uncompressed bytes read.
-/// Open and read failures and gzip truncation are reported to `diag` as file problems; lines read
-/// before such a failure have been delivered, and a partial last line of a truncated stream is not.
-std::uint64_t for_each_line(const std::string& path, diagnostics& diag,
-                            const std::function<void(const padded_line&)>& on_line,
-                            std::size_t chunk_size = std::size_t{1} << 22);
+enum class compression : std::uint8_t { none, gzip, zstd };
+
+/// What a file starts with (`-` is reported as none: standard input is read through zlib, which
+/// passes plain text through).
+compression detect_compression(const std::string& path);
+
+struct line_read {
+    std::uint64_t bytes = 0; ///< uncompressed bytes read
+    std::uint64_t lines = 0; ///< lines delivered
+};
+
+/// The lines of a plain file that *start* in [begin, end) — the line that crosses `end` belongs to
+/// this range, the one that crosses `begin` to the previous range — or of a whole compressed file
+/// or standard input. Open and read failures and truncated compressed data are reported to `diag`
+/// as file problems; lines read before such a failure have been delivered, and a partial last
+/// line of a truncated stream is not.
+line_read for_each_line(const std::string& path, diagnostics& diag,
+                        const std::function<void(const padded_line&)>& on_line,
+                        std::size_t chunk_size = std::size_t{1} << 22, std::uint64_t begin = 0,
+                        std::uint64_t end = std::numeric_limits<std::uint64_t>::max(),
+                        std::atomic<std::uint64_t>* progress = nullptr);
 
 /// Same over a memory buffer (copied once into a padded buffer).
 std::uint64_t for_each_line_in_buffer(std::string_view data,

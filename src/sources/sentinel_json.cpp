@@ -3,8 +3,13 @@
 #include "masq/timestamp.h"
 #include "sources/line_reader.h"
 
+#include <atomic>
+#include <filesystem>
 #include <fmt/format.h>
+#include <limits>
+#include <memory>
 #include <simdjson.h>
+#include <thread>
 
 namespace masq {
 namespace {
@@ -45,8 +50,9 @@ const char* type_name(ondemand::json_type t) {
 /// (EventID, Process, NewProcessName, TimeGenerated) plus Computer for context.
 class export_line_parser {
   public:
-    export_line_parser(std::string_view file, event_sink& sink, diagnostics& diag, read_stats& stats)
-        : file_(file), sink_(sink), diag_(diag), stats_(stats) {}
+    export_line_parser(std::string_view file, event_sink& sink, diagnostics& diag, read_stats& stats,
+                       const time_window& window = {})
+        : file_(file), sink_(sink), diag_(diag), stats_(stats), window_(window) {}
 
     void parse(const detail::padded_line& line) {
         if (is_blank(line.text)) return;
@@ -110,14 +116,26 @@ class export_line_parser {
             ondemand::field field;
             std::string_view key;
             if (auto err = std::move(field_result).get(field)) return report_parse_error(err), false;
-            if (auto err = field.unescaped_key().get(key)) return report_parse_error(err), false;
+            // Keys are compared raw (no unescaping copy) unless they contain an escape, which
+            // export files never write but JSON allows ("Proc\u0065ss" is still "Process").
+            const char* k = field.key().raw();
+            std::size_t k_len = 0;
+            while (k[k_len] != '"' && k[k_len] != '\\')
+                ++k_len;
+            if (k[k_len] == '"') {
+                key = std::string_view(k, k_len);
+            } else if (auto err = field.unescaped_key().get(key)) {
+                return report_parse_error(err), false;
+            }
             ondemand::value value = field.value();
             bool ok = true;
             // Dispatch on the length first: 34 columns per record, 5 of them read.
             switch (key.size()) {
             case 7:
-                if (key == "EventID") ok = read_event_id(value, is_4688);
-                else if (key == "Process") ok = string_column(value, key, process);
+                if (key == "EventID")
+                    ok = read_event_id(value, is_4688);
+                else if (key == "Process")
+                    ok = string_column(value, key, process);
                 break;
             case 8:
                 if (key == "Computer") ok = string_column(value, key, host);
@@ -143,17 +161,24 @@ class export_line_parser {
             ++stats_.other_events;
             return true;
         }
+        std::optional<timestamp> time;
+        if (time_text) {
+            time = parse_iso8601(*time_text);
+            if (!time)
+                problem(problem_kind::bad_timestamp, "TimeGenerated",
+                        fmt::format("'{}' is not an ISO-8601 time; event kept without a time", *time_text));
+        }
+        // A window keeps what a time filter in KQL or Spark keeps: events with a time inside it.
+        if (window_.set() && (!time || !window_.contains(*time))) {
+            ++stats_.outside_window;
+            return true;
+        }
         ++stats_.events;
         process_event event;
         event.process = process;
         event.path = path;
         event.host = host;
-        if (time_text) {
-            event.time = parse_iso8601(*time_text);
-            if (!event.time)
-                problem(problem_kind::bad_timestamp, "TimeGenerated",
-                        fmt::format("'{}' is not an ISO-8601 time; event kept without a time", *time_text));
-        }
+        event.time = time;
         sink_.on_event(event);
         return true;
     }
@@ -189,6 +214,7 @@ class export_line_parser {
     event_sink& sink_;
     diagnostics& diag_;
     read_stats& stats_;
+    time_window window_;
     ondemand::parser parser_;
     std::uint64_t line_ = 0;
 };
@@ -200,7 +226,95 @@ void read_sentinel_export(const std::string& path, event_sink& sink, diagnostics
                               stats);
     ++stats.files;
     stats.bytes +=
-        detail::for_each_line(path, diag, [&](const detail::padded_line& line) { parser.parse(line); });
+        detail::for_each_line(path, diag, [&](const detail::padded_line& line) { parser.parse(line); }).bytes;
+}
+
+namespace {
+
+/// One unit of parallel reading: a whole file, or a byte range of a large plain file.
+struct read_task {
+    std::size_t file;
+    std::uint64_t begin = 0;
+    std::uint64_t end = std::numeric_limits<std::uint64_t>::max();
+    bool split = false;
+    // Results.
+    diagnostics problems{false};
+    std::uint64_t lines = 0;
+};
+
+} // namespace
+
+void read_sentinel_exports(std::span<const std::string> files, process_profile& profile, diagnostics& diag,
+                           read_stats& stats, const read_options& options) {
+    unsigned threads = options.threads;
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    // Large plain files are cut into ranges of at least 64 MiB, a few per thread so a slow range
+    // does not hold the others up; compressed files and standard input are read whole.
+    const std::uint64_t min_range = std::max<std::uint64_t>(options.min_range, 1);
+    std::vector<std::unique_ptr<read_task>> tasks;
+    for (std::size_t f = 0; f < files.size(); ++f) {
+        std::error_code ec;
+        const std::uint64_t size =
+            files[f] == "-" ? 0 : static_cast<std::uint64_t>(std::filesystem::file_size(files[f], ec));
+        const bool splittable = threads > 1 && !ec && size >= 2 * min_range &&
+                                detail::detect_compression(files[f]) == detail::compression::none;
+        if (!splittable) {
+            tasks.push_back(std::make_unique<read_task>(read_task{f}));
+            continue;
+        }
+        const std::uint64_t pieces = std::min<std::uint64_t>(threads * 4ull, size / min_range);
+        for (std::uint64_t k = 0; k < pieces; ++k) {
+            auto t = std::make_unique<read_task>(read_task{f});
+            t->begin = size * k / pieces;
+            t->end = k + 1 == pieces ? std::numeric_limits<std::uint64_t>::max() : size * (k + 1) / pieces;
+            t->split = true;
+            tasks.push_back(std::move(t));
+        }
+    }
+    const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(threads, tasks.size()));
+    std::vector<process_profile> profiles(workers);
+    std::vector<read_stats> worker_stats(workers);
+    std::atomic<std::size_t> next{0};
+    auto work = [&](std::size_t w) {
+        for (std::size_t i; (i = next.fetch_add(1)) < tasks.size();) {
+            read_task& t = *tasks[i];
+            const std::string& path = files[t.file];
+            export_line_parser parser(path == "-" ? std::string_view("<stdin>") : std::string_view(path),
+                                      profiles[w], t.problems, worker_stats[w], options.window);
+            const detail::line_read r = detail::for_each_line(
+                path, t.problems, [&](const detail::padded_line& line) { parser.parse(line); },
+                options.chunk_size, t.begin, t.end, options.progress);
+            t.lines = r.lines;
+            if (!t.split || t.begin == 0) ++worker_stats[w].files;
+            if (!t.split) worker_stats[w].bytes += r.bytes;
+        }
+    };
+    {
+        std::vector<std::jthread> pool;
+        for (std::size_t w = 1; w < workers; ++w)
+            pool.emplace_back(work, w);
+        work(0);
+    }
+    // Split files: their size is the bytes read (ranges overlap by a partial line).
+    for (std::size_t f = 0; f < files.size(); ++f) {
+        bool split = false;
+        for (const auto& t : tasks)
+            split = split || (t->file == f && t->split);
+        std::error_code ec;
+        if (split) stats.bytes += static_cast<std::uint64_t>(std::filesystem::file_size(files[f], ec));
+    }
+    for (std::size_t w = 0; w < workers; ++w) {
+        profile.merge(profiles[w]);
+        stats.merge(worker_stats[w]);
+    }
+    // Problems in file and line order: a range's lines are numbered after those of the ranges
+    // before it in the same file.
+    std::uint64_t offset = 0;
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+        if (i > 0 && tasks[i]->file != tasks[i - 1]->file) offset = 0;
+        diag.absorb(tasks[i]->problems, offset);
+        offset += tasks[i]->lines;
+    }
 }
 
 void read_sentinel_export_buffer(std::string_view data, std::string_view name, event_sink& sink,
