@@ -33,6 +33,7 @@ struct read_stats {
     std::uint64_t outside_window =
         0; ///< 4688 events outside --from/--to (or without a time when a window is set)
     std::uint64_t pruned_files = 0; ///< export files skipped whole because their folder is outside the window
+    std::uint64_t duplicates = 0;     ///< records dropped by --dedupe
 
     void merge(const read_stats& other) noexcept;
 };
@@ -69,6 +70,10 @@ struct read_options {
     time_window window;                                ///< events outside are counted and left out
     std::atomic<std::uint64_t>* progress = nullptr;    ///< if set, bytes read so far are added here
     std::uint64_t min_range = std::uint64_t{64} << 20; ///< a plain file is split into ranges of at least this
+    /// Drop records whose line is byte-identical to one already read (the export writes a blob
+    /// again after a retry). Costs about 20 bytes of memory per distinct record (a 128-bit XXH3
+    /// hash in a hash set), so memory grows with events, not names.
+    bool dedupe = false;
 };
 
 /**

@@ -87,7 +87,7 @@ struct detect_cli {
     std::size_t max_paths = 10;
     unsigned threads = 0;
     std::string from, to, since;
-    bool stats = false;
+    bool stats = false, dedupe = false;
     bool strict = false, fail_on_findings = false, quiet = false, no_color = false;
 };
 
@@ -149,6 +149,7 @@ int run_detect(const detect_cli& opt) {
     masq::read_stats stats;
     masq::read_options read;
     read.threads = opt.threads;
+    read.dedupe = opt.dedupe;
     if (!opt.from.empty() || !opt.to.empty() || !opt.since.empty()) {
         const auto when = [&](const std::string& text, const char* flag) -> std::optional<masq::timestamp> {
             if (text.empty()) return std::nullopt;
@@ -344,12 +345,12 @@ int run_detect(const detect_cli& opt) {
         fmt::print(
             stderr,
             "masq: stats: files {} ({} pruned by the window), bytes {}, lines {}, records {}, 4688 events {} "
-            "({} outside the window), kept {}, distinct names {}, frequent {}, infrequent {}, candidate "
+            "({} outside the window, {} duplicates dropped), kept {}, distinct names {}, frequent {}, infrequent {}, candidate "
             "pairs "
             "{}, findings {}\n",
             thousands(stats.files), thousands(stats.pruned_files), bytes_human(stats.bytes),
             thousands(stats.lines), thousands(stats.records), thousands(stats.events + stats.outside_window),
-            thousands(stats.outside_window), thousands(user_events), thousands(s.distinct_names),
+            thousands(stats.outside_window), thousands(stats.duplicates), thousands(user_events), thousands(s.distinct_names),
             thousands(s.frequent), thousands(s.infrequent), thousands(s.candidates), thousands(s.findings));
         fmt::print(stderr, "masq: stats: read {:.3f} s ({}/s), detect {:.3f} s\n", read_s,
                    bytes_human(read_s > 0
@@ -496,6 +497,9 @@ int main(int argc, char** argv) {
     detect->add_option("--since", d.since,
                        "only events of the last DURATION (e.g. 24h, 90m, 7d); export "
                        "folders outside the window are not opened");
+    detect->add_flag("--dedupe", d.dedupe,
+                     "drop byte-identical records (the export rewrites a blob after a retry); costs about 20 "
+                     "bytes of memory per distinct record");
     detect->add_flag("--stats", d.stats,
                      "print the funnel (bytes, records, names, candidates, findings) and "
                      "the time of each stage on standard error");

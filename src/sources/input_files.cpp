@@ -167,6 +167,7 @@ void read_stats::merge(const read_stats& other) noexcept {
     skipped_lines += other.skipped_lines;
     outside_window += other.outside_window;
     pruned_files += other.pruned_files;
+    duplicates += other.duplicates;
 }
 
 } // namespace masq

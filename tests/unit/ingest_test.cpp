@@ -174,3 +174,36 @@ TEST_F(ingest, time_window_filters_events_and_prunes_export_folders) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(ingest_dedupe, a_rewritten_blob_counts_once) {
+    const auto dir = std::filesystem::temp_directory_path() / ("masq-dedupe-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::string blob;
+    for (int i = 0; i < 500; ++i)
+        blob += record(i, i % 2 ? "svchost.exe" : "cmd.exe") + "\n";
+    std::ofstream(dir / "PT05M.json") << blob;
+    std::ofstream(dir / "PT05M_1.json") << blob; // the retry
+    const std::vector<std::string> files{(dir / "PT05M.json").string(), (dir / "PT05M_1.json").string()};
+    for (unsigned threads : {1u, 2u}) {
+        masq::process_profile p;
+        masq::diagnostics d;
+        masq::read_stats st;
+        masq::read_options o;
+        o.threads = threads;
+        o.dedupe = true;
+        masq::read_sentinel_exports(files, p, d, st, o);
+        EXPECT_EQ(st.events, 500u);
+        EXPECT_EQ(st.duplicates, 500u);
+        EXPECT_EQ(p.find("svchost.exe")->count, 250u);
+    }
+    masq::process_profile p;
+    masq::diagnostics d;
+    masq::read_stats st;
+    masq::read_sentinel_exports(files, p, d, st, {});
+    EXPECT_EQ(p.find("svchost.exe")->count, 500u); // without --dedupe both copies count
+    std::filesystem::remove_all(dir);
+}
+
+} // namespace
