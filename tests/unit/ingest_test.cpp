@@ -182,7 +182,7 @@ TEST(ingest_dedupe, a_rewritten_blob_counts_once) {
     std::filesystem::create_directories(dir);
     std::string blob;
     for (int i = 0; i < 500; ++i)
-        blob += record(i, i % 2 ? "svchost.exe" : "cmd.exe") + "\n";
+        blob += record(i, i % 2 ? "svchost.exe" : "cmd.exe", ",\"NewProcessId\":\"0x" + std::to_string(i) + "\"") + "\n";
     std::ofstream(dir / "PT05M.json") << blob;
     std::ofstream(dir / "PT05M_1.json") << blob; // the retry
     const std::vector<std::string> files{(dir / "PT05M.json").string(), (dir / "PT05M_1.json").string()};
