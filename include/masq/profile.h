@@ -73,6 +73,10 @@ class process_profile final : public event_sink {
 
     void merge(const process_profile& other);
 
+    /// Adds what is known of one lower-cased name (`std::nullopt`: the null-name group), e.g. from
+    /// a faster accumulator; its `count` is added to `events()`.
+    void add_stats(std::optional<std::string_view> lowered_name, const name_stats& stats);
+
     /// Distinct names, the null-name group included (the `n` of percent_rank).
     std::size_t distinct_names() const noexcept { return names_.size() + (null_name_ ? 1 : 0); }
     std::uint64_t events() const noexcept { return events_; }

@@ -88,6 +88,18 @@ void process_profile::add(const process_event& event) {
     }
 }
 
+void process_profile::add_stats(std::optional<std::string_view> lowered_name, const name_stats& stats) {
+    events_ += stats.count;
+    if (!lowered_name) {
+        if (!null_name_) null_name_.emplace();
+        null_name_->merge(stats);
+        return;
+    }
+    auto it = names_.find(*lowered_name);
+    if (it == names_.end()) it = names_.emplace(std::string(*lowered_name), name_stats{}).first;
+    it->second.merge(stats);
+}
+
 void process_profile::merge(const process_profile& other) {
     events_ += other.events_;
     if (other.null_name_) {

@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: MIT
+#include "core/profile_builder.h"
 #include "masq/source.h"
 #include "masq/timestamp.h"
 #include "sources/line_reader.h"
 
 #include <absl/container/flat_hash_set.h>
-#include <xxhash.h>
-
 #include <array>
 #include <atomic>
-#include <mutex>
 #include <filesystem>
 #include <fmt/format.h>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <simdjson.h>
 #include <thread>
+#include <xxhash.h>
 
 namespace masq {
 namespace {
@@ -302,7 +302,7 @@ void read_sentinel_exports(std::span<const std::string> files, process_profile& 
         }
     }
     const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(threads, tasks.size()));
-    std::vector<process_profile> profiles(workers);
+    std::vector<detail::profile_builder> profiles(workers);
     std::unique_ptr<record_set> seen = options.dedupe ? std::make_unique<record_set>() : nullptr;
     std::vector<read_stats> worker_stats(workers);
     std::atomic<std::size_t> next{0};
@@ -335,7 +335,7 @@ void read_sentinel_exports(std::span<const std::string> files, process_profile& 
         if (split) stats.bytes += static_cast<std::uint64_t>(std::filesystem::file_size(files[f], ec));
     }
     for (std::size_t w = 0; w < workers; ++w) {
-        profile.merge(profiles[w]);
+        profiles[w].flush_into(profile);
         stats.merge(worker_stats[w]);
     }
     // Problems in file and line order: a range's lines are numbered after those of the ranges

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+#include "profile_builder.h"
+
+#include "masq/unicode.h"
+
+#include <algorithm>
+
+namespace masq::detail {
+
+std::uint32_t profile_builder::dictionary::id(std::string_view s) {
+    if (const auto it = ids_.find(s); it != ids_.end()) return it->second;
+    const auto id = static_cast<std::uint32_t>(strings_.size());
+    strings_.emplace_back(s);
+    ids_.emplace(strings_.back(), id);
+    return id;
+}
+
+profile_builder::slot& profile_builder::slot_for(const std::optional<std::string_view>& process) {
+    if (!process) {
+        if (!null_slot_) null_slot_.emplace();
+        return *null_slot_;
+    }
+    if (const auto it = by_raw_name_.find(*process); it != by_raw_name_.end()) return slots_[it->second];
+    to_lower_full(*process, lowered_);
+    auto it = by_name_.find(std::string_view(lowered_));
+    if (it == by_name_.end()) {
+        it = by_name_.emplace(lowered_, static_cast<std::uint32_t>(slots_.size())).first;
+        slots_.emplace_back();
+        names_.push_back(lowered_);
+    }
+    by_raw_name_.emplace(std::string(*process), it->second);
+    return slots_[it->second];
+}
+
+void profile_builder::on_event(const process_event& event) {
+    slot& s = slot_for(event.process);
+    ++s.totals.count;
+    if (event.origin == event_origin::synthetic)
+        ++s.totals.synthetic_count;
+    else
+        ++s.totals.user_count;
+    if (event.path) ++s.paths[paths_.id(*event.path)];
+    if (event.host) ++s.hosts[hosts_.id(*event.host)];
+    if (event.time) {
+        s.totals.first_seen = std::min(s.totals.first_seen, *event.time);
+        s.totals.last_seen = std::max(s.totals.last_seen, *event.time);
+    }
+}
+
+void profile_builder::flush_into(process_profile& profile) {
+    auto materialise = [&](slot& s) {
+        name_stats out = std::move(s.totals);
+        out.paths.reserve(s.paths.size());
+        for (const auto& [id, n] : s.paths)
+            out.paths.emplace(std::string(paths_.at(id)), n);
+        out.hosts.reserve(s.hosts.size());
+        for (const auto& [id, n] : s.hosts)
+            out.hosts.emplace(std::string(hosts_.at(id)), n);
+        return out;
+    };
+    if (null_slot_) profile.add_stats(std::nullopt, materialise(*null_slot_));
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        profile.add_stats(names_[i], materialise(slots_[i]));
+    *this = profile_builder{};
+}
+
+} // namespace masq::detail
