@@ -33,7 +33,7 @@ struct read_stats {
     std::uint64_t outside_window =
         0; ///< 4688 events outside --from/--to (or without a time when a window is set)
     std::uint64_t pruned_files = 0; ///< export files skipped whole because their folder is outside the window
-    std::uint64_t duplicates = 0;     ///< records dropped by --dedupe
+    std::uint64_t duplicates = 0;   ///< records dropped by --dedupe
 
     void merge(const read_stats& other) noexcept;
 };
@@ -64,6 +64,34 @@ struct time_window {
 std::vector<std::string> expand_inputs(std::span<const std::string> inputs, diagnostics& diag,
                                        const time_window& window, std::uint64_t* pruned = nullptr);
 
+/// The line formats masq reads. JSON lines in every case; `auto_detect` looks at each file's
+/// first record.
+enum class input_format : std::uint8_t {
+    auto_detect,
+    sentinel, ///< Log Analytics `SecurityEvent` export / query results: EventID, Process, NewProcessName,
+              ///< Computer, TimeGenerated
+    ecs,      ///< Elastic Common Schema / winlogbeat: event.code 4688 or 1, process.name, process.executable,
+              ///< host.name, @timestamp
+    defender, ///< Defender `DeviceProcessEvents`: FileName, FolderPath, DeviceName, Timestamp (ActionType
+              ///< ProcessCreated)
+    sysmon, ///< Sysmon event 1 as JSON (evtx_dump): Event.System.EventID 1, Event.EventData.Image, Computer,
+            ///< UtcTime
+};
+
+/// Parses "auto", "sentinel", "ecs", "defender", "sysmon".
+std::optional<input_format> parse_input_format(std::string_view name);
+
+/// Where to find each field, as JSON pointers (`/process/name`); empty keeps the format's own.
+/// Set by `--map FIELD=PATH` (`process`, `path`, `host`, `time`, `code`; dotted paths allowed).
+struct field_map {
+    std::string process, path, host, time, code;
+    /// Sets one field from "FIELD=PATH"; false for an unknown field.
+    bool set(std::string_view assignment);
+    bool empty() const noexcept {
+        return process.empty() && path.empty() && host.empty() && time.empty() && code.empty();
+    }
+};
+
 struct read_options {
     unsigned threads = 1;                              ///< 0 = all cores; the result never depends on it
     std::size_t chunk_size = std::size_t{1} << 22;     ///< bytes per read (lines longer than this still work)
@@ -74,6 +102,8 @@ struct read_options {
     /// again after a retry). Costs about 20 bytes of memory per distinct record (a 128-bit XXH3
     /// hash in a hash set), so memory grows with events, not names.
     bool dedupe = false;
+    input_format format = input_format::auto_detect;
+    field_map fields; ///< --map overrides (a non-empty map makes every file use the generic JSON reader)
 };
 
 /**

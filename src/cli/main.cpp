@@ -88,6 +88,8 @@ struct detect_cli {
     unsigned threads = 0;
     std::string from, to, since;
     bool stats = false, dedupe = false;
+    std::string input_format = "auto";
+    std::vector<std::string> maps;
     bool strict = false, fail_on_findings = false, quiet = false, no_color = false;
 };
 
@@ -150,6 +152,15 @@ int run_detect(const detect_cli& opt) {
     masq::read_options read;
     read.threads = opt.threads;
     read.dedupe = opt.dedupe;
+    read.format = *masq::parse_input_format(opt.input_format);
+    for (const std::string& m : opt.maps)
+        if (!read.fields.set(m)) {
+            fmt::print(
+                stderr,
+                "masq: --map '{}': expected FIELD=PATH with FIELD one of process, path, host, time, code\n",
+                m);
+            return exit_error;
+        }
     if (!opt.from.empty() || !opt.to.empty() || !opt.since.empty()) {
         const auto when = [&](const std::string& text, const char* flag) -> std::optional<masq::timestamp> {
             if (text.empty()) return std::nullopt;
@@ -345,13 +356,15 @@ int run_detect(const detect_cli& opt) {
         fmt::print(
             stderr,
             "masq: stats: files {} ({} pruned by the window), bytes {}, lines {}, records {}, 4688 events {} "
-            "({} outside the window, {} duplicates dropped), kept {}, distinct names {}, frequent {}, infrequent {}, candidate "
+            "({} outside the window, {} duplicates dropped), kept {}, distinct names {}, frequent {}, "
+            "infrequent {}, candidate "
             "pairs "
             "{}, findings {}\n",
             thousands(stats.files), thousands(stats.pruned_files), bytes_human(stats.bytes),
             thousands(stats.lines), thousands(stats.records), thousands(stats.events + stats.outside_window),
-            thousands(stats.outside_window), thousands(stats.duplicates), thousands(user_events), thousands(s.distinct_names),
-            thousands(s.frequent), thousands(s.infrequent), thousands(s.candidates), thousands(s.findings));
+            thousands(stats.outside_window), thousands(stats.duplicates), thousands(user_events),
+            thousands(s.distinct_names), thousands(s.frequent), thousands(s.infrequent),
+            thousands(s.candidates), thousands(s.findings));
         fmt::print(stderr, "masq: stats: read {:.3f} s ({}/s), detect {:.3f} s\n", read_s,
                    bytes_human(read_s > 0
                                    ? static_cast<std::uint64_t>(static_cast<double>(stats.bytes) / read_s)
@@ -497,6 +510,15 @@ int main(int argc, char** argv) {
     detect->add_option("--since", d.since,
                        "only events of the last DURATION (e.g. 24h, 90m, 7d); export "
                        "folders outside the window are not opened");
+    detect
+        ->add_option("--input-format", d.input_format,
+                     "auto (default: from each file's first record), sentinel, ecs, defender, sysmon")
+        ->check(CLI::IsMember({"auto", "sentinel", "ecs", "defender", "sysmon"}));
+    detect
+        ->add_option("--map", d.maps,
+                     "FIELD=PATH: where a field is in your records (process, path, host, time, code; e.g. "
+                     "--map process=proc.image_name)")
+        ->allow_extra_args(false);
     detect->add_flag("--dedupe", d.dedupe,
                      "drop byte-identical records (the export rewrites a blob after a retry); costs about 20 "
                      "bytes of memory per distinct record");

@@ -2,6 +2,7 @@
 #include "core/profile_builder.h"
 #include "masq/source.h"
 #include "masq/timestamp.h"
+#include "sources/line_parser.h"
 #include "sources/line_reader.h"
 
 #include <absl/container/flat_hash_set.h>
@@ -51,35 +52,15 @@ const char* type_name(ondemand::json_type t) {
     return "unknown";
 }
 
-/// Hashes of the records seen, shared by the reading threads: 64 shards, each with its lock, so
-/// threads rarely wait for each other.
-class record_set {
-  public:
-    /// True the first time a line is seen.
-    bool insert(std::string_view line) {
-        const XXH128_hash_t h = XXH3_128bits(line.data(), line.size());
-        shard& s = shards_[h.low64 & 63];
-        std::lock_guard lock(s.mutex);
-        return s.seen.insert({h.low64, h.high64}).second;
-    }
-
-  private:
-    struct shard {
-        std::mutex mutex;
-        absl::flat_hash_set<std::pair<std::uint64_t, std::uint64_t>> seen;
-    };
-    std::array<shard, 64> shards_;
-};
-
 /// Parses one export line at a time. The `SecurityEvent` columns read are the notebook's four
 /// (EventID, Process, NewProcessName, TimeGenerated) plus Computer for context.
-class export_line_parser {
+class export_line_parser final : public detail::line_parser {
   public:
     export_line_parser(std::string_view file, event_sink& sink, diagnostics& diag, read_stats& stats,
-                       const time_window& window = {}, record_set* seen = nullptr)
+                       const time_window& window = {}, detail::record_set* seen = nullptr)
         : file_(file), sink_(sink), diag_(diag), stats_(stats), window_(window), seen_(seen) {}
 
-    void parse(const detail::padded_line& line) {
+    void parse(const detail::padded_line& line) override {
         if (is_blank(line.text)) return;
         ++stats_.lines;
         line_ = line.number;
@@ -244,7 +225,7 @@ class export_line_parser {
     diagnostics& diag_;
     read_stats& stats_;
     time_window window_;
-    record_set* seen_;
+    detail::record_set* seen_;
     ondemand::parser parser_;
     std::uint64_t line_ = 0;
 };
@@ -303,17 +284,26 @@ void read_sentinel_exports(std::span<const std::string> files, process_profile& 
     }
     const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(threads, tasks.size()));
     std::vector<detail::profile_builder> profiles(workers);
-    std::unique_ptr<record_set> seen = options.dedupe ? std::make_unique<record_set>() : nullptr;
+    std::unique_ptr<detail::record_set> seen =
+        options.dedupe ? std::make_unique<detail::record_set>() : nullptr;
     std::vector<read_stats> worker_stats(workers);
     std::atomic<std::size_t> next{0};
     auto work = [&](std::size_t w) {
         for (std::size_t i; (i = next.fetch_add(1)) < tasks.size();) {
             read_task& t = *tasks[i];
             const std::string& path = files[t.file];
-            export_line_parser parser(path == "-" ? std::string_view("<stdin>") : std::string_view(path),
-                                      profiles[w], t.problems, worker_stats[w], options.window, seen.get());
+            const detail::parser_context context{path == "-" ? std::string_view("<stdin>")
+                                                             : std::string_view(path),
+                                                 profiles[w],
+                                                 t.problems,
+                                                 worker_stats[w],
+                                                 options.window,
+                                                 seen.get(),
+                                                 &options.fields};
+            const std::unique_ptr<detail::line_parser> parser =
+                detail::make_line_parser(options.format, context);
             const detail::line_read r = detail::for_each_line(
-                path, t.problems, [&](const detail::padded_line& line) { parser.parse(line); },
+                path, t.problems, [&](const detail::padded_line& line) { parser->parse(line); },
                 options.chunk_size, t.begin, t.end, options.progress);
             t.lines = r.lines;
             if (!t.split || t.begin == 0) ++worker_stats[w].files;
@@ -347,6 +337,14 @@ void read_sentinel_exports(std::span<const std::string> files, process_profile& 
         offset += tasks[i]->lines;
     }
 }
+
+namespace detail {
+
+std::unique_ptr<line_parser> make_security_event_parser(const parser_context& c) {
+    return std::make_unique<export_line_parser>(c.file, c.sink, c.diag, c.stats, c.window, c.seen);
+}
+
+} // namespace detail
 
 void read_sentinel_export_buffer(std::string_view data, std::string_view name, event_sink& sink,
                                  diagnostics& diag, read_stats& stats) {
