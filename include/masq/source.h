@@ -76,9 +76,10 @@ enum class input_format : std::uint8_t {
               ///< ProcessCreated)
     sysmon, ///< Sysmon event 1 as JSON (evtx_dump): Event.System.EventID 1, Event.EventData.Image, Computer,
             ///< UtcTime
+    csv,    ///< CSV with a header: Sentinel/Log Analytics or Defender advanced-hunting exports
 };
 
-/// Parses "auto", "sentinel", "ecs", "defender", "sysmon".
+/// Parses "auto", "sentinel", "ecs", "defender", "sysmon", "csv".
 std::optional<input_format> parse_input_format(std::string_view name);
 
 /// Where to find each field, as JSON pointers (`/process/name`); empty keeps the format's own.

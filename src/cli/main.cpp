@@ -512,8 +512,8 @@ int main(int argc, char** argv) {
                        "folders outside the window are not opened");
     detect
         ->add_option("--input-format", d.input_format,
-                     "auto (default: from each file's first record), sentinel, ecs, defender, sysmon")
-        ->check(CLI::IsMember({"auto", "sentinel", "ecs", "defender", "sysmon"}));
+                     "auto (default: from each file's first record), sentinel, ecs, defender, sysmon, csv")
+        ->check(CLI::IsMember({"auto", "sentinel", "ecs", "defender", "sysmon", "csv"}));
     detect
         ->add_option("--map", d.maps,
                      "FIELD=PATH: where a field is in your records (process, path, host, time, code; e.g. "

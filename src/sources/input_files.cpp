@@ -21,7 +21,8 @@ bool is_event_file(std::string_view name) {
         name.remove_suffix(3);
     else if (ends_with(name, ".zst"))
         name.remove_suffix(4);
-    return ends_with(name, ".json") || ends_with(name, ".jsonl") || ends_with(name, ".ndjson");
+    return ends_with(name, ".json") || ends_with(name, ".jsonl") || ends_with(name, ".ndjson") ||
+           ends_with(name, ".csv");
 }
 
 /// Days since 1970-01-01 of a civil date (H. Hinnant, "chrono-Compatible Low-Level Date

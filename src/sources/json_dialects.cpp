@@ -16,6 +16,7 @@ std::optional<input_format> parse_input_format(std::string_view name) {
     if (name == "ecs") return input_format::ecs;
     if (name == "defender") return input_format::defender;
     if (name == "sysmon") return input_format::sysmon;
+    if (name == "csv") return input_format::csv;
     return std::nullopt;
 }
 
@@ -279,6 +280,10 @@ class auto_parser final : public line_parser {
 
   private:
     input_format detect(const padded_line& line) {
+        const auto first = line.text.find_first_not_of(" \t\xEF\xBB\xBF");
+        if (first != std::string_view::npos && line.text[first] != '{' && line.text[first] != '[' &&
+            line.text.find(',') != std::string_view::npos)
+            return input_format::csv;
         ondemand::parser parser;
         ondemand::document doc;
         ondemand::object object;
@@ -314,6 +319,7 @@ std::unique_ptr<line_parser> make_dialect_parser(input_format format, const pars
 
 std::unique_ptr<line_parser> make_line_parser(input_format format, const parser_context& context) {
     if (format == input_format::auto_detect) return std::make_unique<auto_parser>(context);
+    if (format == input_format::csv) return make_csv_parser(context);
     if (format == input_format::sentinel && (context.fields == nullptr || context.fields->empty()))
         return make_security_event_parser(context);
     return make_dialect_parser(format, context);

@@ -58,6 +58,9 @@ std::unique_ptr<line_parser> make_line_parser(input_format format, const parser_
 /// The SecurityEvent export parser (sentinel_json.cpp), the fast path.
 std::unique_ptr<line_parser> make_security_event_parser(const parser_context& context);
 
+/// A CSV export with a header row (csv_export.cpp).
+std::unique_ptr<line_parser> make_csv_parser(const parser_context& context);
+
 /// A JSON dialect parser (json_dialects.cpp) for ECS/winlogbeat, Defender and Sysmon JSON.
 std::unique_ptr<line_parser> make_dialect_parser(input_format format, const parser_context& context);
 

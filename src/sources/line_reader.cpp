@@ -174,6 +174,19 @@ compression detect_compression(const std::string& path) {
     return c;
 }
 
+bool starts_with_json_object(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    char head[256];
+    const ssize_t got = ::pread(fd, head, sizeof head, 0);
+    ::close(fd);
+    for (ssize_t i = 0; i < got; ++i) {
+        if (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t') continue;
+        return head[i] == '{';
+    }
+    return false;
+}
+
 line_read for_each_line(const std::string& path, diagnostics& diag,
                         const std::function<void(const padded_line&)>& on_line, std::size_t chunk_size,
                         std::uint64_t begin, std::uint64_t end, std::atomic<std::uint64_t>* progress) {

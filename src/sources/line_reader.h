@@ -31,6 +31,9 @@ enum class compression : std::uint8_t { none, gzip, zstd };
 /// passes plain text through).
 compression detect_compression(const std::string& path);
 
+/// Whether the first non-blank byte of a plain file is '{' (JSON lines, not CSV).
+bool starts_with_json_object(const std::string& path);
+
 struct line_read {
     std::uint64_t bytes = 0; ///< uncompressed bytes read
     std::uint64_t lines = 0; ///< lines delivered

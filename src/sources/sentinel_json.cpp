@@ -267,8 +267,11 @@ void read_sentinel_exports(std::span<const std::string> files, process_profile& 
         std::error_code ec;
         const std::uint64_t size =
             files[f] == "-" ? 0 : static_cast<std::uint64_t>(std::filesystem::file_size(files[f], ec));
+        // Only JSON lines split safely at any newline (a quoted CSV field may span lines).
         const bool splittable = threads > 1 && !ec && size >= 2 * min_range &&
-                                detail::detect_compression(files[f]) == detail::compression::none;
+                                options.format != input_format::csv &&
+                                detail::detect_compression(files[f]) == detail::compression::none &&
+                                detail::starts_with_json_object(files[f]);
         if (!splittable) {
             tasks.push_back(std::make_unique<read_task>(read_task{f}));
             continue;

@@ -112,3 +112,48 @@ def test_map_reads_a_custom_shape(masq_bin, events, tmp_path):
     assert got == findings(run(masq_bin, "detect", "-f", "jsonl", str(tmp_path / "sentinel.json")))
     bad = run(masq_bin, "detect", "--map", "colour=x", str(tmp_path / "custom.json"))
     assert bad.returncode == 2 and "--map" in bad.stderr
+
+
+def portal_time(iso):
+    # "2019-01-15T05:15:11.260Z" -> "1/15/2019, 5:15:11.260 AM", the Log Analytics portal's CSV export
+    date, time = iso.rstrip("Z").split("T")
+    y, m, d = date.split("-")
+    hh, mm, ss = time.split(":")
+    h = int(hh)
+    ampm = "AM" if h < 12 else "PM"
+    h12 = h % 12 or 12
+    return f"{int(m)}/{int(d)}/{y}, {h12}:{mm}:{ss} {ampm}"
+
+
+def test_csv_exports_give_the_same_findings(masq_bin, events, tmp_path):
+    import csv
+    with open(tmp_path / "sentinel.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["TimeGenerated [UTC]", "Computer", "EventID", "Process", "NewProcessName", "CommandLine"])
+        for i, e in enumerate(events):
+            t = e["TimeGenerated"] if i % 2 else portal_time(e["TimeGenerated"])
+            w.writerow([t, e["Computer"], e["EventID"], e["Process"], e["NewProcessName"],
+                        (e.get("CommandLine") or "") + ' "quoted", and\na second line'])
+    with open(tmp_path / "defender.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["Timestamp", "DeviceName", "ActionType", "FileName", "FolderPath"])
+        for e in events:
+            w.writerow([e["TimeGenerated"], e["Computer"], "ProcessCreated", e["Process"], e["NewProcessName"]])
+    write(tmp_path / "sentinel.json", events)
+    for mode in ("seed", "full"):
+        expected = findings(run(masq_bin, "detect", "--mode", mode, "-f", "jsonl", str(tmp_path / "sentinel.json")))
+        for name in ("sentinel.csv", "defender.csv"):
+            r = run(masq_bin, "detect", "--mode", mode, "-f", "jsonl", "--stats", str(tmp_path / name))
+            assert findings(r) == expected, (mode, name)
+            assert f"records {len(events):,}" in r.stderr, r.stderr
+
+
+def test_malformed_csv_is_reported(masq_bin, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text('Timestamp,DeviceName,FileName,FolderPath\n2024-01-01T00:00:00Z,H1,a.exe,C:\\x\\a.exe\n'
+                    '2024-01-01T00:00:00Z,H1,b.exe\n2024-01-01T00:00:00Z,H1,"c.exe,C:\\x\\c.exe\n', encoding="utf-8")
+    r = run(masq_bin, "detect", "-f", "jsonl", "--stats", str(path))
+    assert r.returncode == 0, r.stderr
+    assert f"{path}:3" in r.stderr and "3 fields where the header has 4" in r.stderr
+    assert f"{path}:4" in r.stderr  # the unclosed quote swallows the rest of the row
+    assert run(masq_bin, "detect", "--strict", str(path)).returncode == 2
