@@ -11,7 +11,7 @@ what="${1:-build}"
 
 apt_packages=(
     build-essential cmake ninja-build pkg-config
-    libsimdjson-dev libicu-dev zlib1g-dev libfmt-dev libcli11-dev libabsl-dev libzstd-dev libxxhash-dev libcsv-dev
+    libsimdjson-dev libicu-dev zlib1g-dev libfmt-dev libcli11-dev libabsl-dev libzstd-dev libxxhash-dev libcsv-dev libevtx-dev libbfio-dev libxml2-dev
     libgtest-dev libbenchmark-dev
 )
 # Spark needs a Java runtime (17 is on the machines already; install one only when none is there).

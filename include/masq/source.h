@@ -114,6 +114,11 @@ struct read_options {
  * thread count. Problems are reported to `diag` in file and line order once reading is done (in
  * strict mode the first one throws).
  */
+/// Reads one input of any supported kind (JSON lines, CSV, .evtx; `-` is standard input) on
+/// this thread and hands its process-creation events to `sink` in file order.
+void read_events(const std::string& path, event_sink& sink, diagnostics& diag, read_stats& stats,
+                 input_format format = input_format::auto_detect, const field_map& fields = {});
+
 void read_sentinel_exports(std::span<const std::string> files, process_profile& profile, diagnostics& diag,
                            read_stats& stats, const read_options& options = {});
 

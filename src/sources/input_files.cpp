@@ -22,7 +22,7 @@ bool is_event_file(std::string_view name) {
     else if (ends_with(name, ".zst"))
         name.remove_suffix(4);
     return ends_with(name, ".json") || ends_with(name, ".jsonl") || ends_with(name, ".ndjson") ||
-           ends_with(name, ".csv");
+           ends_with(name, ".csv") || ends_with(name, ".evtx");
 }
 
 /// Days since 1970-01-01 of a civil date (H. Hinnant, "chrono-Compatible Low-Level Date

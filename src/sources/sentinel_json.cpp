@@ -2,6 +2,7 @@
 #include "core/profile_builder.h"
 #include "masq/source.h"
 #include "masq/timestamp.h"
+#include "sources/evtx_source.h"
 #include "sources/line_parser.h"
 #include "sources/line_reader.h"
 
@@ -295,6 +296,10 @@ void read_sentinel_exports(std::span<const std::string> files, process_profile& 
         for (std::size_t i; (i = next.fetch_add(1)) < tasks.size();) {
             read_task& t = *tasks[i];
             const std::string& path = files[t.file];
+            if (path != "-" && detail::is_evtx_file(path)) {
+                detail::read_evtx(path, profiles[w], t.problems, worker_stats[w], options.window);
+                continue;
+            }
             const detail::parser_context context{path == "-" ? std::string_view("<stdin>")
                                                              : std::string_view(path),
                                                  profiles[w],
@@ -338,6 +343,28 @@ void read_sentinel_exports(std::span<const std::string> files, process_profile& 
         if (i > 0 && tasks[i]->file != tasks[i - 1]->file) offset = 0;
         diag.absorb(tasks[i]->problems, offset);
         offset += tasks[i]->lines;
+    }
+}
+
+void read_events(const std::string& path, event_sink& sink, diagnostics& diag, read_stats& stats,
+                 input_format format, const field_map& fields) {
+    if (path != "-" && detail::is_evtx_file(path)) {
+        detail::read_evtx(path, sink, diag, stats, {});
+        return;
+    }
+    const detail::parser_context context{path == "-" ? std::string_view("<stdin>") : std::string_view(path),
+                                         sink,
+                                         diag,
+                                         stats,
+                                         {},
+                                         nullptr,
+                                         &fields};
+    ++stats.files;
+    {
+        const std::unique_ptr<detail::line_parser> parser = detail::make_line_parser(format, context);
+        stats.bytes += detail::for_each_line(path, diag, [&](const detail::padded_line& line) {
+                           parser->parse(line);
+                       }).bytes;
     }
 }
 

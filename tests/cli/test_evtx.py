@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: MIT
+"""The four real .evtx files in ../shared/data/real/evtx are read through libevtx, and their
+events equal the records the corpus README says they hold in real_process_events.jsonl."""
+import datetime
+import json
+import subprocess
+
+import pytest
+
+# file -> (the Source suffix in real_process_events.jsonl, process-creation events per the README)
+EVTX = {
+    "security_4688_sqlserver_reverse_shell.evtx": ("ID4688-SQL Server payload injectection for reverse shell (MSF).evtx", 140),
+    "sysmon_mixed_with_eid1.evtx": ("samples/sysmon.evtx", 227),
+    "sysmon1_svchost_masqueraded_execution.evtx": ("be58d2e2-06c8-4f58-b666-b99f6dc3b6cd.evtx", 1),
+    "sysmon1_right_to_left_override.evtx": ("ad691d92-15f2-4181-9aa4-723c74f9ddc3.evtx", 1),
+}
+
+
+def key(e):
+    t = datetime.datetime.fromisoformat(e["TimeGenerated"].replace("Z", "+00:00"))
+    return (e["Process"], e["NewProcessName"], e["Computer"], t.replace(microsecond=t.microsecond // 1000 * 1000))
+
+
+@pytest.mark.parametrize("name", sorted(EVTX))
+def test_evtx_events_equal_the_corpus(masq_bin, shared, name):
+    source_suffix, count = EVTX[name]
+    r = subprocess.run([masq_bin, "convert", str(shared / "data" / "real" / "evtx" / name)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    got = sorted(key(json.loads(line)) for line in r.stdout.splitlines())
+    assert len(got) == count
+    expected = []
+    for line in (shared / "data" / "real" / "real_process_events.jsonl").read_text(encoding="utf-8").splitlines():
+        e = json.loads(line)
+        if e["Source"].endswith(source_suffix):
+            expected.append(key(e))
+    assert got == sorted(expected)
+
+
+def test_detect_reads_evtx_directly(masq_bin, shared):
+    r = subprocess.run([masq_bin, "detect", "-f", "jsonl", str(shared / "data" / "real" / "evtx")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    found = {(f["detector"], f["suspicious_process"]) for f in map(json.loads, r.stdout.splitlines())}
+    assert ("rlo", "ann\u202egepj.exe") in found
+    assert ("path", "svchost.exe") in found  # CALC.EXE copied as svchost.exe into Downloads
+
+
+def test_a_corrupt_evtx_is_reported_not_fatal(masq_bin, shared, tmp_path):
+    data = (shared / "data" / "real" / "evtx" / "sysmon_mixed_with_eid1.evtx").read_bytes()
+    broken = bytearray(data)
+    for i in range(70000, 140000):  # overwrite a stretch of chunks
+        broken[i] = 0x41
+    (tmp_path / "broken.evtx").write_bytes(bytes(broken))
+    r = subprocess.run([masq_bin, "detect", "--mode", "seed", "--stats", str(tmp_path / "broken.evtx")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "4688 events" in r.stderr
