@@ -29,7 +29,7 @@ demo: build
 
 test: bootstrap-test build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
-	MASQ_BIN=$(abspath $(MASQ)) python3 -m pytest -q tests/cli tests/parity tests/quality
+	MASQ_BIN=$(abspath $(MASQ)) python3 -m pytest -q tests/cli tests/parity tests/quality tests/integration
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')

@@ -11,11 +11,13 @@ what="${1:-build}"
 
 apt_packages=(
     build-essential cmake ninja-build pkg-config
-    libsimdjson-dev libicu-dev zlib1g-dev libfmt-dev libcli11-dev libabsl-dev libzstd-dev libxxhash-dev libcsv-dev libevtx-dev libbfio-dev libxml2-dev
+    libsimdjson-dev libicu-dev zlib1g-dev libfmt-dev libcli11-dev libabsl-dev libzstd-dev libxxhash-dev libcsv-dev libevtx-dev libbfio-dev libxml2-dev libcurl4-openssl-dev libssl-dev
     libgtest-dev libbenchmark-dev
 )
 # Spark needs a Java runtime (17 is on the machines already; install one only when none is there).
 if [[ "$what" == "test" ]] && ! command -v java >/dev/null; then apt_packages+=(default-jre-headless); fi
+# Azurite (the Blob Storage emulator for the integration tests) comes from npm.
+if [[ "$what" == "test" ]] && ! command -v npm >/dev/null; then apt_packages+=(nodejs npm); fi
 
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -34,9 +36,16 @@ if [[ "$what" == "test" ]]; then
     py_missing=()
     python3 -c "import pytest" 2>/dev/null || py_missing+=("pytest")
     python3 -c "import pyspark" 2>/dev/null || py_missing+=("pyspark==3.5.*")
+    python3 -c "import azure.storage.blob" 2>/dev/null || py_missing+=("azure-storage-blob")
     if ((${#py_missing[@]})); then
         echo "bootstrap: installing Python packages: ${py_missing[*]}" >&2
         python3 -m pip install --quiet --disable-pip-version-check "${py_missing[@]}" >&2
     fi
     scripts/install-fastdamerau.sh >&2
+    # Azurite, the Azure Blob Storage emulator the integration tests run against (npm).
+    if [[ ! -x .cache/npm/node_modules/.bin/azurite-blob ]]; then
+        echo "bootstrap: installing azurite (npm)" >&2
+        mkdir -p .cache/npm
+        npm install --prefix .cache/npm --no-audit --no-fund --silent azurite@3 >&2
+    fi
 fi

@@ -93,6 +93,23 @@ struct field_map {
     }
 };
 
+/// How to reach Azure Blob Storage for `https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX`
+/// (or Azurite's `http://127.0.0.1:10000/ACCOUNT/CONTAINER/PREFIX`) inputs. Credentials, in order:
+/// a SAS token in the URL; `connection_string` (AccountName, AccountKey, SharedAccessSignature);
+/// `account_key`; `sas_token`. The CLI fills them from AZURE_STORAGE_CONNECTION_STRING,
+/// --connection-string-file, AZURE_STORAGE_KEY and AZURE_STORAGE_SAS_TOKEN.
+struct blob_options {
+    std::string connection_string;
+    std::string account_key; ///< base64, as the portal shows it
+    std::string sas_token;
+    unsigned page_size = 5000; ///< `maxresults` of each List Blobs call
+    unsigned attempts = 4;     ///< tries per request on 429, 5xx and network errors
+};
+
+/// Whether an export path (a folder or blob name with `y=/m=/d=/h=/m=` components) lies wholly
+/// outside `window`, with an hour's slack before and a day's after (late-arriving events).
+bool export_folder_outside(std::string_view path, const time_window& window);
+
 struct read_options {
     unsigned threads = 1;                              ///< 0 = all cores; the result never depends on it
     std::size_t chunk_size = std::size_t{1} << 22;     ///< bytes per read (lines longer than this still work)
@@ -104,7 +121,8 @@ struct read_options {
     /// hash in a hash set), so memory grows with events, not names.
     bool dedupe = false;
     input_format format = input_format::auto_detect;
-    field_map fields; ///< --map overrides (a non-empty map makes every file use the generic JSON reader)
+    blob_options blob; ///< for https:// and http:// inputs
+    field_map fields;  ///< --map overrides (a non-empty map makes every file use the generic JSON reader)
 };
 
 /**

@@ -90,6 +90,8 @@ struct detect_cli {
     bool stats = false, dedupe = false;
     std::string input_format = "auto";
     std::vector<std::string> maps;
+    std::string connection_string_file;
+    unsigned blob_page_size = 5000;
     bool strict = false, fail_on_findings = false, quiet = false, no_color = false;
 };
 
@@ -153,6 +155,19 @@ int run_detect(const detect_cli& opt) {
     read.threads = opt.threads;
     read.dedupe = opt.dedupe;
     read.format = *masq::parse_input_format(opt.input_format);
+    // Azure conventions for credentials; none of them is ever printed.
+    if (const char* cs = std::getenv("AZURE_STORAGE_CONNECTION_STRING")) read.blob.connection_string = cs;
+    if (const char* key = std::getenv("AZURE_STORAGE_KEY")) read.blob.account_key = key;
+    if (const char* sas = std::getenv("AZURE_STORAGE_SAS_TOKEN")) read.blob.sas_token = sas;
+    if (!opt.connection_string_file.empty()) {
+        std::ifstream in(opt.connection_string_file);
+        if (!in) {
+            fmt::print(stderr, "masq: cannot read --connection-string-file {}\n", opt.connection_string_file);
+            return exit_error;
+        }
+        std::getline(in, read.blob.connection_string);
+    }
+    read.blob.page_size = opt.blob_page_size;
     for (const std::string& m : opt.maps)
         if (!read.fields.set(m)) {
             fmt::print(
@@ -524,9 +539,11 @@ int main(int argc, char** argv) {
 
     detect_cli d;
     auto* detect = app.add_subcommand("detect", "Find process names that imitate common ones");
-    detect->add_option("inputs", d.inputs,
-                       "Log Analytics SecurityEvent export files (JSON lines, .gz allowed), export folder "
-                       "trees, or - for standard input (the default when it is not a terminal)");
+    detect->add_option(
+        "inputs", d.inputs,
+        "export files (JSON lines, CSV, .evtx; gzip/zstd allowed), export folder trees, an Azure "
+        "Blob container URL (https://ACCOUNT.blob.core.windows.net/am-securityevent/PREFIX), or - "
+        "for standard input (the default when it is not a terminal)");
     detect
         ->add_option("--mode", d.mode,
                      "full: every detector (look-alike names, confusable characters, wrong folders, "
@@ -572,6 +589,12 @@ int main(int argc, char** argv) {
                      "FIELD=PATH: where a field is in your records (process, path, host, time, code; e.g. "
                      "--map process=proc.image_name)")
         ->allow_extra_args(false);
+    detect->add_option(
+        "--connection-string-file", d.connection_string_file,
+        "Azure Storage connection string for https:// inputs (else AZURE_STORAGE_CONNECTION_STRING, "
+        "AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN, or a SAS token in the URL)");
+    detect->add_option("--blob-page-size", d.blob_page_size, "blobs per List Blobs call (default 5000)")
+        ->check(CLI::Range(1u, 5000u));
     detect->add_flag("--dedupe", d.dedupe,
                      "drop byte-identical records (the export rewrites a blob after a retry); costs about 20 "
                      "bytes of memory per distinct record");

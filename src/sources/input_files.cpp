@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "masq/source.h"
+#include "sources/azure_blob.h"
 #include "sources/line_reader.h"
 
 #include <algorithm>
@@ -87,7 +88,7 @@ std::optional<std::pair<timestamp, timestamp>> folder_span(std::string_view path
 /// Whether a file's folder lies wholly outside the window. Folder times are ingestion times:
 /// an event is written a little after it happens, sometimes much later, so only folders ending
 /// more than an hour before `from` or starting more than a day after `to` are left out.
-bool outside(std::string_view path, const time_window& window) {
+bool outside_window(std::string_view path, const time_window& window) {
     if (!window.set()) return false;
     const auto span = folder_span(path);
     if (!span) return false;
@@ -98,6 +99,10 @@ bool outside(std::string_view path, const time_window& window) {
 }
 
 } // namespace
+
+bool export_folder_outside(std::string_view path, const time_window& window) {
+    return outside_window(path, window);
+}
 
 std::vector<std::string> expand_inputs(std::span<const std::string> inputs, diagnostics& diag) {
     return expand_inputs(inputs, diag, time_window{});
@@ -112,7 +117,7 @@ std::vector<std::string> expand_inputs(std::span<const std::string> inputs, diag
     namespace fs = std::filesystem;
     std::vector<std::string> files;
     for (const std::string& input : inputs) {
-        if (input == "-") {
+        if (input == "-" || detail::is_blob_url(input)) {
             files.push_back(input);
             continue;
         }
@@ -139,7 +144,7 @@ std::vector<std::string> expand_inputs(std::span<const std::string> inputs, diag
                             "cannot list directory: " + ec.message());
                 break;
             }
-            if (it->is_directory(ec) && outside(it->path().string(), window)) {
+            if (it->is_directory(ec) && outside_window(it->path().string(), window)) {
                 // A whole export folder outside the window: count its files without opening them.
                 if (pruned != nullptr)
                     for (fs::recursive_directory_iterator sub(it->path(), ec), stop; !ec && sub != stop;

@@ -2,6 +2,7 @@
 #include "core/profile_builder.h"
 #include "masq/source.h"
 #include "masq/timestamp.h"
+#include "sources/azure_blob.h"
 #include "sources/evtx_source.h"
 #include "sources/line_parser.h"
 #include "sources/line_reader.h"
@@ -269,8 +270,8 @@ void read_sentinel_exports(std::span<const std::string> files, process_profile& 
         const std::uint64_t size =
             files[f] == "-" ? 0 : static_cast<std::uint64_t>(std::filesystem::file_size(files[f], ec));
         // Only JSON lines split safely at any newline (a quoted CSV field may span lines).
-        const bool splittable = threads > 1 && !ec && size >= 2 * min_range &&
-                                options.format != input_format::csv &&
+        const bool splittable = threads > 1 && !ec && !detail::is_blob_url(files[f]) &&
+                                size >= 2 * min_range && options.format != input_format::csv &&
                                 detail::detect_compression(files[f]) == detail::compression::none &&
                                 detail::starts_with_json_object(files[f]);
         if (!splittable) {
@@ -296,6 +297,11 @@ void read_sentinel_exports(std::span<const std::string> files, process_profile& 
         for (std::size_t i; (i = next.fetch_add(1)) < tasks.size();) {
             read_task& t = *tasks[i];
             const std::string& path = files[t.file];
+            if (detail::is_blob_url(path)) {
+                detail::read_blob_exports(path, options.blob, profiles[w], t.problems, worker_stats[w],
+                                          options);
+                continue;
+            }
             if (path != "-" && detail::is_evtx_file(path)) {
                 detail::read_evtx(path, profiles[w], t.problems, worker_stats[w], options.window);
                 continue;
