@@ -26,6 +26,11 @@ struct process_event {
     std::optional<std::string_view> host;
     /// `TimeGenerated`.
     std::optional<timestamp> time;
+    /// The parent's path (`ParentProcessName`, Sysmon `ParentImage`), when the source has it.
+    std::optional<std::string_view> parent_path;
+    /// The PE version-info name (Sysmon/Defender `OriginalFileName`), when the source has it:
+    /// what a renamed binary really is.
+    std::optional<std::string_view> original_file_name;
     event_origin origin = event_origin::user;
 };
 

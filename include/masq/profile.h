@@ -47,6 +47,8 @@ struct name_stats {
     std::uint64_t synthetic_count = 0; ///< of which injected synthetic rows
     string_count_map paths;            ///< distinct NewProcessName values with counts
     string_count_map hosts;            ///< distinct Computer values with counts
+    string_count_map parents;          ///< distinct parent paths with counts (when the source has them)
+    string_count_map original_names;   ///< distinct PE original file names with counts (Sysmon, Defender)
     timestamp first_seen = std::numeric_limits<timestamp>::max();
     timestamp last_seen = std::numeric_limits<timestamp>::min();
 

@@ -28,6 +28,7 @@ detect_result detect_full(const process_profile& profile, const detect_options& 
     detectors::wrong_folder(ctx, found);
     detectors::hidden_characters(ctx, found);
     detectors::double_extension(ctx, found);
+    detectors::renamed_binaries(ctx, found);
 
     // One finding per (suspicious, imitated) name: the highest score wins, so `svch0st.exe` is a
     // confusable (0 for o) rather than also a one-edit look-alike. Path findings are about the

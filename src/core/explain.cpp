@@ -88,8 +88,9 @@ explanation explain_name(const process_profile& data, std::string_view raw_name,
                 b == 2 && nearest[i].length <= 8
                     ? "1 edit at this length, 2 towards Windows binaries from a user-writable folder"
                     : fmt::format("{} edit{} at this length", b, b == 1 ? "" : "s");
-            ex.lines.push_back(fmt::format("stem {} edit{} from {} (full mode allows {})", nearest[i].distance,
-                                           nearest[i].distance == 1 ? "" : "s", nearest[i].target, allowed));
+            ex.lines.push_back(fmt::format("stem {} edit{} from {} (full mode allows {})",
+                                           nearest[i].distance, nearest[i].distance == 1 ? "" : "s",
+                                           nearest[i].target, allowed));
         }
     }
     ex.lines.push_back(fmt::format("confusable skeleton: {}", confusable_skeleton(name)));

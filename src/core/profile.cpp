@@ -25,6 +25,10 @@ void name_stats::merge(const name_stats& other) {
         add_count(paths, path, n);
     for (const auto& [host, n] : other.hosts)
         add_count(hosts, host, n);
+    for (const auto& [parent, n] : other.parents)
+        add_count(parents, parent, n);
+    for (const auto& [original, n] : other.original_names)
+        add_count(original_names, original, n);
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
 }
@@ -82,6 +86,8 @@ void process_profile::add(const process_event& event) {
         ++stats.user_count;
     if (event.path) add_count(stats.paths, *event.path, 1);
     if (event.host) add_count(stats.hosts, *event.host, 1);
+    if (event.parent_path) add_count(stats.parents, *event.parent_path, 1);
+    if (event.original_file_name) add_count(stats.original_names, *event.original_file_name, 1);
     if (event.time) {
         stats.first_seen = std::min(stats.first_seen, *event.time);
         stats.last_seen = std::max(stats.last_seen, *event.time);

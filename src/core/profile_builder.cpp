@@ -41,6 +41,8 @@ void profile_builder::on_event(const process_event& event) {
         ++s.totals.user_count;
     if (event.path) ++s.paths[paths_.id(*event.path)];
     if (event.host) ++s.hosts[hosts_.id(*event.host)];
+    if (event.parent_path) ++s.parents[parents_.id(*event.parent_path)];
+    if (event.original_file_name) ++s.original_names[original_names_.id(*event.original_file_name)];
     if (event.time) {
         s.totals.first_seen = std::min(s.totals.first_seen, *event.time);
         s.totals.last_seen = std::max(s.totals.last_seen, *event.time);
@@ -56,6 +58,10 @@ void profile_builder::flush_into(process_profile& profile) {
         out.hosts.reserve(s.hosts.size());
         for (const auto& [id, n] : s.hosts)
             out.hosts.emplace(std::string(hosts_.at(id)), n);
+        for (const auto& [id, n] : s.parents)
+            out.parents.emplace(std::string(parents_.at(id)), n);
+        for (const auto& [id, n] : s.original_names)
+            out.original_names.emplace(std::string(original_names_.at(id)), n);
         return out;
     };
     if (null_slot_) profile.add_stats(std::nullopt, materialise(*null_slot_));

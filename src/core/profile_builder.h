@@ -28,7 +28,7 @@ class profile_builder final : public event_sink {
   private:
     struct slot {
         name_stats totals; // counts and times; paths and hosts stay empty here
-        absl::flat_hash_map<std::uint32_t, std::uint64_t> paths, hosts;
+        absl::flat_hash_map<std::uint32_t, std::uint64_t> paths, hosts, parents, original_names;
     };
     class dictionary {
       public:
@@ -47,7 +47,7 @@ class profile_builder final : public event_sink {
     std::vector<std::string> names_;
     std::deque<slot> slots_;
     std::optional<slot> null_slot_;
-    dictionary paths_, hosts_;
+    dictionary paths_, hosts_, parents_, original_names_;
     std::string lowered_;
 };
 

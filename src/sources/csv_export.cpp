@@ -111,6 +111,8 @@ class csv_line_parser final : public line_parser {
             time_ = column({"timegenerated", "timestamp", "utctime", "time"}, m.time);
             code_ = column({"eventid"}, m.code);
             action_ = column({"actiontype"}, "");
+            parent_ = column({"parentprocessname", "initiatingprocessfolderpath", "parentimage"}, "");
+            original_ = column({"originalfilename", "processversioninfooriginalfilename"}, "");
             if (process_ < 0 && path_ < 0)
                 problem(problem_kind::malformed_record, "",
                         "no process column in the header (Process, FileName, "
@@ -167,6 +169,9 @@ class csv_line_parser final : public line_parser {
         if (path) e.path = *path;
         if (host) e.host = *host;
         e.time = time;
+        const auto parent = get(parent_), original = get(original_);
+        if (parent) e.parent_path = *parent;
+        if (original && *original != "-") e.original_file_name = *original;
         c_.sink.on_event(e);
     }
 
@@ -174,7 +179,8 @@ class csv_line_parser final : public line_parser {
     csv_parser csv_{};
     std::vector<std::string> fields_;
     std::vector<std::string> header_;
-    int process_ = -1, path_ = -1, host_ = -1, time_ = -1, code_ = -1, action_ = -1;
+    int process_ = -1, path_ = -1, host_ = -1, time_ = -1, code_ = -1, action_ = -1, parent_ = -1,
+        original_ = -1;
     std::uint64_t row_line_ = 0;
     bool in_row_ = false;
 };

@@ -193,6 +193,10 @@ void read_evtx(const std::string& path, event_sink& sink, diagnostics& diag, rea
             }
             if (!r.computer.empty()) e.host = r.computer;
             e.time = time;
+            const std::string& parent = r.data[is_4688 ? "ParentProcessName" : "ParentImage"];
+            const std::string& original = r.data["OriginalFileName"];
+            if (!parent.empty()) e.parent_path = parent;
+            if (!original.empty() && original != "-") e.original_file_name = original;
             sink.on_event(e);
         }
     }

@@ -72,42 +72,55 @@ struct dialect {
     std::vector<std::string> codes;   ///< accepted codes
     std::string action, action_value; ///< Defender's ActionType, when present
     std::string process, path, host, time, alt_time;
+    std::string parent, original;
 };
 
 dialect dialect_for(input_format format, const field_map* overrides) {
     dialect d;
     switch (format) {
     case input_format::ecs:
-        d = {"ECS",
-             "/event/code",
-             {"4688", "1"},
-             "",
-             "",
-             "/process/name",
-             "/process/executable",
-             "/host/name",
-             "/@timestamp",
-             ""};
+        d.name = "ECS";
+        d.code = "/event/code";
+        d.codes = {"4688", "1"};
+        d.process = "/process/name";
+        d.path = "/process/executable";
+        d.host = "/host/name";
+        d.time = "/@timestamp";
+        d.parent = "/process/parent/executable";
+        d.original = "/process/pe/original_file_name";
         break;
     case input_format::defender:
-        d = {"Defender",    "",           {}, "/ActionType", "ProcessCreated", "/FileName", "/FolderPath",
-             "/DeviceName", "/Timestamp", ""};
+        d.name = "Defender";
+        d.action = "/ActionType";
+        d.action_value = "ProcessCreated";
+        d.process = "/FileName";
+        d.path = "/FolderPath";
+        d.host = "/DeviceName";
+        d.time = "/Timestamp";
+        d.parent = "/InitiatingProcessFolderPath";
+        d.original = "/ProcessVersionInfoOriginalFileName";
         break;
     case input_format::sysmon:
-        d = {"Sysmon",
-             "/Event/System/EventID",
-             {"1"},
-             "",
-             "",
-             "",
-             "/Event/EventData/Image",
-             "/Event/System/Computer",
-             "/Event/EventData/UtcTime",
-             "/Event/System/TimeCreated/#attributes/SystemTime"};
+        d.name = "Sysmon";
+        d.code = "/Event/System/EventID";
+        d.codes = {"1"};
+        d.path = "/Event/EventData/Image";
+        d.host = "/Event/System/Computer";
+        d.time = "/Event/EventData/UtcTime";
+        d.alt_time = "/Event/System/TimeCreated/#attributes/SystemTime";
+        d.parent = "/Event/EventData/ParentImage";
+        d.original = "/Event/EventData/OriginalFileName";
         break;
     default:
-        d = {"SecurityEvent",   "/EventID",  {"4688"},         "", "", "/Process",
-             "/NewProcessName", "/Computer", "/TimeGenerated", ""};
+        d.name = "SecurityEvent";
+        d.code = "/EventID";
+        d.codes = {"4688"};
+        d.process = "/Process";
+        d.path = "/NewProcessName";
+        d.host = "/Computer";
+        d.time = "/TimeGenerated";
+        d.parent = "/ParentProcessName";
+        d.original = "/OriginalFileName";
         break;
     }
     if (overrides != nullptr) {
@@ -208,6 +221,8 @@ class dialect_parser final : public line_parser {
         auto process = take(d_.process);
         const auto host = take(d_.host);
         auto time_text = take(d_.time);
+        const auto parent = take(d_.parent);
+        const auto original = take(d_.original);
         if (!time_text) time_text = take(d_.alt_time);
         if (!ok) return false;
         ++c_.stats.records;
@@ -244,6 +259,8 @@ class dialect_parser final : public line_parser {
         if (path) event.path = *path;
         if (host) event.host = *host;
         event.time = time;
+        if (parent && !parent->empty()) event.parent_path = *parent;
+        if (original && !original->empty() && *original != "-") event.original_file_name = *original;
         c_.sink.on_event(event);
         return true;
     }

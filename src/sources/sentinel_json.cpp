@@ -118,7 +118,7 @@ class export_line_parser final : public detail::line_parser {
                 report_parse_error(err);
             return false;
         }
-        std::optional<std::string_view> process, path, host, time_text;
+        std::optional<std::string_view> process, path, host, time_text, parent, original;
         bool is_4688 = false;
         for (auto field_result : object) {
             ondemand::field field;
@@ -153,6 +153,12 @@ class export_line_parser final : public detail::line_parser {
                 break;
             case 14:
                 if (key == "NewProcessName") ok = string_column(value, key, path);
+                break;
+            case 16:
+                if (key == "OriginalFileName") ok = string_column(value, key, original);
+                break;
+            case 17:
+                if (key == "ParentProcessName") ok = string_column(value, key, parent);
                 break;
             default:
                 break;
@@ -191,6 +197,8 @@ class export_line_parser final : public detail::line_parser {
         event.path = path;
         event.host = host;
         event.time = time;
+        if (parent && !parent->empty()) event.parent_path = parent;
+        if (original && !original->empty() && *original != "-") event.original_file_name = original;
         sink_.on_event(event);
         return true;
     }

@@ -25,7 +25,8 @@ def events(shared):
 def as_ecs(e):
     return {"@timestamp": e["TimeGenerated"], "event": {"code": str(e["EventID"]), "category": ["process"]},
             "host": {"name": e["Computer"]}, "process": {"name": e["Process"], "executable": e["NewProcessName"],
-                                                         "parent": {"executable": e.get("ParentProcessName")}},
+                                                         "parent": {"executable": e.get("ParentProcessName")},
+                                                         "pe": {"original_file_name": e.get("OriginalFileName")}},
             "ecs": {"version": "8.0.0"}}
 
 
@@ -33,13 +34,15 @@ def as_defender(e, i):
     path = e["NewProcessName"]
     folder = path[: path.rfind("\\")] if i % 2 else path  # FolderPath with and without the file name
     return {"Timestamp": e["TimeGenerated"], "DeviceName": e["Computer"], "ActionType": "ProcessCreated",
-            "FileName": e["Process"], "FolderPath": folder, "InitiatingProcessFileName": "cmd.exe"}
+            "FileName": e["Process"], "FolderPath": folder, "InitiatingProcessFileName": "cmd.exe",
+            "ProcessVersionInfoOriginalFileName": e.get("OriginalFileName")}
 
 
 def as_sysmon(e):
     utc = e["TimeGenerated"].replace("T", " ").rstrip("Z")
     return {"Event": {"System": {"EventID": 1, "Computer": e["Computer"], "Channel": "Microsoft-Windows-Sysmon/Operational"},
-                      "EventData": {"UtcTime": utc, "Image": e["NewProcessName"], "CommandLine": e.get("CommandLine")}}}
+                      "EventData": {"UtcTime": utc, "Image": e["NewProcessName"], "CommandLine": e.get("CommandLine"),
+                                    "OriginalFileName": e.get("OriginalFileName")}}}
 
 
 def write(path, rows, broken=None):
@@ -100,7 +103,8 @@ def test_map_reads_a_custom_shape(masq_bin, events, tmp_path):
     rows = [{"ts": e["TimeGenerated"], "machine": {"fqdn": e["Computer"]},
              "proc": {"image_name": e["Process"], "image_path": e["NewProcessName"]}, "kind": "start"} for e in events]
     write(tmp_path / "custom.json", rows)
-    write(tmp_path / "sentinel.json", events)
+    # The custom shape carries no original file name, so compare with events without one.
+    write(tmp_path / "sentinel.json", [{k: v for k, v in e.items() if k != "OriginalFileName"} for e in events])
     got = findings(run(masq_bin, "detect", "-f", "jsonl", "--input-format", "ecs", "--map", "process=proc.image_name",
                        "--map", "path=proc.image_path", "--map", "host=machine.fqdn", "--map", "time=ts",
                        "--map", "code=kind", str(tmp_path / "custom.json")))
@@ -129,16 +133,18 @@ def test_csv_exports_give_the_same_findings(masq_bin, events, tmp_path):
     import csv
     with open(tmp_path / "sentinel.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["TimeGenerated [UTC]", "Computer", "EventID", "Process", "NewProcessName", "CommandLine"])
+        w.writerow(["TimeGenerated [UTC]", "Computer", "EventID", "Process", "NewProcessName", "CommandLine",
+                    "OriginalFileName"])
         for i, e in enumerate(events):
             t = e["TimeGenerated"] if i % 2 else portal_time(e["TimeGenerated"])
             w.writerow([t, e["Computer"], e["EventID"], e["Process"], e["NewProcessName"],
-                        (e.get("CommandLine") or "") + ' "quoted", and\na second line'])
+                        (e.get("CommandLine") or "") + ' "quoted", and\na second line', e.get("OriginalFileName") or ""])
     with open(tmp_path / "defender.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["Timestamp", "DeviceName", "ActionType", "FileName", "FolderPath"])
+        w.writerow(["Timestamp", "DeviceName", "ActionType", "FileName", "FolderPath", "ProcessVersionInfoOriginalFileName"])
         for e in events:
-            w.writerow([e["TimeGenerated"], e["Computer"], "ProcessCreated", e["Process"], e["NewProcessName"]])
+            w.writerow([e["TimeGenerated"], e["Computer"], "ProcessCreated", e["Process"], e["NewProcessName"],
+                        e.get("OriginalFileName") or ""])
     write(tmp_path / "sentinel.json", events)
     for mode in ("seed", "full"):
         expected = findings(run(masq_bin, "detect", "--mode", mode, "-f", "jsonl", str(tmp_path / "sentinel.json")))

@@ -14,9 +14,9 @@ BENIGN_PAIRS = [
     ("wscript.exe", "cscript.exe"),
     ("nbtstat.exe", "netstat.exe"),
 ]
-# Kinds a name or a path can reveal; renamed binaries need OriginalFileName and hollowing keeps
-# the genuine name and path.
-REVEALABLE = {"lookalike_name", "system_name_wrong_path", "rtlo"}
+# Kinds a name, a path or the PE's original file name (Sysmon records carry it) can reveal;
+# hollowing keeps the genuine name and path.
+REVEALABLE = {"lookalike_name", "system_name_wrong_path", "rtlo", "renamed_binary"}
 
 
 def run(masq_bin, *args):
@@ -45,6 +45,8 @@ def test_every_revealable_labelled_sample_is_found(findings, real):
         kind = event["Label"]["kind"]
         if kind not in REVEALABLE:
             continue
+        if kind == "renamed_binary" and not event.get("OriginalFileName"):
+            continue  # an older Sysmon record without the PE name: nothing reveals it
         name = event["Process"].lower()
         path = event["NewProcessName"]
         mine = [f for f in findings if f["suspicious_process"] == name]
@@ -52,12 +54,14 @@ def test_every_revealable_labelled_sample_is_found(findings, real):
             hits = [f for f in mine if f["detector"] == "path" and path in [p["path"] for p in f["suspicious_paths"]]]
         elif kind == "rtlo":
             hits = [f for f in mine if f["detector"] == "rlo"]
+        elif kind == "renamed_binary":
+            hits = [f for f in mine if f["detector"] == "renamed"]
         else:
             hits = [f for f in mine if f["detector"] in ("name-similarity", "confusable")]
         assert hits, f"{kind} sample {name} at {path} not found"
         assert all(f["reason"] for f in hits)
         checked += 1
-    assert checked == 20  # 4 look-alikes, 15 wrong-folder events, 1 right-to-left override
+    assert checked == 31  # 4 look-alikes, 15 wrong-folder events, 1 right-to-left override, 11 renamed
 
 
 def test_no_benign_pair_is_reported(findings):

@@ -53,10 +53,11 @@ const masq::finding* find(const std::vector<masq::finding>& fs, const std::strin
 }
 
 TEST(windows_path, every_spelling_of_a_folder_is_one) {
-    for (const char* raw : {"C:\\WINDOWS\\system32\\svchost.exe", "\\Device\\HarddiskVolume3\\Windows\\System32\\svchost.exe",
-                            "\\SystemRoot\\System32\\svchost.exe", "%SystemRoot%\\System32\\svchost.exe",
-                            "%windir%\\system32\\SVCHOST.EXE", "\\??\\C:\\Windows\\System32\\svchost.exe",
-                            "D:/Windows/System32/svchost.exe", "\\\\?\\C:\\Windows\\\\System32\\svchost.exe"}) {
+    for (const char* raw :
+         {"C:\\WINDOWS\\system32\\svchost.exe", "\\Device\\HarddiskVolume3\\Windows\\System32\\svchost.exe",
+          "\\SystemRoot\\System32\\svchost.exe", "%SystemRoot%\\System32\\svchost.exe",
+          "%windir%\\system32\\SVCHOST.EXE", "\\??\\C:\\Windows\\System32\\svchost.exe",
+          "D:/Windows/System32/svchost.exe", "\\\\?\\C:\\Windows\\\\System32\\svchost.exe"}) {
         const auto p = masq::normalize_windows_path(raw);
         EXPECT_EQ(p.folder, "?:\\windows\\system32\\") << raw;
         EXPECT_EQ(p.file, "svchost.exe") << raw;
@@ -65,7 +66,8 @@ TEST(windows_path, every_spelling_of_a_folder_is_one) {
 }
 
 TEST(windows_path, glob) {
-    EXPECT_TRUE(masq::glob_match("?:\\users\\*\\appdata\\local\\temp\\*", "?:\\users\\bob\\appdata\\local\\temp\\x\\"));
+    EXPECT_TRUE(masq::glob_match("?:\\users\\*\\appdata\\local\\temp\\*",
+                                 "?:\\users\\bob\\appdata\\local\\temp\\x\\"));
     EXPECT_TRUE(masq::glob_match("svc*.exe", "svchost.exe"));
     EXPECT_TRUE(masq::glob_match("a?c", "abc"));
     EXPECT_FALSE(masq::glob_match("svc*.exe", "svchost.com"));
@@ -101,17 +103,18 @@ TEST(confusable, skeletons_see_through_lookalike_characters) {
     EXPECT_NE(masq::confusable_skeleton("svchost.exe"), masq::confusable_skeleton("schost.exe"));
     EXPECT_TRUE(masq::is_mixed_script("svch\xD0\xBEst.exe"));
     EXPECT_FALSE(masq::is_mixed_script("svchost.exe"));
-    EXPECT_FALSE(masq::is_mixed_script("\xD0\xBF\xD1\x80\xD0\xB8\xD0\xBC\xD0\xB5\xD1\x80.exe")); // all-Cyrillic "пример"
+    EXPECT_FALSE(masq::is_mixed_script(
+        "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xBC\xD0\xB5\xD1\x80.exe")); // all-Cyrillic "пример"
     EXPECT_NE(masq::describe_lookalikes("svch\xD0\xBEst.exe", "svchost.exe").find("CYRILLIC SMALL LETTER O"),
               std::string::npos);
 }
 
 TEST(full_mode, short_names_confusables_and_extension_swaps) {
     auto p = fleet();
-    add(p, "1sass.exe", 1, "C:\\Users\\Public\\1sass.exe");    // one edit in 5 letters; lsass is rare
-    add(p, "cnd.exe", 1, "C:\\ProgramData\\cnd.exe");          // one edit in 3 letters
-    add(p, "svchost.com", 1, "C:\\Windows\\Temp\\svchost.com"); // extension swap
-    add(p, "svch\xD0\xBEst.exe", 1, "C:\\Windows\\Temp\\x.exe");  // Cyrillic о
+    add(p, "1sass.exe", 1, "C:\\Users\\Public\\1sass.exe");      // one edit in 5 letters; lsass is rare
+    add(p, "cnd.exe", 1, "C:\\ProgramData\\cnd.exe");            // one edit in 3 letters
+    add(p, "svchost.com", 1, "C:\\Windows\\Temp\\svchost.com");  // extension swap
+    add(p, "svch\xD0\xBEst.exe", 1, "C:\\Windows\\Temp\\x.exe"); // Cyrillic о
     add(p, "scvhost.exe", 1, "C:\\Windows\\Temp\\scvhost.exe");
     const auto fs = full(p);
     for (const char* name : {"1sass.exe", "cnd.exe", "svchost.com", "svch\xD0\xBEst.exe", "scvhost.exe"})
@@ -138,7 +141,7 @@ TEST(full_mode, benign_lookalikes_and_frequent_tools_are_not_reported) {
 TEST(full_mode, wrong_folders_with_normalisation) {
     auto p = fleet();
     add(p, "svchost.exe", 1, "C:\\Users\\bob\\Downloads\\svchost.exe");
-    add(p, "cmd.exe", 3, "\\Device\\HarddiskVolume2\\Windows\\System32\\cmd.exe"); // fine
+    add(p, "cmd.exe", 3, "\\Device\\HarddiskVolume2\\Windows\\System32\\cmd.exe");               // fine
     add(p, "cmd.exe", 2, "C:\\Windows\\WinSxS\\amd64_microsoft-windows-commandprompt\\cmd.exe"); // servicing
     add(p, "[1]consent.exe", 1, "C:\\Users\\den\\AppData\\Local\\Temp\\[1]consent.exe");
     const auto fs = full(p);
@@ -167,6 +170,30 @@ TEST(full_mode, right_to_left_override_and_double_extensions) {
     EXPECT_EQ(find(fs, "microsoft.workflow.compiler.exe"), nullptr);
 }
 
+TEST(full_mode, renamed_binaries_from_the_original_file_name) {
+    auto p = fleet();
+    masq::process_event e;
+    e.process = "jabber.exe";
+    e.path = "C:\\ProgramData\\jabber.exe";
+    e.original_file_name = "REGSVR32.EXE";
+    p.add(e);
+    e.process = "powershell.exe"; // PowerShell's own OriginalFileName is "PowerShell.EXE.MUI"
+    e.path = "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe";
+    e.original_file_name = "PowerShell.EXE.MUI";
+    p.add(e);
+    e.process = "PsExec64.exe"; // a tool under its own name
+    e.path = "C:\\Tools\\PsExec64.exe";
+    e.original_file_name = "psexec.c";
+    p.add(e);
+    const auto fs = full(p);
+    const auto* jabber = find(fs, "jabber.exe");
+    ASSERT_NE(jabber, nullptr);
+    EXPECT_EQ(jabber->detector, "renamed");
+    EXPECT_EQ(jabber->normal_process, "regsvr32.exe");
+    EXPECT_EQ(find(fs, "powershell.exe"), nullptr);
+    EXPECT_EQ(find(fs, "psexec64.exe"), nullptr);
+}
+
 TEST(allow_list, suppresses_by_name_path_and_host_and_rejects_bad_rules) {
     auto p = fleet();
     add(p, "scvhost.exe", 1, "C:\\Tools\\Lab\\scvhost.exe", "LAB-1");
@@ -184,7 +211,8 @@ TEST(allow_list, suppresses_by_name_path_and_host_and_rejects_bad_rules) {
     EXPECT_NE(find(r.findings, "svchozt.exe"), nullptr);
     EXPECT_EQ(r.summary.suppressed, 1u);
     try {
-        (void)masq::allow_list::parse("{\"name\": \"x.exe\"}\n{\"name\": \"y.exe\", \"reason\": 3}\n", "a.jsonl");
+        (void)masq::allow_list::parse("{\"name\": \"x.exe\"}\n{\"name\": \"y.exe\", \"reason\": 3}\n",
+                                      "a.jsonl");
         FAIL() << "a rule without a reason must be rejected";
     } catch (const masq::input_error& e) {
         EXPECT_EQ(e.where().file, "a.jsonl");

@@ -2,9 +2,8 @@
 #include "detectors.h"
 #include "masq/windows_path.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <fmt/format.h>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -83,7 +82,8 @@ finding make_finding(const detector_context& ctx, const name_entry& suspect, con
     // Rarity per host: how widespread the name is, and where most of its events are.
     if (ctx.total_hosts > 0 && !s.hosts.empty()) {
         const value_count top = top_values(s.hosts, 1).front();
-        f.reason += fmt::format("; on {} of {} host{}", s.hosts.size(), ctx.total_hosts, ctx.total_hosts == 1 ? "" : "s");
+        f.reason += fmt::format("; on {} of {} host{}", s.hosts.size(), ctx.total_hosts,
+                                ctx.total_hosts == 1 ? "" : "s");
         if (s.hosts.size() > 1)
             f.reason += fmt::format(", most on {} ({} of {} events)", top.value, top.count, s.count);
     }

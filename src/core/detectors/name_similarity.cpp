@@ -31,7 +31,8 @@ std::u32string_view without_version(std::u32string_view stem) {
     while (!stem.empty() && stem.back() >= U'0' && stem.back() <= U'9')
         stem.remove_suffix(1);
     if (stem.size() < full)
-        while (!stem.empty() && (stem.back() == U'_' || stem.back() == U'-' || stem.back() == U'.' || stem.back() == U'v'))
+        while (!stem.empty() &&
+               (stem.back() == U'_' || stem.back() == U'-' || stem.back() == U'.' || stem.back() == U'v'))
             stem.remove_suffix(1);
     return stem;
 }
@@ -169,10 +170,11 @@ void name_similarity(const detector_context& ctx, std::vector<finding>& out) {
         reason += fmt::format("; {} seen {} time{}", s.name, s.stats->count, s.stats->count == 1 ? "" : "s");
         finding f = make_finding(ctx, s, b.t, "name-similarity", score, std::move(reason));
         f.distance = b.distance;
-        const std::size_t longest_stem =
-            std::max(suspect_parts[i].stem.size(), decode_utf8(b.t->name.substr(0, b.t->name.rfind('.'))).size());
+        const std::size_t longest_stem = std::max(
+            suspect_parts[i].stem.size(), decode_utf8(b.t->name.substr(0, b.t->name.rfind('.'))).size());
         f.similarity = longest_stem == 0 ? 1.0
-                                         : static_cast<double>(longest_stem - b.distance) / static_cast<double>(longest_stem);
+                                         : static_cast<double>(longest_stem - b.distance) /
+                                               static_cast<double>(longest_stem);
         out.push_back(std::move(f));
     }
 }
