@@ -31,6 +31,10 @@ struct process_event {
     /// The PE version-info name (Sysmon/Defender `OriginalFileName`), when the source has it:
     /// what a renamed binary really is.
     std::optional<std::string_view> original_file_name;
+    /// The account that started the process (`SubjectUserName`, Sysmon `User`, ECS `user.name`).
+    std::optional<std::string_view> user;
+    /// The command line, when the source has it.
+    std::optional<std::string_view> command_line;
     event_origin origin = event_origin::user;
 };
 

@@ -49,6 +49,11 @@ struct name_stats {
     string_count_map hosts;            ///< distinct Computer values with counts
     string_count_map parents;          ///< distinct parent paths with counts (when the source has them)
     string_count_map original_names;   ///< distinct PE original file names with counts (Sysmon, Defender)
+    string_count_map users;            ///< distinct accounts with counts (when the source has them)
+    std::vector<std::string>
+        command_lines; ///< up to `command_line_samples` distinct examples, first seen first
+    static constexpr std::size_t command_line_samples = 3;
+    void add_command_line(std::string_view line);
     timestamp first_seen = std::numeric_limits<timestamp>::max();
     timestamp last_seen = std::numeric_limits<timestamp>::min();
 

@@ -29,8 +29,18 @@ void name_stats::merge(const name_stats& other) {
         add_count(parents, parent, n);
     for (const auto& [original, n] : other.original_names)
         add_count(original_names, original, n);
+    for (const auto& [user, n] : other.users)
+        add_count(users, user, n);
+    for (const auto& line : other.command_lines)
+        add_command_line(line);
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
+}
+
+void name_stats::add_command_line(std::string_view line) {
+    if (command_lines.size() >= command_line_samples || line.empty()) return;
+    if (std::find(command_lines.begin(), command_lines.end(), line) == command_lines.end())
+        command_lines.emplace_back(line);
 }
 
 std::vector<value_count> top_values(const string_count_map& values, std::size_t limit) {
@@ -88,6 +98,8 @@ void process_profile::add(const process_event& event) {
     if (event.host) add_count(stats.hosts, *event.host, 1);
     if (event.parent_path) add_count(stats.parents, *event.parent_path, 1);
     if (event.original_file_name) add_count(stats.original_names, *event.original_file_name, 1);
+    if (event.user) add_count(stats.users, *event.user, 1);
+    if (event.command_line) stats.add_command_line(*event.command_line);
     if (event.time) {
         stats.first_seen = std::min(stats.first_seen, *event.time);
         stats.last_seen = std::max(stats.last_seen, *event.time);

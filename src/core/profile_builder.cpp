@@ -39,10 +39,13 @@ void profile_builder::on_event(const process_event& event) {
         ++s.totals.synthetic_count;
     else
         ++s.totals.user_count;
-    if (event.path) ++s.paths[paths_.id(*event.path)];
+    if (event.path) ++s.paths[paths_.id(*event.path, s.last_path)];
     if (event.host) ++s.hosts[hosts_.id(*event.host)];
-    if (event.parent_path) ++s.parents[parents_.id(*event.parent_path)];
+    if (event.parent_path) ++s.parents[parents_.id(*event.parent_path, s.last_parent)];
     if (event.original_file_name) ++s.original_names[original_names_.id(*event.original_file_name)];
+    if (event.user) ++s.users[users_.id(*event.user, s.last_user)];
+    if (event.command_line && s.totals.command_lines.size() < name_stats::command_line_samples)
+        s.totals.add_command_line(*event.command_line);
     if (event.time) {
         s.totals.first_seen = std::min(s.totals.first_seen, *event.time);
         s.totals.last_seen = std::max(s.totals.last_seen, *event.time);
@@ -62,6 +65,8 @@ void profile_builder::flush_into(process_profile& profile) {
             out.parents.emplace(std::string(parents_.at(id)), n);
         for (const auto& [id, n] : s.original_names)
             out.original_names.emplace(std::string(original_names_.at(id)), n);
+        for (const auto& [id, n] : s.users)
+            out.users.emplace(std::string(users_.at(id)), n);
         return out;
     };
     if (null_slot_) profile.add_stats(std::nullopt, materialise(*null_slot_));

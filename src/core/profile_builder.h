@@ -26,13 +26,29 @@ class profile_builder final : public event_sink {
     void flush_into(process_profile& profile);
 
   private:
+    /// The last value seen for one field of one name, so a repeat (most names run from one path
+    /// under one parent) costs a string comparison instead of a hash lookup.
+    struct last_seen {
+        std::string_view value;
+        std::uint32_t id = 0;
+        bool set = false;
+    };
     struct slot {
         name_stats totals; // counts and times; paths and hosts stay empty here
-        absl::flat_hash_map<std::uint32_t, std::uint64_t> paths, hosts, parents, original_names;
+        absl::flat_hash_map<std::uint32_t, std::uint64_t> paths, hosts, parents, original_names, users;
+        last_seen last_path, last_parent, last_user;
     };
     class dictionary {
       public:
         std::uint32_t id(std::string_view s);
+        /// `id(s)`, remembering it in `last` (whose view points into this dictionary).
+        std::uint32_t id(std::string_view s, last_seen& last) {
+            if (last.set && last.value == s) return last.id;
+            last.id = id(s);
+            last.value = strings_[last.id];
+            last.set = true;
+            return last.id;
+        }
         std::string_view at(std::uint32_t id) const { return strings_[id]; }
 
       private:
@@ -47,7 +63,7 @@ class profile_builder final : public event_sink {
     std::vector<std::string> names_;
     std::deque<slot> slots_;
     std::optional<slot> null_slot_;
-    dictionary paths_, hosts_, parents_, original_names_;
+    dictionary paths_, hosts_, parents_, original_names_, users_;
     std::string lowered_;
 };
 

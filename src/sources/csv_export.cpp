@@ -113,6 +113,8 @@ class csv_line_parser final : public line_parser {
             action_ = column({"actiontype"}, "");
             parent_ = column({"parentprocessname", "initiatingprocessfolderpath", "parentimage"}, "");
             original_ = column({"originalfilename", "processversioninfooriginalfilename"}, "");
+            user_ = column({"subjectusername", "accountname", "user", "username"}, "");
+            command_line_ = column({"commandline", "processcommandline"}, "");
             if (process_ < 0 && path_ < 0)
                 problem(problem_kind::malformed_record, "",
                         "no process column in the header (Process, FileName, "
@@ -172,6 +174,9 @@ class csv_line_parser final : public line_parser {
         const auto parent = get(parent_), original = get(original_);
         if (parent) e.parent_path = *parent;
         if (original && *original != "-") e.original_file_name = *original;
+        const auto user = get(user_), command_line = get(command_line_);
+        if (user && *user != "-") e.user = *user;
+        if (command_line) e.command_line = *command_line;
         c_.sink.on_event(e);
     }
 
@@ -180,7 +185,7 @@ class csv_line_parser final : public line_parser {
     std::vector<std::string> fields_;
     std::vector<std::string> header_;
     int process_ = -1, path_ = -1, host_ = -1, time_ = -1, code_ = -1, action_ = -1, parent_ = -1,
-        original_ = -1;
+        original_ = -1, user_ = -1, command_line_ = -1;
     std::uint64_t row_line_ = 0;
     bool in_row_ = false;
 };

@@ -197,6 +197,10 @@ void read_evtx(const std::string& path, event_sink& sink, diagnostics& diag, rea
             const std::string& original = r.data["OriginalFileName"];
             if (!parent.empty()) e.parent_path = parent;
             if (!original.empty() && original != "-") e.original_file_name = original;
+            const std::string& user = r.data[is_4688 ? "SubjectUserName" : "User"];
+            const std::string& command_line = r.data["CommandLine"];
+            if (!user.empty() && user != "-") e.user = user;
+            if (!command_line.empty()) e.command_line = command_line;
             sink.on_event(e);
         }
     }

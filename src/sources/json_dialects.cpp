@@ -72,7 +72,7 @@ struct dialect {
     std::vector<std::string> codes;   ///< accepted codes
     std::string action, action_value; ///< Defender's ActionType, when present
     std::string process, path, host, time, alt_time;
-    std::string parent, original;
+    std::string parent, original, user, command_line;
 };
 
 dialect dialect_for(input_format format, const field_map* overrides) {
@@ -88,6 +88,8 @@ dialect dialect_for(input_format format, const field_map* overrides) {
         d.time = "/@timestamp";
         d.parent = "/process/parent/executable";
         d.original = "/process/pe/original_file_name";
+        d.user = "/user/name";
+        d.command_line = "/process/command_line";
         break;
     case input_format::defender:
         d.name = "Defender";
@@ -99,6 +101,8 @@ dialect dialect_for(input_format format, const field_map* overrides) {
         d.time = "/Timestamp";
         d.parent = "/InitiatingProcessFolderPath";
         d.original = "/ProcessVersionInfoOriginalFileName";
+        d.user = "/AccountName";
+        d.command_line = "/ProcessCommandLine";
         break;
     case input_format::sysmon:
         d.name = "Sysmon";
@@ -110,6 +114,8 @@ dialect dialect_for(input_format format, const field_map* overrides) {
         d.alt_time = "/Event/System/TimeCreated/#attributes/SystemTime";
         d.parent = "/Event/EventData/ParentImage";
         d.original = "/Event/EventData/OriginalFileName";
+        d.user = "/Event/EventData/User";
+        d.command_line = "/Event/EventData/CommandLine";
         break;
     default:
         d.name = "SecurityEvent";
@@ -121,6 +127,8 @@ dialect dialect_for(input_format format, const field_map* overrides) {
         d.time = "/TimeGenerated";
         d.parent = "/ParentProcessName";
         d.original = "/OriginalFileName";
+        d.user = "/SubjectUserName";
+        d.command_line = "/CommandLine";
         break;
     }
     if (overrides != nullptr) {
@@ -223,6 +231,8 @@ class dialect_parser final : public line_parser {
         auto time_text = take(d_.time);
         const auto parent = take(d_.parent);
         const auto original = take(d_.original);
+        const auto user = take(d_.user);
+        const auto command_line = take(d_.command_line);
         if (!time_text) time_text = take(d_.alt_time);
         if (!ok) return false;
         ++c_.stats.records;
@@ -261,6 +271,8 @@ class dialect_parser final : public line_parser {
         event.time = time;
         if (parent && !parent->empty()) event.parent_path = *parent;
         if (original && !original->empty() && *original != "-") event.original_file_name = *original;
+        if (user && !user->empty() && *user != "-") event.user = *user;
+        if (command_line && !command_line->empty()) event.command_line = *command_line;
         c_.sink.on_event(event);
         return true;
     }

@@ -151,6 +151,9 @@ class export_line_parser final : public detail::line_parser {
             case 13:
                 if (key == "TimeGenerated") ok = string_column(value, key, time_text);
                 break;
+            // CommandLine and SubjectUserName are not read here: unescaping them for every event
+            // costs 10-15 % of this path's throughput and no detector uses them yet (the other
+            // readers keep them).
             case 14:
                 if (key == "NewProcessName") ok = string_column(value, key, path);
                 break;

@@ -182,7 +182,9 @@ TEST(ingest_dedupe, a_rewritten_blob_counts_once) {
     std::filesystem::create_directories(dir);
     std::string blob;
     for (int i = 0; i < 500; ++i)
-        blob += record(i, i % 2 ? "svchost.exe" : "cmd.exe", ",\"NewProcessId\":\"0x" + std::to_string(i) + "\"") + "\n";
+        blob += record(i, i % 2 ? "svchost.exe" : "cmd.exe",
+                       ",\"NewProcessId\":\"0x" + std::to_string(i) + "\"") +
+                "\n";
     std::ofstream(dir / "PT05M.json") << blob;
     std::ofstream(dir / "PT05M_1.json") << blob; // the retry
     const std::vector<std::string> files{(dir / "PT05M.json").string(), (dir / "PT05M_1.json").string()};
@@ -203,6 +205,47 @@ TEST(ingest_dedupe, a_rewritten_blob_counts_once) {
     masq::read_stats st;
     masq::read_sentinel_exports(files, p, d, st, {});
     EXPECT_EQ(p.find("svchost.exe")->count, 500u); // without --dedupe both copies count
+    std::filesystem::remove_all(dir);
+}
+
+} // namespace
+
+namespace {
+
+TEST(ingest_fields, parent_user_command_line_and_original_name_are_kept) {
+    const std::string sentinel =
+        "{\"TimeGenerated\":\"2026-11-20T01:00:00Z\",\"EventID\":4688,\"Computer\":\"H1\",\"NewProcessName\":"
+        "\"C:\\\\ProgramData\\\\jabber.exe\",\"Process\":\"jabber.exe\",\"ParentProcessName\":\"C:"
+        "\\\\Windows\\\\"
+        "System32\\\\cmd.exe\",\"SubjectUserName\":\"alice\",\"CommandLine\":\"jabber.exe /s /i:x\","
+        "\"OriginalFileName\":\"REGSVR32.EXE\"}\n";
+    const std::string ecs = "{\"@timestamp\":\"2026-11-20T01:00:00Z\",\"event\":{\"code\":\"1\"},\"host\":{"
+                            "\"name\":\"H1\"},\"process\":"
+                            "{\"name\":\"jabber.exe\",\"executable\":\"C:\\\\ProgramData\\\\jabber.exe\","
+                            "\"command_line\":\"jabber.exe /s "
+                            "/i:x\",\"parent\":{\"executable\":\"C:\\\\Windows\\\\System32\\\\cmd.exe\"},"
+                            "\"pe\":{\"original_file_name\":"
+                            "\"REGSVR32.EXE\"}},\"user\":{\"name\":\"alice\"}}\n";
+    const auto dir = std::filesystem::temp_directory_path() / ("masq-fields-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    for (const auto& [name, text] : {std::pair{"a.json", sentinel}, std::pair{"b.json", ecs}}) {
+        const bool fast_path =
+            std::string(name) == "a.json"; // the SecurityEvent reader skips user and command line
+        std::ofstream(dir / name) << text;
+        masq::process_profile p;
+        masq::diagnostics d;
+        masq::read_stats st;
+        const std::vector<std::string> files{(dir / name).string()};
+        masq::read_sentinel_exports(files, p, d, st, {});
+        const masq::name_stats* s = p.find("jabber.exe");
+        ASSERT_NE(s, nullptr) << name;
+        EXPECT_EQ(s->parents.count("C:\\Windows\\System32\\cmd.exe"), 1u) << name;
+        EXPECT_EQ(s->original_names.count("REGSVR32.EXE"), 1u) << name;
+        if (fast_path) continue;
+        EXPECT_EQ(s->users.count("alice"), 1u) << name;
+        ASSERT_EQ(s->command_lines.size(), 1u) << name;
+        EXPECT_EQ(s->command_lines[0], "jabber.exe /s /i:x") << name;
+    }
     std::filesystem::remove_all(dir);
 }
 
