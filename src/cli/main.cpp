@@ -75,6 +75,38 @@ class problem_printer {
     std::array<std::size_t, masq::problem_kind_count> shown_{};
 };
 
+/// Opens `path` for the output (empty: standard output, nothing to open); says why on failure.
+bool open_output(const std::string& path, std::ofstream& file) {
+    if (path.empty()) return true;
+    file.open(path, std::ios::binary | std::ios::trunc);
+    if (!file) fmt::print(stderr, "masq: cannot write {}: {}\n", path, std::strerror(errno));
+    return static_cast<bool>(file);
+}
+
+/// Loads an allow-list, printing the file:line:field of a bad rule.
+bool load_allow_list(const std::string& path, masq::allow_list& out) {
+    try {
+        out = masq::allow_list::load(path);
+        return true;
+    } catch (const masq::input_error& e) {
+        fmt::print(stderr, "masq: error: {}\n", masq::display_safe(e.what()));
+        return false;
+    }
+}
+
+/// Applies every --map FIELD=PATH.
+bool parse_maps(const std::vector<std::string>& maps, masq::field_map& fields) {
+    for (const std::string& m : maps)
+        if (!fields.set(m)) {
+            fmt::print(
+                stderr,
+                "masq: --map '{}': expected FIELD=PATH with FIELD one of process, path, host, time, code\n",
+                m);
+            return false;
+        }
+    return true;
+}
+
 struct detect_cli {
     std::vector<std::string> inputs;
     std::string mode = "full";
@@ -122,12 +154,7 @@ int run_detect(const detect_cli& opt) {
                        "masq: --allow applies to --mode full (seed mode is the notebook, which has none)\n");
             return exit_error;
         }
-        try {
-            allow = masq::allow_list::load(opt.allow_file);
-        } catch (const masq::input_error& e) {
-            fmt::print(stderr, "masq: error: {}\n", masq::display_safe(e.what()));
-            return exit_error;
-        }
+        if (!load_allow_list(opt.allow_file, allow)) return exit_error;
         options.allow = &allow;
     }
     options.thresholds.frequent = opt.frequent;
@@ -168,14 +195,7 @@ int run_detect(const detect_cli& opt) {
         std::getline(in, read.blob.connection_string);
     }
     read.blob.page_size = opt.blob_page_size;
-    for (const std::string& m : opt.maps)
-        if (!read.fields.set(m)) {
-            fmt::print(
-                stderr,
-                "masq: --map '{}': expected FIELD=PATH with FIELD one of process, path, host, time, code\n",
-                m);
-            return exit_error;
-        }
+    if (!parse_maps(opt.maps, read.fields)) return exit_error;
     if (!opt.from.empty() || !opt.to.empty() || !opt.since.empty()) {
         const auto when = [&](const std::string& text, const char* flag) -> std::optional<masq::timestamp> {
             if (text.empty()) return std::nullopt;
@@ -286,13 +306,7 @@ int run_detect(const detect_cli& opt) {
     if (format.empty()) format = to_terminal ? "table" : "jsonl";
 
     std::ofstream file;
-    if (!opt.output.empty()) {
-        file.open(opt.output, std::ios::binary | std::ios::trunc);
-        if (!file) {
-            fmt::print(stderr, "masq: cannot write {}: {}\n", opt.output, std::strerror(errno));
-            return exit_error;
-        }
-    }
+    if (!open_output(opt.output, file)) return exit_error;
     std::ostream& out = opt.output.empty() ? std::cout : file;
     const std::span<const masq::finding> all(result.findings);
     if (format == "jsonl") {
@@ -418,26 +432,14 @@ int run_convert(const convert_cli& opt) {
     problem_printer printer(false);
     diag.set_observer([&](const masq::diagnostic& d) { printer(d); });
     std::ofstream file;
-    if (!opt.output.empty()) {
-        file.open(opt.output, std::ios::binary | std::ios::trunc);
-        if (!file) {
-            fmt::print(stderr, "masq: cannot write {}: {}\n", opt.output, std::strerror(errno));
-            return exit_error;
-        }
-    }
+    if (!open_output(opt.output, file)) return exit_error;
     std::ostream& out = opt.output.empty() ? std::cout : file;
     export_writer writer(out);
     masq::field_map fields;
-    for (const std::string& m : opt.maps)
-        if (!fields.set(m)) {
-            fmt::print(stderr, "masq: --map '{}': expected FIELD=PATH\n", m);
-            return exit_error;
-        }
+    if (!parse_maps(opt.maps, fields)) return exit_error;
     masq::read_stats stats;
     // One thread: events come out in file order.
     for (const std::string& f : masq::expand_inputs(opt.inputs, diag)) {
-        masq::process_profile unused;
-        (void)unused;
         masq::read_events(f, writer, diag, stats, *masq::parse_input_format(opt.input_format), fields);
     }
     out.flush();
@@ -461,12 +463,7 @@ int run_explain(const explain_cli& opt) {
     options.mode = masq::detect_mode::full;
     masq::allow_list allow;
     if (!opt.allow_file.empty()) {
-        try {
-            allow = masq::allow_list::load(opt.allow_file);
-        } catch (const masq::input_error& e) {
-            fmt::print(stderr, "masq: error: {}\n", masq::display_safe(e.what()));
-            return exit_error;
-        }
+        if (!load_allow_list(opt.allow_file, allow)) return exit_error;
         options.allow = &allow;
     }
     const masq::explanation ex = masq::explain_name(profile, opt.name, opt.path, options);
@@ -511,13 +508,7 @@ int run_synth(const synth_cli& opt) {
         return exit_error;
     }
     std::ofstream file;
-    if (!opt.output.empty()) {
-        file.open(opt.output, std::ios::binary | std::ios::trunc);
-        if (!file) {
-            fmt::print(stderr, "masq: cannot write {}: {}\n", opt.output, std::strerror(errno));
-            return exit_error;
-        }
-    }
+    if (!open_output(opt.output, file)) return exit_error;
     std::ostream& out = opt.output.empty() ? std::cout : file;
     for (const auto& e : masq::notebook_synthetic_events(opt.seed, start, end)) {
         out << "{\"TimeGenerated\":" << masq::json_quote(masq::format_iso8601(e.time))

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: MIT
+"""Fixtures every Python test suite shares: the masq binary, the repository root, ../shared."""
 import os
 import pathlib
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
