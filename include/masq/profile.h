@@ -54,6 +54,8 @@ struct name_stats {
         command_lines; ///< up to `command_line_samples` distinct examples, first seen first
     static constexpr std::size_t command_line_samples = 3;
     void add_command_line(std::string_view line);
+    /// Counts one event of this name and widens the time span; the per-value maps are the caller's.
+    void tally(const process_event& event);
     timestamp first_seen = std::numeric_limits<timestamp>::max();
     timestamp last_seen = std::numeric_limits<timestamp>::min();
 

@@ -37,6 +37,18 @@ void name_stats::merge(const name_stats& other) {
     last_seen = std::max(last_seen, other.last_seen);
 }
 
+void name_stats::tally(const process_event& event) {
+    ++count;
+    if (event.origin == event_origin::synthetic)
+        ++synthetic_count;
+    else
+        ++user_count;
+    if (event.time) {
+        first_seen = std::min(first_seen, *event.time);
+        last_seen = std::max(last_seen, *event.time);
+    }
+}
+
 void name_stats::add_command_line(std::string_view line) {
     if (command_lines.size() >= command_line_samples || line.empty()) return;
     if (std::find(command_lines.begin(), command_lines.end(), line) == command_lines.end())
@@ -89,21 +101,13 @@ name_stats& process_profile::stats_for(const std::optional<std::string_view>& pr
 void process_profile::add(const process_event& event) {
     name_stats& stats = stats_for(event.process);
     ++events_;
-    ++stats.count;
-    if (event.origin == event_origin::synthetic)
-        ++stats.synthetic_count;
-    else
-        ++stats.user_count;
+    stats.tally(event);
     if (event.path) add_count(stats.paths, *event.path, 1);
     if (event.host) add_count(stats.hosts, *event.host, 1);
     if (event.parent_path) add_count(stats.parents, *event.parent_path, 1);
     if (event.original_file_name) add_count(stats.original_names, *event.original_file_name, 1);
     if (event.user) add_count(stats.users, *event.user, 1);
     if (event.command_line) stats.add_command_line(*event.command_line);
-    if (event.time) {
-        stats.first_seen = std::min(stats.first_seen, *event.time);
-        stats.last_seen = std::max(stats.last_seen, *event.time);
-    }
 }
 
 void process_profile::add_stats(std::optional<std::string_view> lowered_name, const name_stats& stats) {

@@ -34,11 +34,7 @@ profile_builder::slot& profile_builder::slot_for(const std::optional<std::string
 
 void profile_builder::on_event(const process_event& event) {
     slot& s = slot_for(event.process);
-    ++s.totals.count;
-    if (event.origin == event_origin::synthetic)
-        ++s.totals.synthetic_count;
-    else
-        ++s.totals.user_count;
+    s.totals.tally(event);
     if (event.path) ++s.paths[paths_.id(*event.path, s.last_path)];
     if (event.host) ++s.hosts[hosts_.id(*event.host)];
     if (event.parent_path) ++s.parents[parents_.id(*event.parent_path, s.last_parent)];
@@ -46,10 +42,6 @@ void profile_builder::on_event(const process_event& event) {
     if (event.user) ++s.users[users_.id(*event.user, s.last_user)];
     if (event.command_line && s.totals.command_lines.size() < name_stats::command_line_samples)
         s.totals.add_command_line(*event.command_line);
-    if (event.time) {
-        s.totals.first_seen = std::min(s.totals.first_seen, *event.time);
-        s.totals.last_seen = std::max(s.totals.last_seen, *event.time);
-    }
 }
 
 void profile_builder::flush_into(process_profile& profile) {

@@ -41,11 +41,6 @@ std::optional<timestamp> parse_portal_time(std::string_view s) {
                                      minute, second, fraction[0] ? "." : "", fraction));
 }
 
-std::string_view base_name(std::string_view path) {
-    const auto slash = path.find_last_of("\\/");
-    return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
 class csv_line_parser final : public line_parser {
   public:
     explicit csv_line_parser(const parser_context& c) : c_(c) {
@@ -148,10 +143,9 @@ class csv_line_parser final : public line_parser {
             return;
         }
         auto process = get(process_), path = get(path_);
-        if (path && process && header_[static_cast<std::size_t>(path_)] == "folderpath" &&
-            base_name(*path) != *process)
-            *path = *path + (path->back() == '\\' ? "" : "\\") + *process;
-        if (!process && path) process = std::string(base_name(*path));
+        if (path && process && header_[static_cast<std::size_t>(path_)] == "folderpath")
+            *path = image_path(*path, *process);
+        if (!process && path) process = std::string(file_name_of(*path));
         const auto host = get(host_), time_text = get(time_);
         std::optional<timestamp> time;
         if (time_text) {
@@ -161,11 +155,6 @@ class csv_line_parser final : public line_parser {
                 problem(problem_kind::bad_timestamp, header_[static_cast<std::size_t>(time_)],
                         fmt::format("'{}' is not a time; event kept without a time", *time_text));
         }
-        if (c_.window.set() && (!time || !c_.window.contains(*time))) {
-            ++c_.stats.outside_window;
-            return;
-        }
-        ++c_.stats.events;
         process_event e;
         if (process) e.process = *process;
         if (path) e.path = *path;
@@ -177,7 +166,7 @@ class csv_line_parser final : public line_parser {
         const auto user = get(user_), command_line = get(command_line_);
         if (user && *user != "-") e.user = *user;
         if (command_line) e.command_line = *command_line;
-        c_.sink.on_event(e);
+        deliver(e, c_.window, c_.stats, c_.sink);
     }
 
     parser_context c_;

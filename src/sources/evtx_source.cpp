@@ -5,6 +5,7 @@
 #include "sources/evtx_source.h"
 
 #include "masq/timestamp.h"
+#include "sources/line_parser.h"
 
 #include <cstdio>
 #include <cstring>
@@ -68,11 +69,6 @@ bool parse_record_xml(const std::string& xml, evtx_record& out) {
             if (d->type == XML_ELEMENT_NODE) out.data[attribute(d, "Name")] = node_text(d);
     xmlFreeDoc(doc);
     return true;
-}
-
-std::string_view base_name(std::string_view path) {
-    const auto slash = path.find_last_of("\\/");
-    return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
 } // namespace
@@ -181,15 +177,10 @@ void read_evtx(const std::string& path, event_sink& sink, diagnostics& diag, rea
             if (!when.empty() && !time)
                 diag.report(problem_kind::bad_timestamp, path, number, "TimeCreated",
                             fmt::format("'{}' is not an ISO-8601 time; event kept without a time", when));
-            if (window.set() && (!time || !window.contains(*time))) {
-                ++stats.outside_window;
-                continue;
-            }
-            ++stats.events;
             process_event e;
             if (!image.empty()) {
                 e.path = image;
-                e.process = base_name(image);
+                e.process = file_name_of(image);
             }
             if (!r.computer.empty()) e.host = r.computer;
             e.time = time;
@@ -201,7 +192,7 @@ void read_evtx(const std::string& path, event_sink& sink, diagnostics& diag, rea
             const std::string& command_line = r.data["CommandLine"];
             if (!user.empty() && user != "-") e.user = user;
             if (!command_line.empty()) e.command_line = command_line;
-            sink.on_event(e);
+            deliver(e, window, stats, sink);
         }
     }
     if (lost_fragments > 0)

@@ -147,12 +147,6 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-/// The file name of a Windows or POSIX path.
-std::string_view base_name(std::string_view path) {
-    const auto slash = path.find_last_of("\\/");
-    return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
 class dialect_parser final : public line_parser {
   public:
     dialect_parser(dialect d, const parser_context& c) : d_(std::move(d)), c_(c) {}
@@ -194,13 +188,7 @@ class dialect_parser final : public line_parser {
         return std::nullopt;
     }
 
-    void report(error_code err) {
-        if (err == UTF8_ERROR)
-            problem(problem_kind::invalid_utf8, "", "the line is not valid UTF-8");
-        else
-            problem(problem_kind::malformed_record, "",
-                    fmt::format("not valid JSON ({})", error_message(err)));
-    }
+    void report(error_code err) { report_json_error(c_.diag, c_.file, line_, err); }
 
     bool parse_record(const padded_line& line) {
         ondemand::document doc;
@@ -248,10 +236,8 @@ class dialect_parser final : public line_parser {
             return true;
         }
         // Defender's FolderPath is sometimes the folder only; make it the image path.
-        if (d_.name == std::string_view("Defender") && path && process &&
-            to_lower(base_name(*path)) != to_lower(*process))
-            *path = *path + (path->empty() || path->back() == '\\' ? "" : "\\") + *process;
-        if (!process && path) process = std::string(base_name(*path));
+        if (d_.name == std::string_view("Defender") && path && process) *path = image_path(*path, *process);
+        if (!process && path) process = std::string(file_name_of(*path));
         std::optional<timestamp> time;
         if (time_text) {
             time = parse_iso8601(*time_text);
@@ -259,11 +245,6 @@ class dialect_parser final : public line_parser {
                 problem(problem_kind::bad_timestamp, d_.time,
                         fmt::format("'{}' is not an ISO-8601 time; event kept without a time", *time_text));
         }
-        if (c_.window.set() && (!time || !c_.window.contains(*time))) {
-            ++c_.stats.outside_window;
-            return true;
-        }
-        ++c_.stats.events;
         process_event event;
         if (process) event.process = *process;
         if (path) event.path = *path;
@@ -273,15 +254,8 @@ class dialect_parser final : public line_parser {
         if (original && !original->empty() && *original != "-") event.original_file_name = *original;
         if (user && !user->empty() && *user != "-") event.user = *user;
         if (command_line && !command_line->empty()) event.command_line = *command_line;
-        c_.sink.on_event(event);
+        deliver(event, c_.window, c_.stats, c_.sink);
         return true;
-    }
-
-    static std::string to_lower(std::string_view s) {
-        std::string out(s);
-        for (char& ch : out)
-            if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-        return out;
     }
 
     struct context_with_parser : parser_context {

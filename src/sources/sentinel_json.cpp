@@ -189,12 +189,6 @@ class export_line_parser final : public detail::line_parser {
                 problem(problem_kind::bad_timestamp, "TimeGenerated",
                         fmt::format("'{}' is not an ISO-8601 time; event kept without a time", *time_text));
         }
-        // A window keeps what a time filter in KQL or Spark keeps: events with a time inside it.
-        if (window_.set() && (!time || !window_.contains(*time))) {
-            ++stats_.outside_window;
-            return true;
-        }
-        ++stats_.events;
         process_event event;
         event.process = process;
         event.path = path;
@@ -202,7 +196,7 @@ class export_line_parser final : public detail::line_parser {
         event.time = time;
         if (parent && !parent->empty()) event.parent_path = parent;
         if (original && !original->empty() && *original != "-") event.original_file_name = original;
-        sink_.on_event(event);
+        detail::deliver(event, window_, stats_, sink_);
         return true;
     }
 
@@ -225,13 +219,7 @@ class export_line_parser final : public detail::line_parser {
         return true;
     }
 
-    void report_parse_error(error_code err) {
-        if (err == UTF8_ERROR)
-            problem(problem_kind::invalid_utf8, "", "the line is not valid UTF-8");
-        else
-            problem(problem_kind::malformed_record, "",
-                    fmt::format("not valid JSON ({})", error_message(err)));
-    }
+    void report_parse_error(error_code err) { detail::report_json_error(diag_, file_, line_, err); }
 
     std::string_view file_;
     event_sink& sink_;
