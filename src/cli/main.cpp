@@ -3,6 +3,7 @@
 
 #include "masq/explain.h"
 #include "masq/masq.h"
+#include "masq/pipeline.h"
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -273,23 +274,7 @@ int run_detect(const detect_cli& opt) {
     std::uint64_t seed = 0;
     if (opt.inject_synthetic) {
         seed = opt.seed ? *opt.seed : std::random_device{}();
-        // The notebook spreads its rows over the analysis window; ours is the data's time span.
-        masq::timestamp start = now_ticks() - 86400 * masq::ticks_per_second, end = now_ticks();
-        masq::timestamp lo = std::numeric_limits<masq::timestamp>::max(),
-                        hi = std::numeric_limits<masq::timestamp>::min();
-        profile.for_each_sorted([&](auto, const masq::name_stats& s) {
-            if (s.has_time()) {
-                lo = std::min(lo, s.first_seen);
-                hi = std::max(hi, s.last_seen);
-            }
-        });
-        if (lo <= hi) {
-            start = lo;
-            end = hi + masq::ticks_per_second;
-        }
-        const auto events = masq::notebook_synthetic_events(seed, start, end);
-        masq::emit_synthetic_events(events, profile);
-        synthetic = events.size();
+        synthetic = masq::inject_notebook_synthetic(profile, seed, now_ticks());
     }
 
     const auto read_done = std::chrono::steady_clock::now();

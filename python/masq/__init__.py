@@ -1,0 +1,192 @@
+# SPDX-License-Identifier: MIT
+"""masq: find masquerading process names in Windows process-creation logs.
+
+The heavy lifting is the C++ core (``masq._core``), the same code as the ``masq`` CLI, so
+``masq.detect`` returns exactly the findings of ``masq detect --format jsonl`` on the same data.
+
+    >>> import masq
+    >>> findings = masq.detect("real_process_events.jsonl", mode="seed")
+    >>> masq.similarity("svchost", "scvhost")
+    0.7142857142857143
+
+See docs/python.md. ``masq.spark`` runs the aggregation in Spark and the matching here.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from typing import Any, Iterable, Optional, Union
+
+from . import _core
+from ._core import MasqError
+
+__all__ = ["detect", "similarity", "seed_score", "synth", "MasqError", "FINDING_FIELDS", "EVENT_COLUMNS"]
+__version__ = "0.1.0"
+
+#: The columns of a findings DataFrame, in the order of `masq detect --format jsonl` (without "type").
+FINDING_FIELDS = [
+    "detector", "suspicious_process", "normal_process", "score", "similarity", "distance",
+    "suspicious_count", "normal_count", "suspicious_percent_rank", "normal_percent_rank",
+    "suspicious_paths", "suspicious_distinct_paths", "normal_paths", "normal_distinct_paths",
+    "hosts", "distinct_hosts", "first_seen", "last_seen", "in_user_data", "involves_synthetic", "reason",
+]
+
+#: The SecurityEvent columns masq reads from a table (others are ignored).
+EVENT_COLUMNS = ["Process", "NewProcessName", "Computer", "TimeGenerated", "EventID",
+                 "ParentProcessName", "OriginalFileName", "SubjectUserName", "CommandLine"]
+
+PathLike = Union[str, os.PathLike]
+
+
+def _is_paths(source: Any) -> bool:
+    if isinstance(source, (str, os.PathLike)):
+        return True
+    return isinstance(source, (list, tuple)) and all(isinstance(s, (str, os.PathLike)) for s in source)
+
+
+def _arrow_table(source: Any):
+    """A pyarrow Table holding only the columns masq reads, in types the C++ reader takes as they are."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(source, pa.Table):
+        table = source
+    elif isinstance(source, pa.RecordBatch):
+        table = pa.Table.from_batches([source])
+    elif _is_pandas(source):
+        # pandas object columns become Arrow strings here (a copy; Arrow-backed string columns are not copied).
+        table = pa.Table.from_pandas(source, preserve_index=False)
+    elif hasattr(source, "__arrow_c_stream__"):
+        table = pa.table(source)  # polars, DuckDB, another Arrow library: buffers imported, not copied
+    else:
+        raise TypeError(
+            f"masq.detect: source must be paths, a pandas DataFrame or an Arrow table (an object with "
+            f"__arrow_c_stream__), not {type(source).__name__}")
+
+    columns, names = [], []
+    for name in EVENT_COLUMNS:
+        if name not in table.column_names:
+            continue
+        col = table.column(name)
+        t = col.type
+        if name == "EventID" and pa.types.is_integer(t):
+            col = pc.cast(col, pa.int64())
+        elif name == "EventID" and pa.types.is_floating(t):
+            # pandas turns an integer column with gaps into floats; 4688.0 is the event 4688 there.
+            integral = pc.equal(col, pc.floor(col))
+            col = pc.if_else(integral, pc.cast(col, pa.int64(), safe=False), pa.scalar(None, pa.int64()))
+        elif name == "TimeGenerated" and pa.types.is_timestamp(t):
+            pass
+        elif pa.types.is_string(t) or pa.types.is_large_string(t):
+            pass
+        else:
+            # string_view (polars), dictionary (pandas categorical), all-null and other types: one cast.
+            col = pc.cast(col, pa.large_string())
+        columns.append(col)
+        names.append(name)
+    if not names:
+        raise ValueError(f"masq.detect: the table has none of the columns {', '.join(EVENT_COLUMNS)}")
+    return pa.Table.from_arrays(columns, names=names)
+
+
+def _is_pandas(source: Any) -> bool:
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(source, pd.DataFrame)
+
+
+def findings_frame(result: dict):
+    """The C++ result as a pandas DataFrame with FINDING_FIELDS; summary and problems in ``attrs``."""
+    import pandas as pd
+
+    frame = pd.DataFrame(result["findings"], columns=FINDING_FIELDS)
+    frame.attrs["summary"] = result["summary"]
+    frame.attrs["problems"] = result["problems"]
+    return frame
+
+
+def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full", *,
+           frequent_threshold: float = 0.8, infrequent_threshold: float = 0.2,
+           similarity_threshold: float = 0.85, inject_synthetic: bool = False, seed: Optional[int] = None,
+           allow: Optional[PathLike] = None, max_paths: int = 10, max_hosts: int = 10, threads: int = 0,
+           strict: bool = False, input_format: str = "auto", dedupe: bool = False):
+    """Finds masquerading process names, as ``masq detect`` does.
+
+    source: a path or URL (file, export folder tree, Azure Blob URL), a list of them, a pandas
+        DataFrame, or any Arrow table (pyarrow, polars, anything with ``__arrow_c_stream__``) with
+        Sentinel columns (Process, NewProcessName, Computer, TimeGenerated, EventID, …).
+    mode: "full" (every detector, the CLI's default) or "seed" (the Sentinel notebook, exactly).
+    inject_synthetic, seed: add the notebook's 842 synthetic events (``--inject-synthetic --seed``).
+    strict: raise MasqError at the first input problem instead of skipping the record.
+
+    Returns a pandas DataFrame, one row per finding, with the fields of ``masq detect --format
+    jsonl`` (FINDING_FIELDS); ``.attrs["summary"]`` has the funnel counts and ``.attrs["problems"]``
+    the first input problems. Raises ValueError (MasqError for input problems) with the core's message.
+    """
+    if mode not in ("full", "seed"):
+        raise ValueError(f"mode must be 'full' or 'seed', not {mode!r}")
+    profile = _core.Profile(strict)
+    if _is_paths(source):
+        paths = [os.fspath(source)] if isinstance(source, (str, os.PathLike)) else [os.fspath(s) for s in source]
+        profile.read_files(paths, threads, input_format, dedupe)
+    else:
+        table = _arrow_table(source)
+        profile.read_arrow(table.__arrow_c_stream__())
+    return _detect_profile(profile, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
+                           inject_synthetic, seed, allow, max_paths, max_hosts, threads)
+
+
+def _detect_profile(profile, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
+                    inject_synthetic, seed, allow, max_paths, max_hosts, threads):
+    if inject_synthetic:
+        if seed is None:
+            seed = int.from_bytes(os.urandom(8), "little")
+        profile.inject_synthetic(int(seed))
+    result = _core.detect(profile, mode, float(frequent_threshold), float(infrequent_threshold),
+                          float(similarity_threshold), int(max_paths), int(max_hosts), int(threads),
+                          os.fspath(allow) if allow is not None else "")
+    return findings_frame(result)
+
+
+def similarity(a: str, b: str) -> float:
+    """True Damerau–Levenshtein similarity, ``(max_len - distance) / max_len`` in code points:
+    ``fastDamerauLevenshtein.damerauLevenshtein(a, b)`` with its defaults."""
+    return _core.similarity(a, b)
+
+
+def seed_score(frequent: str, infrequent: str) -> float:
+    """The notebook's ``calcDist`` as Spark stores it (a float32): the extension rule, then the
+    similarity; 0.0 when either name has no '.'. A pair is flagged when this is > 0.85."""
+    return _core.seed_score(frequent, infrequent)
+
+
+def _iso(value: Union[str, _dt.datetime, None]) -> Optional[str]:
+    if value is None or isinstance(value, str):
+        return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=_dt.timezone.utc)
+    return value.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def synth(seed: int = 0, start: Union[str, _dt.datetime, None] = None,
+          end: Union[str, _dt.datetime, None] = None):
+    """The notebook's synthetic events (``masq synth``), as a pandas DataFrame with the export's
+    columns (TimeGenerated, EventID, NewProcessName, Process) plus ``malicious``. Same seed and
+    window, same rows. Default window: the day before midnight UTC today, as the CLI."""
+    import pandas as pd
+
+    end_s = _iso(end)
+    if end_s is None:
+        today = _dt.datetime.now(_dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        end_s = _iso(today)
+    start_s = _iso(start)
+    if start_s is None:
+        parsed = _core.parse_time(end_s)
+        if parsed is None:
+            raise ValueError(f"end '{end_s}' is not an ISO-8601 time")
+        start_s = _iso(_dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+                       + _dt.timedelta(microseconds=parsed // 10) - _dt.timedelta(days=1))
+    rows = _core.synth(int(seed), start_s, end_s)
+    return pd.DataFrame(rows, columns=["TimeGenerated", "EventID", "NewProcessName", "Process", "malicious"])

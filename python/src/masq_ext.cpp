@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: MIT
+/// The `masq._core` extension: the C++ core behind the Python package. Python code (masq/__init__.py,
+/// masq/spark.py) decides what to read; everything that decides a finding happens here.
+
+#include "arrow_stream.h"
+
+#include "masq/allow_list.h"
+#include "masq/detect.h"
+#include "masq/diagnostics.h"
+#include "masq/pipeline.h"
+#include "masq/profile.h"
+#include "masq/similarity.h"
+#include "masq/source.h"
+#include "masq/synth.h"
+#include "masq/timestamp.h"
+#include "masq/unicode.h"
+
+#include <chrono>
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/string_view.h>
+#include <nanobind/stl/vector.h>
+
+namespace nb = nanobind;
+using namespace nb::literals;
+
+namespace {
+
+masq::timestamp now_ticks() {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() * 10;
+}
+
+nb::object optional_time(const std::optional<masq::timestamp>& t) {
+    return t ? nb::cast(masq::format_iso8601(*t)) : nb::none();
+}
+
+nb::list counts(const std::vector<masq::value_count>& values, const char* key) {
+    nb::list out;
+    for (const auto& v : values) {
+        nb::dict d;
+        d[key] = v.value;
+        d["count"] = v.count;
+        out.append(d);
+    }
+    return out;
+}
+
+/// A finding as a dict with the JSONL fields of `masq detect` (ARCHITECTURE.md, "Contracts").
+nb::dict to_dict(const masq::finding& f) {
+    nb::dict d;
+    d["detector"] = f.detector;
+    d["suspicious_process"] = f.suspicious_process;
+    d["normal_process"] = f.normal_process ? nb::cast(*f.normal_process) : nb::none();
+    d["score"] = static_cast<double>(f.score); // the float32, exactly
+    d["similarity"] = f.similarity;
+    d["distance"] = f.distance;
+    d["suspicious_count"] = f.suspicious_count;
+    d["normal_count"] = f.normal_count;
+    d["suspicious_percent_rank"] = f.suspicious_percent_rank;
+    d["normal_percent_rank"] = f.normal_percent_rank;
+    d["suspicious_paths"] = counts(f.suspicious_paths, "path");
+    d["suspicious_distinct_paths"] = f.suspicious_distinct_paths;
+    d["normal_paths"] = counts(f.normal_paths, "path");
+    d["normal_distinct_paths"] = f.normal_distinct_paths;
+    d["hosts"] = counts(f.hosts, "host");
+    d["distinct_hosts"] = f.distinct_hosts;
+    d["first_seen"] = optional_time(f.first_seen);
+    d["last_seen"] = optional_time(f.last_seen);
+    d["in_user_data"] = f.in_user_data;
+    d["involves_synthetic"] = f.involves_synthetic;
+    d["reason"] = f.reason;
+    return d;
+}
+
+nb::list problems(const masq::diagnostics& diag) {
+    nb::list out;
+    for (const auto& p : diag.kept())
+        out.append(p.to_string());
+    return out;
+}
+
+/// A profile plus what reading it saw; built by one of the read_* calls, then handed to detect().
+struct profile_handle {
+    masq::process_profile profile;
+    masq::diagnostics diag;
+    std::uint64_t records = 0, user_events = 0, synthetic_events = 0;
+    explicit profile_handle(bool strict) : diag(strict) {}
+
+    void read_files(const std::vector<std::string>& inputs, unsigned threads, const std::string& format,
+                    bool dedupe) {
+        masq::read_options read;
+        read.threads = threads;
+        read.dedupe = dedupe;
+        const auto f = masq::parse_input_format(format);
+        if (!f) throw std::invalid_argument("unknown input format '" + format + "'");
+        read.format = *f;
+        masq::read_stats stats;
+        nb::gil_scoped_release release;
+        const auto files = masq::expand_inputs(inputs, diag, read.window, &stats.pruned_files);
+        masq::read_sentinel_exports(files, profile, diag, stats, read);
+        records += stats.records;
+        user_events = profile.events();
+    }
+
+    void read_arrow(nb::object capsule) {
+        auto* stream =
+            static_cast<ArrowArrayStream*>(PyCapsule_GetPointer(capsule.ptr(), "arrow_array_stream"));
+        if (stream == nullptr) throw nb::python_error();
+        masq::python::arrow_read_stats stats;
+        {
+            nb::gil_scoped_release release;
+            stats = masq::python::read_arrow_stream(*stream, profile, diag);
+        }
+        records += stats.rows;
+        user_events = profile.events();
+    }
+
+    /// One lower-cased name's aggregate (from Spark): `name` None is the null-name group.
+    void add_name(std::optional<std::string> name, std::uint64_t count, std::optional<std::int64_t> first,
+                  std::optional<std::int64_t> last) {
+        masq::name_stats s;
+        s.count = s.user_count = count;
+        if (first && last) {
+            s.first_seen = *first;
+            s.last_seen = *last;
+        }
+        profile.add_stats(name ? std::optional<std::string_view>(*name) : std::nullopt, s);
+        user_events = profile.events();
+    }
+
+    /// Distinct values of one kind ("paths", "hosts", "parents", "original_names", "users") with
+    /// their event counts, per lower-cased name; they add no events.
+    void add_values(const std::string& kind, const std::vector<std::optional<std::string>>& names,
+                    const std::vector<std::string>& values, const std::vector<std::uint64_t>& value_counts) {
+        if (names.size() != values.size() || names.size() != value_counts.size())
+            throw std::invalid_argument("add_values: names, values and counts differ in length");
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            masq::name_stats s;
+            masq::string_count_map* map = kind == "paths"            ? &s.paths
+                                          : kind == "hosts"          ? &s.hosts
+                                          : kind == "parents"        ? &s.parents
+                                          : kind == "original_names" ? &s.original_names
+                                          : kind == "users"          ? &s.users
+                                                                     : nullptr;
+            if (map == nullptr) throw std::invalid_argument("add_values: unknown kind '" + kind + "'");
+            (*map)[values[i]] = value_counts[i];
+            profile.add_stats(names[i] ? std::optional<std::string_view>(*names[i]) : std::nullopt, s);
+        }
+    }
+
+    std::uint64_t inject_synthetic(std::uint64_t seed) {
+        const std::uint64_t n = masq::inject_notebook_synthetic(profile, seed, now_ticks());
+        synthetic_events += n;
+        return n;
+    }
+};
+
+nb::dict run_detect(const profile_handle& h, const std::string& mode, double frequent, double infrequent,
+                    double similarity, std::size_t max_paths, std::size_t max_hosts, unsigned threads,
+                    const std::string& allow_file) {
+    masq::detect_options options;
+    if (mode == "seed")
+        options.mode = masq::detect_mode::seed;
+    else if (mode == "full")
+        options.mode = masq::detect_mode::full;
+    else
+        throw std::invalid_argument("mode must be 'full' or 'seed', not '" + mode + "'");
+    options.thresholds.frequent = frequent;
+    options.thresholds.infrequent = infrequent;
+    options.similarity_threshold = similarity;
+    options.max_paths = max_paths;
+    options.max_hosts = max_hosts;
+    options.threads = threads;
+    masq::allow_list allow;
+    if (!allow_file.empty()) {
+        if (options.mode == masq::detect_mode::seed)
+            throw std::invalid_argument(
+                "allow applies to mode='full' (seed mode is the notebook, which has none)");
+        allow = masq::allow_list::load(allow_file);
+        options.allow = &allow;
+    }
+    masq::detect_result result;
+    {
+        nb::gil_scoped_release release;
+        result = masq::detect(h.profile, options);
+    }
+    nb::list findings;
+    for (const auto& f : result.findings)
+        findings.append(to_dict(f));
+    const auto& s = result.summary;
+    nb::dict summary;
+    summary["distinct_names"] = s.distinct_names;
+    summary["frequent"] = s.frequent;
+    summary["infrequent"] = s.infrequent;
+    summary["pairs_compared"] = s.pairs_compared;
+    summary["candidates"] = s.candidates;
+    summary["findings"] = s.findings;
+    summary["suppressed"] = s.suppressed;
+    summary["records"] = h.records;
+    summary["events"] = h.user_events;
+    summary["synthetic_events"] = h.synthetic_events;
+    summary["problems"] = h.diag.total();
+    nb::dict out;
+    out["findings"] = findings;
+    out["summary"] = summary;
+    out["problems"] = problems(h.diag);
+    return out;
+}
+
+} // namespace
+
+NB_MODULE(_core, m) {
+    m.doc() = "masq's C++ core (see the masq package for the documented API)";
+    nb::exception<masq::input_error>(m, "MasqError", PyExc_ValueError);
+
+    nb::class_<profile_handle>(m, "Profile")
+        .def(nb::init<bool>(), "strict"_a = false)
+        .def("read_files", &profile_handle::read_files, "inputs"_a, "threads"_a = 0, "format"_a = "auto",
+             "dedupe"_a = false)
+        .def("read_arrow", &profile_handle::read_arrow, "capsule"_a)
+        .def("add_name", &profile_handle::add_name, "name"_a.none(), "count"_a, "first_seen"_a.none(),
+             "last_seen"_a.none())
+        .def("add_values", &profile_handle::add_values, "kind"_a, "names"_a, "values"_a, "counts"_a)
+        .def("inject_synthetic", &profile_handle::inject_synthetic, "seed"_a)
+        .def_prop_ro("distinct_names", [](const profile_handle& h) { return h.profile.distinct_names(); })
+        .def_prop_ro("events", [](const profile_handle& h) { return h.profile.events(); })
+        .def_prop_ro("problems", [](const profile_handle& h) { return problems(h.diag); });
+
+    m.def("detect", &run_detect, "profile"_a, "mode"_a, "frequent"_a, "infrequent"_a, "similarity"_a,
+          "max_paths"_a, "max_hosts"_a, "threads"_a, "allow_file"_a);
+
+    m.def(
+        "similarity",
+        [](std::string_view a, std::string_view b) {
+            return masq::dl_similarity(masq::decode_utf8(a), masq::decode_utf8(b));
+        },
+        "a"_a, "b"_a);
+    m.def(
+        "seed_score",
+        [](std::string_view frequent, std::string_view infrequent) {
+            const auto c = masq::seed_compare(masq::decode_utf8(frequent), masq::decode_utf8(infrequent));
+            return static_cast<double>(masq::to_spark_float(c.similarity));
+        },
+        "frequent"_a, "infrequent"_a);
+    m.def("lower", [](std::string_view s) { return masq::to_lower_full(s); }, "text"_a);
+
+    m.def(
+        "synth",
+        [](std::uint64_t seed, const std::string& start, const std::string& end) {
+            const auto s = masq::parse_iso8601(start), e = masq::parse_iso8601(end);
+            if (!s) throw std::invalid_argument("start '" + start + "' is not an ISO-8601 time");
+            if (!e) throw std::invalid_argument("end '" + end + "' is not an ISO-8601 time");
+            if (*s >= *e) throw std::invalid_argument("start must be before end");
+            nb::list out;
+            for (const auto& ev : masq::notebook_synthetic_events(seed, *s, *e)) {
+                nb::dict d;
+                d["TimeGenerated"] = masq::format_iso8601(ev.time);
+                d["EventID"] = 4688;
+                d["NewProcessName"] = ev.path;
+                d["Process"] = ev.process;
+                d["malicious"] = ev.malicious;
+                out.append(d);
+            }
+            return out;
+        },
+        "seed"_a, "start"_a, "end"_a);
+    m.def("parse_time", [](std::string_view s) { return masq::parse_iso8601(s); }, "text"_a);
+}
