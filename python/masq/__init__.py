@@ -79,14 +79,23 @@ def _arrow_table(source: Any):
             pass
         elif pa.types.is_string(t) or pa.types.is_large_string(t):
             pass
-        else:
-            # string_view (polars), dictionary (pandas categorical), all-null and other types: one cast.
+        elif (pa.types.is_null(t) or (pa.types.is_dictionary(t) and _is_text(t.value_type))
+              or _is_text(t)):
+            # string_view (polars), dictionary (pandas categorical), an all-null column: one cast.
             col = pc.cast(col, pa.large_string())
+        # Anything else goes to the core as it is, which refuses it with the column's name and type.
         columns.append(col)
         names.append(name)
     if not names:
         raise ValueError(f"masq.detect: the table has none of the columns {', '.join(EVENT_COLUMNS)}")
     return pa.Table.from_arrays(columns, names=names)
+
+
+def _is_text(t) -> bool:
+    import pyarrow as pa
+
+    return (pa.types.is_string(t) or pa.types.is_large_string(t)
+            or (hasattr(pa.types, "is_string_view") and pa.types.is_string_view(t)))
 
 
 def _is_pandas(source: Any) -> bool:
@@ -102,6 +111,9 @@ def findings_frame(result: dict):
     import pandas as pd
 
     frame = pd.DataFrame(result["findings"], columns=FINDING_FIELDS)
+    # Optional text stays None (pandas' string dtype would turn it into NaN).
+    for c in ("normal_process", "first_seen", "last_seen"):
+        frame[c] = pd.Series([f[c] for f in result["findings"]], dtype=object, index=frame.index)
     frame.attrs["summary"] = result["summary"]
     frame.attrs["problems"] = result["problems"]
     return frame
@@ -134,20 +146,24 @@ def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full",
     else:
         table = _arrow_table(source)
         profile.read_arrow(table.__arrow_c_stream__())
-    return _detect_profile(profile, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
-                           inject_synthetic, seed, allow, max_paths, max_hosts, threads)
+    return findings_frame(_detect_profile(profile, mode, frequent_threshold, infrequent_threshold,
+                                          similarity_threshold, inject_synthetic, seed, allow, max_paths,
+                                          max_hosts, threads))
 
 
 def _detect_profile(profile, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
                     inject_synthetic, seed, allow, max_paths, max_hosts, threads):
+    # The CLI checks these ranges in its option parser, so the core does not; check them here too.
+    for name, value in (("frequent_threshold", frequent_threshold), ("infrequent_threshold", infrequent_threshold)):
+        if not 0.0 <= float(value) <= 1.0:
+            raise ValueError(f"{name} must be between 0 and 1, not {value}")
     if inject_synthetic:
         if seed is None:
             seed = int.from_bytes(os.urandom(8), "little")
         profile.inject_synthetic(int(seed))
-    result = _core.detect(profile, mode, float(frequent_threshold), float(infrequent_threshold),
+    return _core.detect(profile, mode, float(frequent_threshold), float(infrequent_threshold),
                           float(similarity_threshold), int(max_paths), int(max_hosts), int(threads),
-                          os.fspath(allow) if allow is not None else "")
-    return findings_frame(result)
+                        os.fspath(allow) if allow is not None else "")
 
 
 def similarity(a: str, b: str) -> float:

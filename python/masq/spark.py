@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from . import _core, _detect_profile, FINDING_FIELDS
+from . import FINDING_FIELDS, _core, _detect_profile, findings_frame
 
 __all__ = ["detect", "profile", "events_of", "findings_schema"]
 
@@ -169,11 +169,11 @@ def detect(df, mode: str = "full", *, frequent_threshold: float = 0.8, infrequen
     if mode not in ("full", "seed"):
         raise ValueError(f"mode must be 'full' or 'seed', not {mode!r}")
     prof = profile(df)
-    frame = _detect_profile(prof, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
+    result = _detect_profile(prof, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
                             inject_synthetic, seed, allow, max_paths, max_hosts, threads)
     if as_pandas:
-        return frame
-    records = [tuple(r[f] for f in FINDING_FIELDS) for r in frame.to_dict("records")]
+        return findings_frame(result)
+    records = [tuple(f[k] for k in FINDING_FIELDS) for f in result["findings"]]
     return df.sparkSession.createDataFrame(records, schema=findings_schema())
 
 

@@ -1,0 +1,188 @@
+# SPDX-License-Identifier: MIT
+"""The Python package against the CLI: same data, same findings, in both modes."""
+import gzip
+import json
+import subprocess
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as paj
+import pytest
+
+import masq
+from conftest import assert_same_findings, cli_findings, frame_records
+
+MODES = ["seed", "full"]
+
+
+@pytest.fixture(scope="module")
+def real(shared):
+    return shared / "data" / "real" / "real_process_events.jsonl"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_sample_paths_equal_cli(masq_bin, root, mode):
+    sample = root / "data" / "sample"
+    found = masq.detect(sample, mode=mode)
+    assert len(found) > 0
+    assert_same_findings(frame_records(found), cli_findings(masq_bin, [sample], mode))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_real_events_equal_cli(masq_bin, real, mode):
+    found = masq.detect(str(real), mode=mode)
+    assert len(found) > 0
+    assert_same_findings(frame_records(found), cli_findings(masq_bin, [real], mode))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_generated_equal_cli(masq_bin, generated, mode):
+    found = masq.detect([generated], mode=mode)
+    assert_same_findings(frame_records(found), cli_findings(masq_bin, [generated], mode))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_synthetic_injection_equal_cli(masq_bin, root, mode):
+    sample = root / "data" / "sample"
+    found = masq.detect(sample, mode=mode, inject_synthetic=True, seed=42)
+    assert found["involves_synthetic"].any()
+    assert_same_findings(frame_records(found),
+                         cli_findings(masq_bin, [sample], mode, "--inject-synthetic", "--seed", "42"))
+
+
+def test_thresholds_equal_cli(masq_bin, real):
+    found = masq.detect(real, mode="seed", frequent_threshold=0.7, infrequent_threshold=0.3,
+                        similarity_threshold=0.8)
+    cli = cli_findings(masq_bin, [real], "seed", "--frequent-threshold", "0.7", "--infrequent-threshold", "0.3",
+                       "--similarity-threshold", "0.8")
+    assert len(cli) > 1
+    assert_same_findings(frame_records(found), cli)
+
+
+def read_records(path):
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_pandas_input_equals_file_input(real, mode):
+    frame = pd.DataFrame(read_records(real))
+    assert frame["Process"].notna().all()
+    from_frame = masq.detect(frame, mode=mode)
+    from_file = masq.detect(real, mode=mode)
+    assert len(from_file) > 0
+    assert frame_records(from_frame) == frame_records(from_file)
+    assert from_frame.attrs["summary"]["events"] == from_file.attrs["summary"]["events"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_arrow_input_equals_file_input(root, mode):
+    sample = root / "data" / "sample" / "securityevent-sample.json.gz"
+    # EventID as int64 and TimeGenerated as a timestamp column: the reader's other paths.
+    table = paj.read_json(pa.py_buffer(gzip.decompress(sample.read_bytes())))
+    times = pc.cast(table.column("TimeGenerated"), pa.timestamp("ms", tz="UTC"))
+    table = table.set_column(table.schema.get_field_index("TimeGenerated"), "TimeGenerated", times)
+    assert pa.types.is_integer(table.schema.field("EventID").type)
+    from_table = masq.detect(table, mode=mode)
+    from_file = masq.detect(sample, mode=mode)
+    assert len(from_file) > 0
+    assert frame_records(from_table) == frame_records(from_file)
+
+
+def test_arrow_stream_object_and_large_strings(real):
+    table = pa.Table.from_pylist(read_records(real))
+    table = table.cast(pa.schema([pa.field(f.name, pa.large_string()) if pa.types.is_string(f.type) else f
+                                  for f in table.schema]))
+
+    class StreamOnly:  # any library's table: only the PyCapsule interface
+        def __arrow_c_stream__(self, requested_schema=None):
+            return table.__arrow_c_stream__(requested_schema)
+
+    assert frame_records(masq.detect(StreamOnly(), mode="seed")) == frame_records(masq.detect(real, mode="seed"))
+
+
+def test_table_without_eventid_takes_every_row():
+    names = ["svchost.exe"] * 30 + ["scvhost.exe"] + [f"tool{i}.exe" for i in range(10)]
+    frame = pd.DataFrame({"Process": names, "NewProcessName": [f"C:\\Windows\\System32\\{n}" for n in names]})
+    found = masq.detect(frame, mode="seed")
+    assert ("scvhost.exe", "svchost.exe") in set(zip(found["suspicious_process"], found["normal_process"]))
+
+
+def test_eventid_filter_on_tables():
+    frame = pd.DataFrame({"Process": ["a.exe", "b.exe", "c.exe"], "EventID": [4688, 4624, 4688]})
+    assert masq.detect(frame, mode="seed").attrs["summary"]["events"] == 2
+    frame["EventID"] = ["4688", "4624", "4688.0"]
+    assert masq.detect(frame, mode="seed").attrs["summary"]["events"] == 1
+
+
+def test_strict_bad_input_raises_with_the_cli_message(masq_bin, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"EventID": 4688, "Process": "a.exe"}\n{"EventID": 4688, "Process": \n')
+    with pytest.raises(masq.MasqError) as raised:
+        masq.detect(bad, strict=True)
+    cli = subprocess.run([masq_bin, "detect", "--strict", str(bad)], capture_output=True, text=True)
+    assert cli.returncode != 0
+    assert str(raised.value) and str(raised.value) in cli.stderr
+    assert "bad.json:2" in str(raised.value)
+    # Without strict the line is skipped and reported, as the CLI does.
+    lenient = masq.detect(bad)
+    assert lenient.attrs["summary"]["problems"] == 1
+    assert "bad.json:2" in lenient.attrs["problems"][0]
+
+
+def test_strict_bad_time_in_a_table_raises():
+    frame = pd.DataFrame({"Process": ["a.exe"], "TimeGenerated": ["yesterday"], "EventID": ["4688"]})
+    with pytest.raises(masq.MasqError, match="yesterday"):
+        masq.detect(frame, strict=True)
+    assert masq.detect(frame).attrs["summary"]["problems"] == 1
+
+
+def test_invalid_arguments_raise_value_error(masq_bin, real):
+    with pytest.raises(ValueError, match="mode"):
+        masq.detect(real, mode="fast")
+    # The core's own check, with its message.
+    with pytest.raises(ValueError, match="the similarity threshold must be between 0 and 1"):
+        masq.detect(real, mode="seed", similarity_threshold=1.5)
+    with pytest.raises(ValueError, match="frequent_threshold"):
+        masq.detect(real, mode="seed", frequent_threshold=1.5)
+    with pytest.raises(TypeError):
+        masq.detect(42)
+    with pytest.raises(ValueError, match="column 'Process'"):
+        masq.detect(pa.table({"Process": pa.array([1, 2])}))
+    with pytest.raises(ValueError, match="allow"):
+        masq.detect(real, mode="seed", allow="allow.jsonl")
+
+
+def test_similarity_known_values():
+    assert masq.similarity("svchost", "svchost") == 1.0
+    assert masq.similarity("svchost", "scvhost") == pytest.approx(6 / 7)   # one transposition
+    assert masq.similarity("ca", "abc") == pytest.approx(1 / 3)            # true DL 2 (OSA would say 3)
+    assert masq.similarity("", "") == 1.0 and masq.similarity("abc", "") == 0.0
+    assert masq.similarity("svchоst", "svchost") == pytest.approx(6 / 7)   # Cyrillic о: one code point
+    assert masq.seed_score("svchost.exe", "scvhost.exe") == pytest.approx(6 / 7, abs=1e-7)
+    assert masq.seed_score("svchost", "scvhost") == 0.0                     # no '.': calcDist gives 0.0
+
+
+def test_similarity_matches_fast_damerau_levenshtein():
+    dl = pytest.importorskip("fastDamerauLevenshtein")
+    pairs = [("svchost", "scvhost"), ("lsass", "lsas"), ("explorer", "exploer"), ("ca", "abc"),
+             ("rundll32", "rundl132"), ("a", "b"), ("conhost", "cohnost")]
+    for a, b in pairs:
+        assert masq.similarity(a, b) == pytest.approx(dl.damerauLevenshtein(a, b), abs=1e-12), (a, b)
+
+
+def test_synth_is_deterministic_and_equals_the_cli(masq_bin):
+    a = masq.synth(seed=5, start="2024-01-01T00:00:00Z", end="2024-01-02T00:00:00Z")
+    b = masq.synth(seed=5, start="2024-01-01T00:00:00Z", end="2024-01-02T00:00:00Z")
+    c = masq.synth(seed=6, start="2024-01-01T00:00:00Z", end="2024-01-02T00:00:00Z")
+    assert len(a) == 842 and a.equals(b) and not a.equals(c)
+    assert a["malicious"].sum() == 42
+    cli = subprocess.run([masq_bin, "synth", "--seed", "5", "--start", "2024-01-01T00:00:00Z", "--end",
+                          "2024-01-02T00:00:00Z"], capture_output=True, text=True, check=True).stdout
+    lines = [json.loads(x) for x in cli.splitlines()]
+    assert [(r["Process"], r["NewProcessName"], r["TimeGenerated"]) for r in lines] == \
+        list(zip(a["Process"], a["NewProcessName"], a["TimeGenerated"]))
+    with pytest.raises(ValueError, match="before"):
+        masq.synth(seed=1, start="2024-01-02T00:00:00Z", end="2024-01-01T00:00:00Z")
