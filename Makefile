@@ -6,7 +6,7 @@ BUILD  := build/$(PRESET)
 MASQ   := $(BUILD)/masq
 JOBS   ?= $(shell nproc)
 
-.PHONY: all build demo test test-unit test-python bootstrap bootstrap-test format clean bench
+.PHONY: all build demo test test-unit test-python python bench-spark bootstrap bootstrap-test format clean bench
 
 all: build
 
@@ -30,6 +30,14 @@ demo: build
 test: bootstrap-test build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	MASQ_BIN=$(abspath $(MASQ)) python3 -m pytest -q tests/cli tests/parity tests/quality tests/integration
+	$(MAKE) --no-print-directory python
+	MASQ_BIN=$(abspath $(MASQ)) python3 -m pytest -q -p no:warnings tests/python
+
+# The Python package (pip install .), built incrementally in build/python with the build tools
+# bootstrap installed; a fresh machine's plain `pip install .` builds the same in isolation.
+python: bootstrap-test
+	python3 -m pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps \
+		-Cbuild-dir=build/python .
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
@@ -38,6 +46,10 @@ bench: build
 	$(BUILD)/bench/masq_kernels
 	python3 -m pip install --quiet --disable-pip-version-check rapidfuzz duckdb numpy
 	python3 bench/similarity_join.py --sizes 20000,200000 --out bench/similarity_join.json
+
+# Notebook algorithm vs masq.spark.detect vs the CLI on local[2] (bench/RESULTS.md, "Spark").
+bench-spark: build python
+	python3 bench/spark.py --masq $(abspath $(MASQ))
 
 clean:
 	rm -rf build

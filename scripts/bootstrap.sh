@@ -4,7 +4,8 @@
 #   scripts/bootstrap.sh build   C++ toolchain and libraries (enough for `make demo`)
 #   scripts/bootstrap.sh test    the above, plus what the test suite runs against:
 #                                pytest, a local Spark (pyspark + Java 17) and the notebook's
-#                                fastDamerauLevenshtein package for the parity test
+#                                fastDamerauLevenshtein package for the parity test, and the
+#                                Python package's build tools and test needs (pandas, pyarrow, nbconvert)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-build}"
@@ -37,6 +38,10 @@ if [[ "$what" == "test" ]]; then
     python3 -c "import pytest" 2>/dev/null || py_missing+=("pytest")
     python3 -c "import pyspark" 2>/dev/null || py_missing+=("pyspark==3.5.*")
     python3 -c "import azure.storage.blob" 2>/dev/null || py_missing+=("azure-storage-blob")
+    # The Python package (pip install .) and its tests: build tools, pandas/Arrow, the example notebook.
+    python3 -c "import nanobind, scikit_build_core" 2>/dev/null || py_missing+=("nanobind" "scikit-build-core")
+    python3 -c "import pandas, pyarrow" 2>/dev/null || py_missing+=("pandas" "pyarrow")
+    python3 -c "import nbconvert, ipykernel" 2>/dev/null || py_missing+=("nbconvert" "ipykernel")
     if ((${#py_missing[@]})); then
         echo "bootstrap: installing Python packages: ${py_missing[*]}" >&2
         python3 -m pip install --quiet --disable-pip-version-check "${py_missing[@]}" >&2
