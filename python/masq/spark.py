@@ -6,9 +6,9 @@
     flagged_events = masq_spark.events_of(events_df, findings)
 
 `detect` does what the notebook does with its events — filter EventID 4688, group by
-`lower(Process)` — but in one pass over the events with GROUPING SETS, which yields only the
-distinct-name profile: per name its count and first/last time, and per (name, path), (name, host),
-(name, parent), (name, original file name) the counts. That profile grows with distinct names, not
+`lower(Process)` — but in one pass over the events with GROUPING SETS (hash aggregation), which
+yields only the distinct-name profile: per name its count and first/last time, and per
+(name, path), (name, host), (name, parent), (name, original file name) the counts. That profile grows with distinct names, not
 events; it is collected (Arrow) to the driver, where the C++ core ranks it, matches it and writes
 the findings with their context. There is no cross join and no Python UDF: the notebook compares
 every frequent name with every rare one in a Python UDF; masq's similarity join does it in C++
@@ -61,11 +61,30 @@ def findings_schema():
     ])
 
 
-def _aggregate(df):
-    """One Spark job: the distinct-name profile of the 4688 events of `df`, as a pandas DataFrame
-    with columns g (which grouping set), name, value, count, first_time, last_time."""
+def _ticks(df):
+    """TimeGenerated as masq's 100 ns ticks (a long, so that Spark's hash aggregation does min/max),
+    or None when the DataFrame has no TimeGenerated."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
+
+    if "TimeGenerated" not in df.columns:
+        return None
+    column = F.col("TimeGenerated")
+    if isinstance(df.schema["TimeGenerated"].dataType, (T.TimestampType, T.TimestampNTZType)):
+        return F.unix_micros(column.cast("timestamp")) * 10
+    text = column.cast("string")
+    # Whole seconds from Spark's parser (it applies the zone); the fraction from the text itself,
+    # to the 7th digit as the export writes it (Spark's timestamps stop at microseconds).
+    seconds = F.floor(F.unix_micros(text.cast("timestamp")) / 1_000_000)
+    fraction = F.regexp_extract(text, r"\.(\d{1,7})", 1)
+    return seconds * 10_000_000 + F.when(fraction == "", F.lit(0)).otherwise(F.rpad(fraction, 7, "0").cast("long"))
+
+
+def _aggregate(df):
+    """One Spark job: the distinct-name profile of the 4688 events of `df`, as a pandas DataFrame
+    with columns g (grouping_id: which grouping set), name, one column per value kind, count,
+    first, last (ticks)."""
+    from pyspark.sql import functions as F
 
     columns = set(df.columns)
     if "Process" not in columns:
@@ -74,43 +93,23 @@ def _aggregate(df):
     if "EventID" in columns:
         # The notebook: EventID == "4688" on a string column (an integer column casts to the same string).
         events = events.where(F.col("EventID").cast("string") == F.lit("4688"))
-    name = F.lower(F.col("Process")).alias("name")  # the notebook's lower(), in the JVM
-    selected = [name]
-    time_key = None
-    if "TimeGenerated" in columns:
-        t = df.schema["TimeGenerated"].dataType
-        if isinstance(t, (T.TimestampType, T.TimestampNTZType)):
-            # Microseconds since the epoch, as text: no time zone gets in the way.
-            ts = F.col("TimeGenerated")
-            text = F.concat(F.lit("@"), F.unix_micros(F.col("TimeGenerated").cast("timestamp")).cast("string"))
-        else:
-            text = F.col("TimeGenerated").cast("string")
-            ts = text.cast("timestamp")
-        # The earliest/latest by instant; equal microseconds are ordered by the text, which keeps
-        # the 7th fraction digit of the export's times (Spark's timestamps stop at microseconds).
-        time_key = F.when(ts.isNotNull(), F.struct(ts.alias("ts"), text.alias("text")))
-        selected.append(time_key.alias("t"))
-    present = [(c, kind) for c, kind in _VALUE_COLUMNS if c in columns]
-    for c, _ in present:
-        selected.append(F.col(c).cast("string").alias(c))
+    present = [c for c, _ in _VALUE_COLUMNS if c in columns]
+    ticks = _ticks(df)
+    selected = [F.lower(F.col("Process")).alias("name"),  # the notebook's lower(), in the JVM
+                (ticks if ticks is not None else F.lit(None).cast("long")).alias("t")]
+    selected += [F.col(c).cast("string").alias(c) for c in present]
     view = events.select(*selected)
 
     # GROUPING SETS: one scan of the events for the name counts and every per-value count.
-    sets = ["(name)"] + [f"(name, `{c}`)" for c, _ in present]
-    value_expr = ("CASE " + " ".join(f"WHEN grouping(`{c}`) = 0 THEN `{c}`" for c, _ in present)
-                  + " END") if present else "CAST(NULL AS STRING)"
-    kind_expr = ("CASE " + " ".join(f"WHEN grouping(`{c}`) = 0 THEN '{kind}'" for c, kind in present)
-                 + " ELSE 'name' END") if present else "'name'"
-    time_cols = "min(t).text AS first_time, max(t).text AS last_time" if time_key is not None else \
-        "CAST(NULL AS STRING) AS first_time, CAST(NULL AS STRING) AS last_time"
+    sets = ", ".join(["(name)"] + [f"(name, `{c}`)" for c in present])
+    value_columns = "".join(f"`{c}`, " for c in present)
     spark = df.sparkSession
     tmp = f"masq_events_{os.getpid()}_{id(view)}"
     view.createOrReplaceTempView(tmp)
     try:
-        agg = spark.sql(
-            f"SELECT {kind_expr} AS kind, name, {value_expr} AS value, count(*) AS count, {time_cols} "
-            f"FROM {tmp} GROUP BY GROUPING SETS ({', '.join(sets)})")
-        return _to_pandas(agg)
+        agg = spark.sql(f"SELECT grouping_id() AS g, name, {value_columns}count(*) AS count, "
+                        f"min(t) AS first, max(t) AS last FROM {tmp} GROUP BY GROUPING SETS ({sets})")
+        return _to_pandas(agg), present
     finally:
         spark.catalog.dropTempView(tmp)
 
@@ -131,31 +130,34 @@ def profile(df, strict: bool = False):
     """The masq._core.Profile of a Spark DataFrame of process events (aggregated in Spark)."""
     import pandas as pd
 
-    rows = _aggregate(df)
+    rows, present = _aggregate(df)
     prof = _core.Profile(strict)
+    # grouping_id(): bit (k - 1 - j) is set when the j-th GROUP BY column (name first) is rolled up.
+    k = 1 + len(present)
+    all_values = sum(1 << (k - 1 - j) for j in range(1, k))
+    g = rows["g"].astype("int64")
 
-    def name_or_none(v):
-        return None if v is None or (isinstance(v, float) and pd.isna(v)) else v
+    def optional(values):
+        return [None if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in values]
 
-    def ticks(text):
-        if not isinstance(text, str):
-            return None
-        if text.startswith("@"):  # microseconds of a timestamp column
-            return int(text[1:]) * 10
-        return _core.parse_time(text)  # the export's text, parsed as the CLI parses it
+    def optional_int(values):
+        return [None if pd.isna(v) else int(v) for v in values]
 
-    names = rows[rows["kind"] == "name"]
-    for name, count, first, last in zip(names["name"], names["count"], names["first_time"], names["last_time"]):
-        prof.add_name(name_or_none(name), int(count), ticks(first), ticks(last))
-    for _, kind in _VALUE_COLUMNS:
-        part = rows[(rows["kind"] == kind) & rows["value"].notna()]
+    names = rows[g == all_values]
+    for name, count, first, last in zip(optional(names["name"]), names["count"], optional_int(names["first"]),
+                                        optional_int(names["last"])):
+        prof.add_name(name, int(count), first, last)
+    kinds = dict(_VALUE_COLUMNS)
+    for j, column in enumerate(present, start=1):
+        part = rows[(g == all_values & ~(1 << (k - 1 - j))) & rows[column].notna()]
+        kind = kinds[column]
+        # As the export reader: an empty parent, and an empty or "-" original name, mean none.
         if kind == "parents":
-            part = part[part["value"] != ""]
+            part = part[part[column] != ""]
         elif kind == "original_names":
-            part = part[(part["value"] != "") & (part["value"] != "-")]
+            part = part[(part[column] != "") & (part[column] != "-")]
         if len(part):
-            prof.add_values(kind, [name_or_none(n) for n in part["name"]], part["value"].tolist(),
-                            [int(c) for c in part["count"]])
+            prof.add_values(kind, optional(part["name"]), part[column].tolist(), [int(c) for c in part["count"]])
     return prof
 
 

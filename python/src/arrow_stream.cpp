@@ -78,17 +78,28 @@ column_type type_of(std::string_view format, std::string_view name, field f, col
     if (f == event_id && format == "l") return column_type::int64;
     if (f == time && format.size() >= 4 && format.substr(0, 2) == "ts" && format[3] == ':') {
         switch (format[2]) {
-        case 's': c.ticks_per_unit = ticks_per_second; break;
-        case 'm': c.ticks_per_unit = 10'000; break;
-        case 'u': c.ticks_per_unit = 10; break;
-        case 'n': c.unit_divisor = 100; break;
-        default: break;
+        case 's':
+            c.ticks_per_unit = ticks_per_second;
+            break;
+        case 'm':
+            c.ticks_per_unit = 10'000;
+            break;
+        case 'u':
+            c.ticks_per_unit = 10;
+            break;
+        case 'n':
+            c.unit_divisor = 100;
+            break;
+        default:
+            break;
         }
         if (c.ticks_per_unit != 0 || c.unit_divisor != 1) return column_type::timestamp;
     }
-    throw std::invalid_argument(fmt::format(
-        "column '{}' has Arrow type '{}'; masq reads strings (utf8, large_utf8){}", name, format,
-        f == event_id ? " or int64" : f == time ? " or timestamps" : ""));
+    throw std::invalid_argument(
+        fmt::format("column '{}' has Arrow type '{}'; masq reads strings (utf8, large_utf8){}", name, format,
+                    f == event_id ? " or int64"
+                    : f == time   ? " or timestamps"
+                                  : ""));
 }
 
 } // namespace
@@ -99,8 +110,10 @@ arrow_read_stats read_arrow_stream(ArrowArrayStream& stream_in, event_sink& sink
     stream.value = stream_in;
     stream_in.release = nullptr;
     const auto error = [&](const char* what) {
-        const char* detail = stream.value.get_last_error ? stream.value.get_last_error(&stream.value) : nullptr;
-        return std::runtime_error(fmt::format("Arrow stream: {}{}{}", what, detail ? ": " : "", detail ? detail : ""));
+        const char* detail =
+            stream.value.get_last_error ? stream.value.get_last_error(&stream.value) : nullptr;
+        return std::runtime_error(
+            fmt::format("Arrow stream: {}{}{}", what, detail ? ": " : "", detail ? detail : ""));
     };
 
     released<ArrowSchema> schema;
@@ -152,9 +165,10 @@ arrow_read_stats read_arrow_stream(ArrowArrayStream& stream_in, event_sink& sink
             } else if (const auto text = t.text(row)) {
                 event.time = parse_iso8601(*text);
                 if (!event.time)
-                    diag.report(problem_kind::bad_timestamp, "<table>", static_cast<std::uint64_t>(stats.rows),
-                                "TimeGenerated",
-                                fmt::format("'{}' is not an ISO-8601 time; event kept without a time", *text));
+                    diag.report(
+                        problem_kind::bad_timestamp, "<table>", static_cast<std::uint64_t>(stats.rows),
+                        "TimeGenerated",
+                        fmt::format("'{}' is not an ISO-8601 time; event kept without a time", *text));
             }
             // As the export reader: an empty parent, and an empty or "-" original name, mean none.
             if (const auto p = columns[parent].text(row); p && !p->empty()) event.parent_path = p;

@@ -13,7 +13,7 @@
 
 // The Arrow C data interface structures, verbatim from the specification (a stable ABI).
 #ifndef ARROW_C_DATA_INTERFACE
-#define ARROW_C_DATA_INTERFACE
+#    define ARROW_C_DATA_INTERFACE
 extern "C" {
 struct ArrowSchema {
     const char* format;
@@ -41,7 +41,7 @@ struct ArrowArray {
 }
 #endif
 #ifndef ARROW_C_STREAM_INTERFACE
-#define ARROW_C_STREAM_INTERFACE
+#    define ARROW_C_STREAM_INTERFACE
 extern "C" {
 struct ArrowArrayStream {
     int (*get_schema)(struct ArrowArrayStream*, struct ArrowSchema* out);

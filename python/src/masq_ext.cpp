@@ -3,7 +3,6 @@
 /// masq/spark.py) decides what to read; everything that decides a finding happens here.
 
 #include "arrow_stream.h"
-
 #include "masq/allow_list.h"
 #include "masq/detect.h"
 #include "masq/diagnostics.h"
@@ -244,7 +243,8 @@ NB_MODULE(_core, m) {
             return static_cast<double>(masq::to_spark_float(c.similarity));
         },
         "frequent"_a, "infrequent"_a);
-    m.def("lower", [](std::string_view s) { return masq::to_lower_full(s); }, "text"_a);
+    m.def(
+        "lower", [](std::string_view s) { return masq::to_lower_full(s); }, "text"_a);
 
     m.def(
         "synth",
@@ -266,5 +266,6 @@ NB_MODULE(_core, m) {
             return out;
         },
         "seed"_a, "start"_a, "end"_a);
-    m.def("parse_time", [](std::string_view s) { return masq::parse_iso8601(s); }, "text"_a);
+    m.def(
+        "parse_time", [](std::string_view s) { return masq::parse_iso8601(s); }, "text"_a);
 }
