@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "masq/pipeline.h"
+
 #include "masq/synth.h"
 
 #include <algorithm>
