@@ -7,7 +7,7 @@ The heavy lifting is the C++ core (``masq._core``), the same code as the ``masq`
     >>> import masq
     >>> findings = masq.detect("real_process_events.jsonl", mode="seed")
     >>> masq.similarity("svchost", "scvhost")
-    0.7142857142857143
+    0.8571428571428571
 
 See docs/python.md. ``masq.spark`` runs the aggregation in Spark and the matching here.
 """
