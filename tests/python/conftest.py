@@ -1,60 +1,12 @@
 # SPDX-License-Identifier: MIT
-"""Helpers for the Python-package tests: the CLI's findings as records, and comparison."""
-import json
-import subprocess
+"""Fixtures of the Python-package tests (the shared ones are in tests/conftest.py)."""
 import sys
+import pathlib
 
-import numpy as np
 import pytest
 
-sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "parity"))
-
-
-def cli_findings(masq_bin, inputs, mode, *extra):
-    """`masq detect --format jsonl` as a list of dicts (without the "type" field)."""
-    out = subprocess.run([masq_bin, "detect", "--mode", mode, "--format", "jsonl", "--quiet", *extra,
-                          *map(str, inputs)], capture_output=True, text=True, check=True).stdout
-    records = [json.loads(line) for line in out.splitlines() if line.strip()]
-    for r in records:
-        assert r.pop("type") == "finding"
-    return records
-
-
-def normalise(records):
-    """Records with the score as float32 (the CLI writes the shortest decimal of the float32,
-    Python holds the float32's exact value) so that equal findings compare equal."""
-    out = []
-    for r in records:
-        r = dict(r)
-        r["score"] = float(np.float32(r["score"]))
-        out.append(r)
-    return out
-
-
-def assert_same_findings(python_records, cli_records):
-    py, cli = normalise(python_records), normalise(cli_records)
-    assert len(py) == len(cli), f"{len(py)} findings from Python, {len(cli)} from the CLI"
-    for i, (a, b) in enumerate(zip(py, cli)):
-        assert a == b, f"finding {i} differs:\nPython: {a}\nCLI:    {b}"
-
-
-def frame_records(frame):
-    """A findings DataFrame as plain records (numpy scalars and arrays as Python values)."""
-    def plain(v):
-        if isinstance(v, np.generic):
-            return v.item()
-        if isinstance(v, np.ndarray):
-            return [plain(x) for x in v]
-        if isinstance(v, (list, tuple)):
-            return [plain(x) for x in v]
-        if isinstance(v, dict):
-            return {k: plain(x) for k, x in v.items()}
-        if v is not None and not isinstance(v, (str, bool, int)) and hasattr(v, "asDict"):
-            return {k: plain(x) for k, x in v.asDict().items()}
-        if isinstance(v, float) and np.isnan(v):
-            return None
-        return v
-    return [{k: plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+# gen_dataset and notebook_seed live in tests/parity.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "parity"))
 
 
 @pytest.fixture(scope="session")

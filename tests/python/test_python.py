@@ -11,7 +11,7 @@ import pyarrow.json as paj
 import pytest
 
 import masq
-from conftest import assert_same_findings, cli_findings, frame_records
+from masq_helpers import assert_same_findings, cli_findings, frame_records
 
 MODES = ["seed", "full"]
 

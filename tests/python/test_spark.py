@@ -12,7 +12,7 @@ from pyspark.sql import types as T  # noqa: E402
 
 import masq  # noqa: E402
 from masq import spark as masq_spark  # noqa: E402
-from conftest import assert_same_findings, cli_findings  # noqa: E402
+from masq_helpers import assert_same_findings, cli_findings  # noqa: E402
 
 MODES = ["seed", "full"]
 # The Sentinel export's columns as strings, as the notebook reads them (plus the context columns).
