@@ -10,6 +10,7 @@
 #include "masq/rank.h"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace masq {
@@ -27,6 +28,10 @@ struct detect_options {
     std::size_t max_hosts = 10;         ///< hosts listed per finding (0 = all)
     unsigned threads = 0; ///< for the similarity join; 0 = all cores (results never depend on it)
     const allow_list* allow = nullptr; ///< full mode: findings it matches are suppressed (and counted)
+    /// The fleet's distinct hosts (of named events), when the caller counted them elsewhere and the
+    /// profile holds hosts only for some names (Spark collects hosts for flagged names only).
+    /// Unset: counted from the profile. Hosts are context: they never change which names are flagged.
+    std::optional<std::uint64_t> total_hosts;
 };
 
 /// The funnel of one detection, for the run summary.

@@ -152,7 +152,7 @@ def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full",
 
 
 def _detect_profile(profile, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
-                    inject_synthetic, seed, allow, max_paths, max_hosts, threads):
+                    inject_synthetic, seed, allow, max_paths, max_hosts, threads, total_hosts=None):
     # The CLI checks these ranges in its option parser, so the core does not; check them here too.
     for name, value in (("frequent_threshold", frequent_threshold), ("infrequent_threshold", infrequent_threshold)):
         if not 0.0 <= float(value) <= 1.0:
@@ -163,7 +163,7 @@ def _detect_profile(profile, mode, frequent_threshold, infrequent_threshold, sim
         profile.inject_synthetic(int(seed))
     return _core.detect(profile, mode, float(frequent_threshold), float(infrequent_threshold),
                           float(similarity_threshold), int(max_paths), int(max_hosts), int(threads),
-                        os.fspath(allow) if allow is not None else "")
+                        os.fspath(allow) if allow is not None else "", total_hosts)
 
 
 def similarity(a: str, b: str) -> float:

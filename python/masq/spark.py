@@ -8,9 +8,10 @@
 `detect` does what the notebook does with its events — filter EventID 4688, group by
 `lower(Process)` — but in one pass over the events with GROUPING SETS (hash aggregation), which
 yields only the distinct-name profile: per name its count and first/last time, and per
-(name, path), (name, host), (name, parent), (name, original file name) the counts. That profile grows with distinct names, not
+(name, path), (name, parent), (name, original file name) the counts, and the fleet's hosts. That profile grows with distinct names, not
 events; it is collected (Arrow) to the driver, where the C++ core ranks it, matches it and writes
-the findings with their context. There is no cross join and no Python UDF: the notebook compares
+the findings. The hosts of the flagged names (their context) are then counted in Spark from the
+events filtered by a broadcast of those names. There is no cross join and no Python UDF: the notebook compares
 every frequent name with every rare one in a Python UDF; masq's similarity join does it in C++
 with an index. The findings come back as a Spark DataFrame with the fields of `masq detect
 --format jsonl`; `events_of` broadcast-joins them to the events for drill-down.
@@ -80,38 +81,79 @@ def _ticks(df):
     return seconds * 10_000_000 + F.when(fraction == "", F.lit(0)).otherwise(F.rpad(fraction, 7, "0").cast("long"))
 
 
+def _events(df):
+    """The 4688 events of `df` with the lower-cased name; raises ValueError without a Process column."""
+    from pyspark.sql import functions as F
+
+    if "Process" not in df.columns:
+        raise ValueError("masq.spark.detect: the DataFrame has no Process column")
+    events = df
+    if "EventID" in df.columns:
+        # The notebook: EventID == "4688" on a string column (an integer column casts to the same string).
+        events = events.where(F.col("EventID").cast("string") == F.lit("4688"))
+    return events.withColumn("_masq_name", F.lower(F.col("Process")))  # the notebook's lower(), in the JVM
+
+
 def _aggregate(df):
-    """One Spark job: the distinct-name profile of the 4688 events of `df`, as a pandas DataFrame
-    with columns g (grouping_id: which grouping set), name, one column per value kind, count,
-    first, last (ticks)."""
+    """One Spark job over the events: the distinct-name profile without hosts, as a pandas
+    DataFrame (flags g_name, g_<column> telling the grouping set; name, one column per value kind,
+    count, first, last in ticks), the value columns present, and the fleet's distinct hosts.
+
+    Hosts are left out because (name, host) pairs are most of a fleet's profile and only the
+    flagged names' hosts are shown; the (Computer) grouping set counts the fleet's hosts."""
     from pyspark.sql import functions as F
 
     columns = set(df.columns)
-    if "Process" not in columns:
-        raise ValueError("masq.spark.detect: the DataFrame has no Process column")
-    events = df
-    if "EventID" in columns:
-        # The notebook: EventID == "4688" on a string column (an integer column casts to the same string).
-        events = events.where(F.col("EventID").cast("string") == F.lit("4688"))
-    present = [c for c, _ in _VALUE_COLUMNS if c in columns]
+    events = _events(df)
+    present = [c for c, kind in _VALUE_COLUMNS if c in columns and kind != "hosts"]
     ticks = _ticks(df)
-    selected = [F.lower(F.col("Process")).alias("name"),  # the notebook's lower(), in the JVM
+    selected = [F.col("_masq_name").alias("name"),
                 (ticks if ticks is not None else F.lit(None).cast("long")).alias("t")]
     selected += [F.col(c).cast("string").alias(c) for c in present]
+    has_hosts = "Computer" in columns
+    if has_hosts:
+        selected.append(F.col("Computer").cast("string").alias("Computer"))
     view = events.select(*selected)
 
-    # GROUPING SETS: one scan of the events for the name counts and every per-value count.
-    sets = ", ".join(["(name)"] + [f"(name, `{c}`)" for c in present])
-    value_columns = "".join(f"`{c}`, " for c in present)
+    # GROUPING SETS: one scan of the events for the name counts, every per-value count and the hosts.
+    sets = ["(name)"] + [f"(name, `{c}`)" for c in present] + (["(Computer)"] if has_hosts else [])
+    flags = "".join(f"grouping(`{c}`) AS `g_{c}`, `{c}`, " for c in present)
     spark = df.sparkSession
     tmp = f"masq_events_{os.getpid()}_{id(view)}"
     view.createOrReplaceTempView(tmp)
     try:
-        agg = spark.sql(f"SELECT grouping_id() AS g, name, {value_columns}count(*) AS count, "
-                        f"min(t) AS first, max(t) AS last FROM {tmp} GROUP BY GROUPING SETS ({sets})")
-        return _to_pandas(agg), present
+        agg = spark.sql(f"SELECT grouping(name) AS g_name, name, {flags}"
+                        + ("grouping(Computer) AS g_Computer, Computer, count(name) AS named, " if has_hosts else "")
+                        + f"count(*) AS count, min(t) AS first, max(t) AS last FROM {tmp} "
+                        f"GROUP BY GROUPING SETS ({', '.join(sets)})")
+        rows = _to_pandas(agg)
     finally:
         spark.catalog.dropTempView(tmp)
+    total_hosts = None
+    if has_hosts:
+        # As the CLI counts them: distinct hosts of events that have a name.
+        host_rows = rows[rows["g_Computer"] == 0]
+        total_hosts = int(((host_rows["named"] > 0) & host_rows["Computer"].notna()).sum())
+        rows = rows[rows["g_name"] == 0]
+    return rows, present, total_hosts
+
+
+def _add_hosts(df, prof, names):
+    """Adds the hosts of `names` to the profile: the events are filtered by a broadcast of the
+    (few) names, then grouped by (name, host) in Spark."""
+    from pyspark.sql import functions as F
+
+    if "Computer" not in df.columns or not names:
+        return
+    spark = df.sparkSession
+    wanted = spark.createDataFrame([(n,) for n in sorted(names)], "_masq_flagged string")
+    pairs = (_events(df).join(F.broadcast(wanted), F.col("_masq_name") == F.col("_masq_flagged"), "left_semi")
+             .where(F.col("Computer").isNotNull())
+             .groupBy("_masq_name", F.col("Computer").cast("string").alias("host")).count())
+    rows = _to_pandas(pairs)
+    if len(rows):
+        prof.add_values("hosts", rows["_masq_name"].tolist(), rows["host"].tolist(),
+                        [int(c) for c in rows["count"]])
 
 
 def _to_pandas(df):
@@ -127,15 +169,12 @@ def _to_pandas(df):
 
 
 def profile(df, strict: bool = False):
-    """The masq._core.Profile of a Spark DataFrame of process events (aggregated in Spark)."""
+    """The masq._core.Profile of a Spark DataFrame of process events, aggregated in Spark, without
+    hosts, and the fleet's distinct hosts (None without a Computer column)."""
     import pandas as pd
 
-    rows, present = _aggregate(df)
+    rows, present, total_hosts = _aggregate(df)
     prof = _core.Profile(strict)
-    # grouping_id(): bit (k - 1 - j) is set when the j-th GROUP BY column (name first) is rolled up.
-    k = 1 + len(present)
-    all_values = sum(1 << (k - 1 - j) for j in range(1, k))
-    g = rows["g"].astype("int64")
 
     def optional(values):
         return [None if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in values]
@@ -143,13 +182,16 @@ def profile(df, strict: bool = False):
     def optional_int(values):
         return [None if pd.isna(v) else int(v) for v in values]
 
-    names = rows[g == all_values]
+    value_flags = [rows[f"g_{c}"] == 0 for c in present]
+    names = rows
+    for flag in value_flags:
+        names = names[~flag.loc[names.index]]
     for name, count, first, last in zip(optional(names["name"]), names["count"], optional_int(names["first"]),
                                         optional_int(names["last"])):
         prof.add_name(name, int(count), first, last)
     kinds = dict(_VALUE_COLUMNS)
-    for j, column in enumerate(present, start=1):
-        part = rows[(g == all_values & ~(1 << (k - 1 - j))) & rows[column].notna()]
+    for column, flag in zip(present, value_flags):
+        part = rows[flag & rows[column].notna()]
         kind = kinds[column]
         # As the export reader: an empty parent, and an empty or "-" original name, mean none.
         if kind == "parents":
@@ -158,7 +200,7 @@ def profile(df, strict: bool = False):
             part = part[(part[column] != "") & (part[column] != "-")]
         if len(part):
             prof.add_values(kind, optional(part["name"]), part[column].tolist(), [int(c) for c in part["count"]])
-    return prof
+    return prof, total_hosts
 
 
 def detect(df, mode: str = "full", *, frequent_threshold: float = 0.8, infrequent_threshold: float = 0.2,
@@ -170,9 +212,23 @@ def detect(df, mode: str = "full", *, frequent_threshold: float = 0.8, infrequen
     pandas DataFrame when as_pandas=True); `mode` and the options are those of masq.detect."""
     if mode not in ("full", "seed"):
         raise ValueError(f"mode must be 'full' or 'seed', not {mode!r}")
-    prof = profile(df)
-    result = _detect_profile(prof, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
-                            inject_synthetic, seed, allow, max_paths, max_hosts, threads)
+    prof, total_hosts = profile(df)
+    if inject_synthetic:
+        prof.inject_synthetic(int(seed) if seed is not None else int.from_bytes(os.urandom(8), "little"))
+
+    def run(allow_list):
+        return _detect_profile(prof, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
+                               False, None, allow_list, max_paths, max_hosts, threads, total_hosts)
+
+    # Hosts are context: no detector decides on them, but an allow-list rule may name hosts. So the
+    # flagged names are found without the allow-list, their hosts fetched, and detection run again
+    # with it, each finding listing its hosts as the CLI does.
+    need_hosts = total_hosts is not None
+    result = run(None if need_hosts else allow)
+    flagged = {f["suspicious_process"] for f in result["findings"]}
+    if need_hosts:
+        _add_hosts(df, prof, flagged)
+        result = run(allow)
     if as_pandas:
         return findings_frame(result)
     records = [tuple(f[k] for k in FINDING_FIELDS) for f in result["findings"]]

@@ -158,7 +158,7 @@ struct profile_handle {
 
 nb::dict run_detect(const profile_handle& h, const std::string& mode, double frequent, double infrequent,
                     double similarity, std::size_t max_paths, std::size_t max_hosts, unsigned threads,
-                    const std::string& allow_file) {
+                    const std::string& allow_file, std::optional<std::uint64_t> total_hosts) {
     masq::detect_options options;
     if (mode == "seed")
         options.mode = masq::detect_mode::seed;
@@ -172,6 +172,7 @@ nb::dict run_detect(const profile_handle& h, const std::string& mode, double fre
     options.max_paths = max_paths;
     options.max_hosts = max_hosts;
     options.threads = threads;
+    options.total_hosts = total_hosts;
     masq::allow_list allow;
     if (!allow_file.empty()) {
         if (options.mode == masq::detect_mode::seed)
@@ -228,7 +229,7 @@ NB_MODULE(_core, m) {
         .def_prop_ro("problems", [](const profile_handle& h) { return problems(h.diag); });
 
     m.def("detect", &run_detect, "profile"_a, "mode"_a, "frequent"_a, "infrequent"_a, "similarity"_a,
-          "max_paths"_a, "max_hosts"_a, "threads"_a, "allow_file"_a);
+          "max_paths"_a, "max_hosts"_a, "threads"_a, "allow_file"_a, "total_hosts"_a = nb::none());
 
     m.def(
         "similarity",

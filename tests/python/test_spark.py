@@ -112,3 +112,18 @@ def test_no_process_column_raises(spark):
     df = spark.createDataFrame([("4688", "x")], ["EventID", "Image"])
     with pytest.raises(ValueError, match="Process"):
         masq_spark.detect(df)
+
+
+def test_allow_list_with_host_rule_equals_cli(spark, masq_bin, shared, tmp_path):
+    """Spark fetches hosts only for flagged names; an allow-list rule naming a host still applies."""
+    import json
+    real = shared / "data" / "real" / "real_process_events.jsonl"
+    first = cli_findings(masq_bin, [real], "full")[0]
+    allow = tmp_path / "allow.jsonl"
+    allow.write_text(json.dumps({"name": first["suspicious_process"], "host": first["hosts"][0]["host"],
+                                 "reason": "reviewed"}) + "\n")
+    cli = cli_findings(masq_bin, [real], "full", "--allow", str(allow))
+    assert len(cli) < len(cli_findings(masq_bin, [real], "full"))
+    assert_same_findings(spark_findings(spark, [real], "full", allow=str(allow)), cli)
+    python = masq.detect(real, mode="full", allow=allow)
+    assert len(python) == len(cli)

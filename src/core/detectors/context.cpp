@@ -32,7 +32,7 @@ detector_context make_context(const process_profile& profile, const frequency_sp
     for (const name_entry& e : ctx.names)
         for (const auto& [host, count] : e.stats->hosts)
             hosts.insert(host);
-    ctx.total_hosts = hosts.size();
+    ctx.total_hosts = options.total_hosts ? *options.total_hosts : hosts.size();
 
     std::unordered_map<std::string_view, const name_entry*> by_name;
     for (const name_entry& e : ctx.names)
