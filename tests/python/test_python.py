@@ -186,3 +186,13 @@ def test_synth_is_deterministic_and_equals_the_cli(masq_bin):
         list(zip(a["Process"], a["NewProcessName"], a["TimeGenerated"]))
     with pytest.raises(ValueError, match="before"):
         masq.synth(seed=1, start="2024-01-02T00:00:00Z", end="2024-01-01T00:00:00Z")
+
+
+def test_categorical_and_null_columns_are_read(real):
+    """pandas categoricals and all-null columns are cast once (not refused) and give the same findings."""
+    frame = pd.DataFrame(read_records(real))
+    expected = frame_records(masq.detect(frame, mode="full"))
+    frame["Process"] = frame["Process"].astype("category")
+    frame["Computer"] = frame["Computer"].astype("category")
+    frame["CommandLine"] = None
+    assert frame_records(masq.detect(frame, mode="full")) == expected
