@@ -56,7 +56,7 @@ struct entra_credentials {
 
 /// Where Logs Ingestion API calls go.
 struct logs_ingestion_target {
-    std::string endpoint;         ///< the DCE (or DCR) logs-ingestion endpoint, `https://….ingest.monitor.azure.com`
+    std::string endpoint; ///< the DCE (or DCR) logs-ingestion endpoint, `https://….ingest.monitor.azure.com`
     std::string dcr_immutable_id; ///< `dcr-…`
     std::string stream = "Custom-MasqFindings_CL";
     std::string api_version = "2023-01-01";
@@ -83,7 +83,8 @@ struct sentinel_destination {
 /// What the records of a send look like.
 enum class sentinel_payload : std::uint8_t {
     findings, ///< one record per finding with its context (paths, hosts, counts, ranks, reason)
-    seed,     ///< the notebook's four columns: TimeStamp, NormalProcess, PotentiallyMaliciousProcess, AnomalyScore
+    seed,     ///< the notebook's four columns: TimeStamp, NormalProcess, PotentiallyMaliciousProcess,
+              ///< AnomalyScore
 };
 
 /// Shared by every record of one run.
@@ -140,13 +141,14 @@ struct delivery_report {
     std::size_t records = 0;
     std::size_t records_sent = 0;
     std::size_t batches_sent = 0;
-    std::size_t requests = 0;       ///< HTTP requests to the ingestion endpoint, retries included
+    std::size_t requests = 0; ///< HTTP requests to the ingestion endpoint, retries included
     std::size_t retries = 0;
     std::size_t splits = 0;         ///< batches halved after 413
     std::size_t token_requests = 0; ///< Entra ID token requests (a token is reused until it expires)
     std::size_t records_spooled = 0;
     std::size_t batches_spooled = 0;
-    std::size_t records_failed = 0;  ///< neither delivered nor spooled (no spool directory, or it is unwritable)
+    std::size_t records_failed =
+        0; ///< neither delivered nor spooled (no spool directory, or it is unwritable)
     std::size_t batches_resumed = 0; ///< spooled batches taken up again by `resume_spool`
     std::vector<std::string> errors; ///< the last error of each batch that did not go through
 

@@ -405,8 +405,9 @@ int run_detect(const detect_cli& opt) {
                                    : 0),
                    detect_s);
     }
-    const int sent = opt.send.empty() ? exit_ok
-                                      : masq::cli::send_findings(result.findings, opt.mode, opt.sentinel, opt.quiet);
+    const int sent = opt.send.empty()
+                         ? exit_ok
+                         : masq::cli::send_findings(result.findings, opt.mode, opt.sentinel, opt.quiet);
     if (diag.file_problems() > 0 || sent == exit_error) return exit_error;
     if (sent != exit_ok) return sent;
     if (opt.fail_on_findings && !result.findings.empty()) return exit_findings;
@@ -605,7 +606,9 @@ int main(int argc, char** argv) {
     detect->add_flag("--fail-on-findings", d.fail_on_findings, "exit with status 1 when there are findings");
     detect->add_flag("-q,--quiet", d.quiet, "print no summary or warnings on standard error");
     detect->add_flag("--no-color", d.no_color, "no colour in the table (also when NO_COLOR is set)");
-    detect->add_option("--send", d.send, "also send the findings: sentinel (see the Microsoft Sentinel options)")
+    detect
+        ->add_option("--send", d.send,
+                     "also send the findings: sentinel (see the Microsoft Sentinel options)")
         ->check(CLI::IsMember({"sentinel"}));
     masq::cli::add_sentinel_options(*detect, d.sentinel);
     detect->footer(R"(Examples:

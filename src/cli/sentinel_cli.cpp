@@ -30,12 +30,15 @@ std::string env(const char* name) {
 std::string read_secret_file(const std::string& path, const char* what) {
     std::ifstream in(path);
     std::string line;
-    if (!in || !std::getline(in, line)) throw sentinel_config_error(fmt::format("cannot read the {} file {}", what, path));
+    if (!in || !std::getline(in, line))
+        throw sentinel_config_error(fmt::format("cannot read the {} file {}", what, path));
     const auto a = line.find_first_not_of(" \t\r\n"), b = line.find_last_not_of(" \t\r\n");
     return a == std::string::npos ? std::string() : line.substr(a, b - a + 1);
 }
 
-std::string first_of(const std::string& a, const std::string& b) { return a.empty() ? b : a; }
+std::string first_of(const std::string& a, const std::string& b) {
+    return a.empty() ? b : a;
+}
 
 std::string default_spool_dir() {
     if (auto d = env("MASQ_SPOOL_DIR"); !d.empty()) return d;
@@ -51,9 +54,14 @@ struct cloud_names {
 };
 
 cloud_names cloud_of(const std::string& cloud) {
-    if (cloud == "usgov") return {"https://login.microsoftonline.us", "https://monitor.azure.us/.default", "ods.opinsights.azure.us"};
-    if (cloud == "china") return {"https://login.chinacloudapi.cn", "https://monitor.azure.cn/.default", "ods.opinsights.azure.cn"};
-    return {"https://login.microsoftonline.com", "https://monitor.azure.com/.default", "ods.opinsights.azure.com"};
+    if (cloud == "usgov")
+        return {"https://login.microsoftonline.us", "https://monitor.azure.us/.default",
+                "ods.opinsights.azure.us"};
+    if (cloud == "china")
+        return {"https://login.chinacloudapi.cn", "https://monitor.azure.cn/.default",
+                "ods.opinsights.azure.cn"};
+    return {"https://login.microsoftonline.com", "https://monitor.azure.com/.default",
+            "ods.opinsights.azure.com"};
 }
 
 /// Options and environment into a destination. Credentials come from the environment or files,
@@ -82,9 +90,11 @@ sentinel_destination destination_of(const sentinel_cli& o) {
         auto& cr = t.credentials;
         cr.tenant_id = first_of(o.tenant, env("AZURE_TENANT_ID"));
         cr.client_id = first_of(o.client_id, env("AZURE_CLIENT_ID"));
-        cr.client_secret = o.client_secret_file.empty() ? env("AZURE_CLIENT_SECRET")
-                                                        : read_secret_file(o.client_secret_file, "client secret");
-        cr.authority_host = first_of(o.authority_host, first_of(env("AZURE_AUTHORITY_HOST"), cloud.authority));
+        cr.client_secret = o.client_secret_file.empty()
+                               ? env("AZURE_CLIENT_SECRET")
+                               : read_secret_file(o.client_secret_file, "client secret");
+        cr.authority_host =
+            first_of(o.authority_host, first_of(env("AZURE_AUTHORITY_HOST"), cloud.authority));
         cr.scope = first_of(o.scope, cloud.scope);
     }
     validate(d);
@@ -102,9 +112,11 @@ delivery_options delivery_of(const sentinel_cli& o, bool quiet) {
     if (!quiet) {
         opt.on_event = [](const delivery_event& e) {
             if (e.what == delivery_event::kind::retry)
-                fmt::print(stderr, "masq: send: batch {} ({} records): {}\n", e.request_id, e.records, e.detail);
+                fmt::print(stderr, "masq: send: batch {} ({} records): {}\n", e.request_id, e.records,
+                           e.detail);
             else if (e.what == delivery_event::kind::split)
-                fmt::print(stderr, "masq: send: batch {} ({} records): {}\n", e.request_id, e.records, e.detail);
+                fmt::print(stderr, "masq: send: batch {} ({} records): {}\n", e.request_id, e.records,
+                           e.detail);
             else if (e.what == delivery_event::kind::spooled)
                 fmt::print(stderr, "masq: send: batch {} ({} records) spooled: {}\n", e.request_id, e.records,
                            e.detail);
@@ -126,17 +138,18 @@ int report_delivery(const delivery_report& r, const sentinel_destination& d, con
         fmt::print(stderr,
                    "masq: send: {} {} of {} record{} in {} batch{} to {} ({}); {} request{}, {} retr{}, {} "
                    "split{}, {} token request{}\n",
-                   resumed ? "resumed, delivered" : "delivered", r.records_sent, r.records, r.records == 1 ? "" : "s",
-                   r.batches_sent, r.batches_sent == 1 ? "" : "es", api_title(d), where, r.requests,
-                   r.requests == 1 ? "" : "s", r.retries, r.retries == 1 ? "y" : "ies", r.splits,
-                   r.splits == 1 ? "" : "s", r.token_requests, r.token_requests == 1 ? "" : "s");
+                   resumed ? "resumed, delivered" : "delivered", r.records_sent, r.records,
+                   r.records == 1 ? "" : "s", r.batches_sent, r.batches_sent == 1 ? "" : "es", api_title(d),
+                   where, r.requests, r.requests == 1 ? "" : "s", r.retries, r.retries == 1 ? "y" : "ies",
+                   r.splits, r.splits == 1 ? "" : "s", r.token_requests, r.token_requests == 1 ? "" : "s");
         if (r.records_spooled)
-            fmt::print(stderr,
-                       "masq: send: {} record{} in {} batch{} spooled to {}; deliver them later with 'masq send "
-                       "--resume{}'\n",
-                       r.records_spooled, r.records_spooled == 1 ? "" : "s", r.batches_spooled,
-                       r.batches_spooled == 1 ? "" : "es", o.spool_dir,
-                       o.spool_dir == default_spool_dir() ? "" : " --spool " + o.spool_dir);
+            fmt::print(
+                stderr,
+                "masq: send: {} record{} in {} batch{} spooled to {}; deliver them later with 'masq send "
+                "--resume{}'\n",
+                r.records_spooled, r.records_spooled == 1 ? "" : "s", r.batches_spooled,
+                r.batches_spooled == 1 ? "" : "es", o.spool_dir,
+                o.spool_dir == default_spool_dir() ? "" : " --spool " + o.spool_dir);
         for (const auto& e : r.errors)
             if (e.find(" lost: ") != std::string::npos || e.find("(left as it is)") != std::string::npos)
                 fmt::print(stderr, "masq: send: error: {}\n", e);
@@ -158,17 +171,22 @@ std::string new_run_id() {
 
 void add_sentinel_options(CLI::App& cmd, sentinel_cli& o) {
     const char* group = "Microsoft Sentinel";
-    cmd.add_option("--sink", o.sink, "logs-ingestion (default) or data-collector (the retired HTTP Data Collector API)")
+    cmd.add_option("--sink", o.sink,
+                   "logs-ingestion (default) or data-collector (the retired HTTP Data Collector API)")
         ->check(CLI::IsMember({"logs-ingestion", "data-collector"}))
         ->group(group);
-    cmd.add_option("--cloud", o.cloud, "public (default), usgov or china: sets the authority host and audience")
+    cmd.add_option("--cloud", o.cloud,
+                   "public (default), usgov or china: sets the authority host and audience")
         ->check(CLI::IsMember({"public", "usgov", "china"}))
         ->group(group);
-    cmd.add_option("--endpoint", o.endpoint, "logs-ingestion endpoint of the DCE or DCR (env MASQ_DCE_ENDPOINT)")
+    cmd.add_option("--endpoint", o.endpoint,
+                   "logs-ingestion endpoint of the DCE or DCR (env MASQ_DCE_ENDPOINT)")
         ->group(group);
-    cmd.add_option("--dcr", o.dcr, "immutable id of the data collection rule, dcr-... (env MASQ_DCR_IMMUTABLE_ID)")
+    cmd.add_option("--dcr", o.dcr,
+                   "immutable id of the data collection rule, dcr-... (env MASQ_DCR_IMMUTABLE_ID)")
         ->group(group);
-    cmd.add_option("--stream", o.stream, "stream declared in the DCR (env MASQ_DCR_STREAM; default Custom-MasqFindings_CL)")
+    cmd.add_option("--stream", o.stream,
+                   "stream declared in the DCR (env MASQ_DCR_STREAM; default Custom-MasqFindings_CL)")
         ->group(group);
     cmd.add_option("--tenant", o.tenant, "Entra ID tenant (env AZURE_TENANT_ID)")->group(group);
     cmd.add_option("--client-id", o.client_id, "application (client) id (env AZURE_CLIENT_ID)")->group(group);
@@ -178,9 +196,11 @@ void add_sentinel_options(CLI::App& cmd, sentinel_cli& o) {
     cmd.add_option("--authority-host", o.authority_host,
                    "Entra ID authority (env AZURE_AUTHORITY_HOST; default from --cloud)")
         ->group(group);
-    cmd.add_option("--scope", o.scope, "token scope (default from --cloud: https://monitor.azure.com/.default)")
+    cmd.add_option("--scope", o.scope,
+                   "token scope (default from --cloud: https://monitor.azure.com/.default)")
         ->group(group);
-    cmd.add_option("--workspace-id", o.workspace_id, "data-collector: workspace id (env LOG_ANALYTICS_WORKSPACE_ID)")
+    cmd.add_option("--workspace-id", o.workspace_id,
+                   "data-collector: workspace id (env LOG_ANALYTICS_WORKSPACE_ID)")
         ->group(group);
     cmd.add_option("--shared-key-file", o.shared_key_file,
                    "data-collector: file holding the workspace key (default: env LOG_ANALYTICS_SHARED_KEY)")
@@ -189,7 +209,8 @@ void add_sentinel_options(CLI::App& cmd, sentinel_cli& o) {
         ->capture_default_str()
         ->group(group);
     cmd.add_option("--data-collector-endpoint", o.collector_endpoint,
-                   "data-collector: base URL (env MASQ_DATA_COLLECTOR_ENDPOINT; default https://WORKSPACE.ods.opinsights.azure.com)")
+                   "data-collector: base URL (env MASQ_DATA_COLLECTOR_ENDPOINT; default "
+                   "https://WORKSPACE.ods.opinsights.azure.com)")
         ->group(group);
     cmd.add_option("--payload", o.payload,
                    "findings (one record per finding with context) or seed (the notebook's four columns)")
@@ -200,7 +221,8 @@ void add_sentinel_options(CLI::App& cmd, sentinel_cli& o) {
                    "directory for batches that cannot be delivered (env MASQ_SPOOL_DIR; default "
                    "~/.local/state/masq/spool)")
         ->group(group);
-    cmd.add_option("--max-batch-bytes", o.max_batch_bytes, "largest request body (default: the API's limit, 1 MB)")
+    cmd.add_option("--max-batch-bytes", o.max_batch_bytes,
+                   "largest request body (default: the API's limit, 1 MB)")
         ->group(group);
     cmd.add_option("--attempts", o.attempts, "tries per batch before it is spooled")
         ->capture_default_str()
@@ -223,7 +245,8 @@ bool check_sentinel_options(const sentinel_cli& o) {
     }
 }
 
-int send_findings(const std::vector<finding>& findings, const std::string& mode, const sentinel_cli& o, bool quiet) {
+int send_findings(const std::vector<finding>& findings, const std::string& mode, const sentinel_cli& o,
+                  bool quiet) {
     sentinel_destination d;
     try {
         d = destination_of(o);
@@ -239,8 +262,8 @@ int send_findings(const std::vector<finding>& findings, const std::string& mode,
     context.run_id = new_run_id();
     context.mode = mode;
     const auto payload = o.payload == "seed" ? sentinel_payload::seed : sentinel_payload::findings;
-    const auto records = sentinel_records(findings, context, payload,
-                                          d.api == sentinel_api::data_collector ? "DetectedAt" : "TimeGenerated");
+    const auto records = sentinel_records(
+        findings, context, payload, d.api == sentinel_api::data_collector ? "DetectedAt" : "TimeGenerated");
     const delivery_options options = delivery_of(o, quiet);
     return report_delivery(deliver(records, d, options), d, options, quiet, false);
 }
@@ -285,13 +308,16 @@ int run_send(const send_cli& s) {
         }
         const delivery_options options = delivery_of(s.sentinel, s.quiet);
         const auto report = resume_spool(d, options);
-        if (!s.quiet && report.batches_resumed == 0) fmt::print(stderr, "masq: send: the spool {} is empty\n", options.spool_dir);
+        if (!s.quiet && report.batches_resumed == 0)
+            fmt::print(stderr, "masq: send: the spool {} is empty\n", options.spool_dir);
         return report_delivery(report, d, options, s.quiet, true);
     }
     std::vector<std::string> inputs = s.inputs;
     if (inputs.empty()) {
         if (isatty(STDIN_FILENO)) {
-            fmt::print(stderr, "masq: send: no findings file given (or - for standard input); see masq send --help\n");
+            fmt::print(
+                stderr,
+                "masq: send: no findings file given (or - for standard input); see masq send --help\n");
             return exit_error;
         }
         inputs.push_back("-");

@@ -48,7 +48,9 @@ http_client::http_client() {
     curl_ = curl_easy_init();
 }
 
-http_client::~http_client() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+http_client::~http_client() {
+    curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
 
 http_response http_client::perform(const http_request& request) {
     http_response r;
@@ -99,8 +101,9 @@ http_response http_client::perform(const http_request& request) {
 
 std::string base64_encode(std::string_view data) {
     std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
+    const int n =
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                        reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
     out.resize(static_cast<std::size_t>(std::max(n, 0)));
     return out;
 }
@@ -110,8 +113,9 @@ std::optional<std::string> base64_decode(std::string_view text) {
     while (in.size() % 4 != 0)
         in += '=';
     std::string out(in.size(), '\0');
-    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+    const int n =
+        EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                        reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
     if (n < 0) return std::nullopt;
     std::size_t size = static_cast<std::size_t>(n);
     for (auto it = in.rbegin(); it != in.rend() && *it == '=' && size > 0; ++it)

@@ -13,13 +13,12 @@
 #include <string_view>
 #include <vector>
 
-
 namespace masq::detail {
 
 struct http_response {
-    long status = 0;     ///< 0 when no status line arrived
-    std::string body;    ///< the response body as received (not decompressed)
-    std::string error;   ///< transport error (timeout, reset, refused), empty when a status was received
+    long status = 0;   ///< 0 when no status line arrived
+    std::string body;  ///< the response body as received (not decompressed)
+    std::string error; ///< transport error (timeout, reset, refused), empty when a status was received
     bool timed_out = false;
     std::map<std::string, std::string> headers; ///< names lower-cased; the last value of a repeated header
 };
@@ -29,7 +28,7 @@ struct http_request {
     std::string url;
     std::vector<std::string> headers; ///< "Name: value"
     std::string_view body;
-    std::chrono::milliseconds timeout{30000};        ///< whole request; 0 = none
+    std::chrono::milliseconds timeout{30000}; ///< whole request; 0 = none
     std::chrono::milliseconds connect_timeout{10000};
     std::chrono::seconds stall_timeout{0}; ///< give up when no byte moves for this long; 0 = never
 };

@@ -127,7 +127,8 @@ std::vector<finding> read_findings_jsonl(std::string_view data, std::string_view
         finding f;
         bool is_finding = false;
         if (const std::string bad = read_finding(o, f, is_finding); !bad.empty()) {
-            diag.report(problem_kind::wrong_type, std::string(name), line_no, bad, "unexpected value in a finding");
+            diag.report(problem_kind::wrong_type, std::string(name), line_no, bad,
+                        "unexpected value in a finding");
             continue;
         }
         if (!is_finding) continue;

@@ -7,7 +7,6 @@
 // (M. Brooker, AWS Architecture Blog, 2015): full jitter, capped, with Retry-After taking precedence.
 #include "masq/sentinel.h"
 #include "masq/version.h"
-
 #include "net/http.h"
 
 #include <algorithm>
@@ -78,7 +77,8 @@ std::string describe(const detail::http_response& r) {
     std::string out = fmt::format("HTTP {}", r.status);
     std::string code, message;
     if (auto it = r.headers.find("x-ms-error-code"); it != r.headers.end()) code = it->second;
-    // Azure Monitor errors: {"error":{"code":"…","message":"…"}}; Entra ID: {"error":"…","error_description":"…"}.
+    // Azure Monitor errors: {"error":{"code":"…","message":"…"}}; Entra ID:
+    // {"error":"…","error_description":"…"}.
     if (!r.body.empty() && r.body.front() == '{') {
         simdjson::ondemand::parser parser;
         simdjson::padded_string padded(r.body);
@@ -133,12 +133,14 @@ class token_cache {
         if (!token_.empty() && clock_type::now() < expires_) return token_;
         detail::http_request request;
         request.method = "POST";
-        request.url = trim_slash(c_.authority_host) + "/" + detail::percent_encode(c_.tenant_id) + "/oauth2/v2.0/token";
+        request.url =
+            trim_slash(c_.authority_host) + "/" + detail::percent_encode(c_.tenant_id) + "/oauth2/v2.0/token";
         request.headers = {"Content-Type: application/x-www-form-urlencoded", "Accept: application/json",
                            "User-Agent: masq/" MASQ_VERSION_STRING};
         const std::string form = "client_id=" + detail::percent_encode(c_.client_id) +
                                  "&client_secret=" + detail::percent_encode(c_.client_secret) +
-                                 "&scope=" + detail::percent_encode(c_.scope) + "&grant_type=client_credentials";
+                                 "&scope=" + detail::percent_encode(c_.scope) +
+                                 "&grant_type=client_credentials";
         request.body = form;
         request.timeout = options.request_timeout;
         ++report.token_requests;
@@ -189,10 +191,11 @@ class sender {
         : d_(d), o_(o), report_(report), tokens_(d.ingestion.credentials), rng_(std::random_device{}()) {
         if (d_.api == sentinel_api::data_collector) {
             key_ = detail::base64_decode(d_.collector.shared_key).value_or("");
-            collector_url_ = trim_slash(d_.collector.endpoint.empty()
-                                            ? "https://" + d_.collector.workspace_id + ".ods.opinsights.azure.com"
-                                            : d_.collector.endpoint) +
-                             "/api/logs?api-version=2016-04-01";
+            collector_url_ =
+                trim_slash(d_.collector.endpoint.empty()
+                               ? "https://" + d_.collector.workspace_id + ".ods.opinsights.azure.com"
+                               : d_.collector.endpoint) +
+                "/api/logs?api-version=2016-04-01";
         }
     }
 
@@ -215,7 +218,8 @@ class sender {
 
   private:
     void emit(delivery_event::kind k, const batch& b, std::string detail) {
-        if (o_.on_event) o_.on_event(delivery_event{k, b.request_id, b.records.size(), redacted(std::move(detail))});
+        if (o_.on_event)
+            o_.on_event(delivery_event{k, b.request_id, b.records.size(), redacted(std::move(detail))});
     }
 
     void send(batch b, std::vector<std::string>& spooled) {
@@ -239,10 +243,12 @@ class sender {
                 ++report_.splits;
                 emit(delivery_event::kind::split, b, "HTTP 413: splitting the batch");
                 const auto half = static_cast<std::ptrdiff_t>(b.records.size() / 2);
-                batch first{detail::random_uuid(), {std::make_move_iterator(b.records.begin()),
-                                                    std::make_move_iterator(b.records.begin() + half)}};
-                batch second{detail::random_uuid(), {std::make_move_iterator(b.records.begin() + half),
-                                                     std::make_move_iterator(b.records.end())}};
+                batch first{detail::random_uuid(),
+                            {std::make_move_iterator(b.records.begin()),
+                             std::make_move_iterator(b.records.begin() + half)}};
+                batch second{detail::random_uuid(),
+                             {std::make_move_iterator(b.records.begin() + half),
+                              std::make_move_iterator(b.records.end())}};
                 send(std::move(first), spooled);
                 send(std::move(second), spooled);
                 return;
@@ -261,7 +267,8 @@ class sender {
             if (attempt == std::max(1u, o_.attempts)) break;
             const milliseconds wait = backoff(attempt, r);
             ++report_.retries;
-            emit(delivery_event::kind::retry, b, fmt::format("{}, retrying in {} ms", last_error, wait.count()));
+            emit(delivery_event::kind::retry, b,
+                 fmt::format("{}, retrying in {} ms", last_error, wait.count()));
             std::this_thread::sleep_for(wait);
         }
         spool(b, last_error, spooled);
@@ -272,7 +279,8 @@ class sender {
         detail::http_request request;
         request.method = "POST";
         request.timeout = o_.request_timeout;
-        request.headers = {"User-Agent: masq/" MASQ_VERSION_STRING, "x-ms-client-request-id: " + b.request_id};
+        request.headers = {"User-Agent: masq/" MASQ_VERSION_STRING,
+                           "x-ms-client-request-id: " + b.request_id};
         std::string compressed;
         if (d_.api == sentinel_api::logs_ingestion) {
             bool permanent = false;
@@ -282,8 +290,9 @@ class sender {
                 return false;
             }
             const auto& t = d_.ingestion;
-            request.url = trim_slash(t.endpoint) + "/dataCollectionRules/" + detail::percent_encode(t.dcr_immutable_id) +
-                          "/streams/" + detail::percent_encode(t.stream) +
+            request.url = trim_slash(t.endpoint) + "/dataCollectionRules/" +
+                          detail::percent_encode(t.dcr_immutable_id) + "/streams/" +
+                          detail::percent_encode(t.stream) +
                           "?api-version=" + detail::percent_encode(t.api_version);
             request.headers.push_back("Authorization: Bearer " + *token);
             request.headers.push_back("Content-Type: application/json");
@@ -295,9 +304,11 @@ class sender {
                 request.body = body;
             }
         } else {
-            // StringToSign = "POST\n" + Content-Length + "\napplication/json\nx-ms-date:" + date + "\n/api/logs".
+            // StringToSign = "POST\n" + Content-Length + "\napplication/json\nx-ms-date:" + date +
+            // "\n/api/logs".
             const std::string date = detail::rfc1123_now();
-            const std::string to_sign = fmt::format("POST\n{}\napplication/json\nx-ms-date:{}\n/api/logs", body.size(), date);
+            const std::string to_sign =
+                fmt::format("POST\n{}\napplication/json\nx-ms-date:{}\n/api/logs", body.size(), date);
             request.url = collector_url_;
             request.headers.push_back("Content-Type: application/json");
             request.headers.push_back("Log-Type: " + d_.collector.log_type);
@@ -317,8 +328,8 @@ class sender {
         if (auto it = r.headers.find("retry-after"); it != r.headers.end()) {
             if (auto wait = detail::parse_retry_after(it->second)) return std::min(*wait, o_.max_retry_after);
         }
-        const long long cap = std::min<long long>(o_.max_backoff.count(),
-                                                  o_.initial_backoff.count() << std::min(attempt - 1, 20u));
+        const long long cap = std::min<long long>(o_.max_backoff.count(), o_.initial_backoff.count()
+                                                                              << std::min(attempt - 1, 20u));
         std::uniform_int_distribution<long long> jitter(0, std::max(0LL, cap));
         return milliseconds(jitter(rng_));
     }
@@ -327,8 +338,8 @@ class sender {
         const std::string why = redacted(reason.empty() ? "not delivered" : reason);
         if (o_.spool_dir.empty()) {
             report_.records_failed += b.records.size();
-            report_.errors.push_back(fmt::format("batch {} ({} records) lost: {}; no spool directory", b.request_id,
-                                                 b.records.size(), why));
+            report_.errors.push_back(fmt::format("batch {} ({} records) lost: {}; no spool directory",
+                                                 b.request_id, b.records.size(), why));
             return;
         }
         std::error_code ec;
@@ -339,15 +350,16 @@ class sender {
         const fs::path tmp_path = dir / (".tmp-" + b.request_id);
         {
             std::ofstream out(tmp_path, std::ios::binary | std::ios::trunc);
-            out << fmt::format("{{\"masq_spool\":1,\"api\":\"{}\",\"request_id\":\"{}\",\"records\":{},\"reason\":{}}}\n",
-                               api_name(d_.api), b.request_id, b.records.size(), quote(why));
+            out << fmt::format(
+                "{{\"masq_spool\":1,\"api\":\"{}\",\"request_id\":\"{}\",\"records\":{},\"reason\":{}}}\n",
+                api_name(d_.api), b.request_id, b.records.size(), quote(why));
             for (const auto& r : b.records)
                 out << r << '\n';
             out.flush();
             if (!out) {
                 report_.records_failed += b.records.size();
-                report_.errors.push_back(fmt::format("batch {} ({} records) lost: {}; cannot write {}", b.request_id,
-                                                     b.records.size(), why, tmp_path.string()));
+                report_.errors.push_back(fmt::format("batch {} ({} records) lost: {}; cannot write {}",
+                                                     b.request_id, b.records.size(), why, tmp_path.string()));
                 fs::remove(tmp_path, ec);
                 return;
             }
@@ -361,7 +373,8 @@ class sender {
         }
         report_.records_spooled += b.records.size();
         ++report_.batches_spooled;
-        report_.errors.push_back(fmt::format("batch {} ({} records) spooled: {}", b.request_id, b.records.size(), why));
+        report_.errors.push_back(
+            fmt::format("batch {} ({} records) spooled: {}", b.request_id, b.records.size(), why));
         spooled.push_back(b.request_id);
         emit(delivery_event::kind::spooled, b, why);
     }
@@ -392,7 +405,9 @@ class sender {
     std::string permanent_error_;
 };
 
-bool valid_url(const std::string& url) { return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0; }
+bool valid_url(const std::string& url) {
+    return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+}
 
 } // namespace
 
@@ -400,20 +415,25 @@ void validate(const sentinel_destination& d) {
     std::vector<std::string> missing;
     if (d.api == sentinel_api::logs_ingestion) {
         const auto& t = d.ingestion;
-        if (t.endpoint.empty()) missing.push_back("the ingestion endpoint (--endpoint, MASQ_DCE_ENDPOINT)");
+        if (t.endpoint.empty())
+            missing.push_back("the ingestion endpoint (--endpoint, MASQ_DCE_ENDPOINT)");
         else if (!valid_url(t.endpoint))
-            throw sentinel_config_error("the ingestion endpoint must be an https:// URL, not '" + t.endpoint + "'");
-        if (t.dcr_immutable_id.empty()) missing.push_back("the DCR immutable id (--dcr, MASQ_DCR_IMMUTABLE_ID)");
+            throw sentinel_config_error("the ingestion endpoint must be an https:// URL, not '" + t.endpoint +
+                                        "'");
+        if (t.dcr_immutable_id.empty())
+            missing.push_back("the DCR immutable id (--dcr, MASQ_DCR_IMMUTABLE_ID)");
         if (t.stream.empty()) missing.push_back("the stream name (--stream)");
         if (t.credentials.tenant_id.empty()) missing.push_back("the tenant id (--tenant, AZURE_TENANT_ID)");
-        if (t.credentials.client_id.empty()) missing.push_back("the client id (--client-id, AZURE_CLIENT_ID)");
+        if (t.credentials.client_id.empty())
+            missing.push_back("the client id (--client-id, AZURE_CLIENT_ID)");
         if (t.credentials.client_secret.empty())
             missing.push_back("the client secret (AZURE_CLIENT_SECRET or --client-secret-file)");
         if (!valid_url(t.credentials.authority_host))
             throw sentinel_config_error("the authority host must be an https:// URL");
     } else {
         const auto& c = d.collector;
-        if (c.workspace_id.empty()) missing.push_back("the workspace id (--workspace-id, LOG_ANALYTICS_WORKSPACE_ID)");
+        if (c.workspace_id.empty())
+            missing.push_back("the workspace id (--workspace-id, LOG_ANALYTICS_WORKSPACE_ID)");
         if (c.shared_key.empty())
             missing.push_back("the workspace shared key (LOG_ANALYTICS_SHARED_KEY or --shared-key-file)");
         else if (!detail::base64_decode(c.shared_key) || detail::base64_decode(c.shared_key)->empty())
@@ -468,8 +488,8 @@ delivery_report resume_spool(const sentinel_destination& destination, const deli
             continue;
         }
         if (api != api_name(destination.api)) {
-            report.errors.push_back(fmt::format("{}: spooled for the {} API, not {} (left as it is)", path.string(),
-                                                api, api_name(destination.api)));
+            report.errors.push_back(fmt::format("{}: spooled for the {} API, not {} (left as it is)",
+                                                path.string(), api, api_name(destination.api)));
             continue;
         }
         batch b{std::string(id), {}};
@@ -477,7 +497,9 @@ delivery_report resume_spool(const sentinel_destination& destination, const deli
             if (!line.empty()) b.records.push_back(std::move(line));
         report.records += b.records.size();
         ++report.batches_resumed;
-        if (options.on_event) options.on_event(delivery_event{delivery_event::kind::resumed, b.request_id, b.records.size(), ""});
+        if (options.on_event)
+            options.on_event(
+                delivery_event{delivery_event::kind::resumed, b.request_id, b.records.size(), ""});
         const std::string original = b.request_id;
         const auto spooled = s.send(std::move(b));
         // Delivered, or re-spooled under other ids after a split: the original file has done its job.

@@ -25,7 +25,9 @@ std::string_view cut_utf8(std::string_view text, std::size_t limit) {
     return text.substr(0, n);
 }
 
-std::string quoted(std::string_view text) { return json_quote(cut_utf8(text, max_field_bytes)); }
+std::string quoted(std::string_view text) {
+    return json_quote(cut_utf8(text, max_field_bytes));
+}
 
 /// `[{"value":…,"count":…},…]`, keeping whole entries while the array stays under the field limit.
 std::string counts_array(const std::vector<value_count>& values) {

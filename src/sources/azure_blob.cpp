@@ -93,7 +93,9 @@ std::string encode_path(std::string_view s) {
     return out;
 }
 
-std::string encode_query_value(std::string_view s) { return percent_encode(s); }
+std::string encode_query_value(std::string_view s) {
+    return percent_encode(s);
+}
 
 class blob_client {
   public:
