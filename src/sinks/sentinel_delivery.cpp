@@ -488,6 +488,13 @@ delivery_report resume_spool(const sentinel_destination& destination, const deli
             continue;
         }
         if (api != api_name(destination.api)) {
+            // Still in the spool, and still undelivered: counted so that the run does not look complete.
+            std::size_t n = 0;
+            for (std::string line; std::getline(in, line);)
+                n += !line.empty();
+            report.records += n;
+            report.records_spooled += n;
+            ++report.batches_spooled;
             report.errors.push_back(fmt::format("{}: spooled for the {} API, not {} (left as it is)",
                                                 path.string(), api, api_name(destination.api)));
             continue;
