@@ -326,3 +326,14 @@ def test_large_send_respects_the_one_megabyte_limit(masq_bin, server, tmp_path):
     assert 1_000_000 >= server.max_body_seen > 500_000  # batches are filled, and never too large
     assert server.gzip_requests == 0
     assert len(server.delivered_records()) == 6000
+
+
+def test_token_is_renewed_before_it_expires(masq_bin, tmp_path, findings_file):
+    # A 2 s token is kept for half its life; slow answers make the send outlast it.
+    with SentinelServer(token_lifetime=2) as server:
+        server.faults = ["slow:0.6"] * 6
+        r = send(masq_bin, server, tmp_path / "spool", [str(findings_file), "--attempts", "3", "--backoff-ms", "1", "--timeout", "5", "--max-batch-bytes", "20000"])
+        assert r.returncode == 0, r.stderr
+        assert server.token_requests >= 2
+        assert not any(status == 401 for _, status, _ in server.log), "an expired token was used"
+        assert len(server.delivered_records()) == 300
