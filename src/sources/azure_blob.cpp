@@ -206,7 +206,10 @@ bool is_export_blob(std::string_view name) {
     auto ends = [&](std::string_view s) {
         return name.size() >= s.size() && name.substr(name.size() - s.size()) == s;
     };
-    return ends(".json") || ends(".jsonl") || ends(".ndjson") || ends(".json.gz") || ends(".csv");
+    for (const char* ext : {".json", ".jsonl", ".ndjson", ".csv"})
+        for (const char* compressed : {"", ".gz", ".zst"})
+            if (ends(std::string(ext) + compressed)) return true;
+    return false;
 }
 
 } // namespace
@@ -268,11 +271,21 @@ void read_blob_exports(const std::string& url, const blob_options& options, even
                             : "cannot read blob: " + r.error);
             continue;
         }
+        // Exports are plain JSON lines; copies people make of them are often gzip or zstd.
+        std::string plain, error;
+        const bool compressed = buffer_compression(r.body) != compression::none;
+        if (compressed && !decompress_buffer(r.body, plain, error)) {
+            diag.report(problem_kind::truncated_file, shown, 0, "", error + "; the lines before it are kept");
+        }
+        const std::string_view text = compressed ? std::string_view(plain) : std::string_view(r.body);
         ++stats.files;
-        stats.bytes += r.body.size();
+        stats.bytes += text.size();
         const parser_context context{shown, sink, diag, stats, read.window, nullptr, &read.fields};
         const std::unique_ptr<line_parser> parser = make_line_parser(read.format, context);
-        for_each_line_in_buffer(r.body, [&](const padded_line& line) { parser->parse(line); });
+        // A truncated stream's partial last line is not parsed (as for files on disk).
+        const std::string_view whole =
+            compressed && !error.empty() ? text.substr(0, text.rfind('\n') + 1) : text;
+        for_each_line_in_buffer(whole, [&](const padded_line& line) { parser->parse(line); });
     }
 }
 
