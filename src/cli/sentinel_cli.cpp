@@ -170,69 +170,54 @@ std::string new_run_id() {
 } // namespace
 
 void add_sentinel_options(CLI::App& cmd, sentinel_cli& o) {
-    const char* group = "Microsoft Sentinel";
+    // Every option added here goes into its own section of --help; the defaults are restored after.
+    cmd.option_defaults()->group("Microsoft Sentinel");
     cmd.add_option("--sink", o.sink,
                    "logs-ingestion (default) or data-collector (the retired HTTP Data Collector API)")
-        ->check(CLI::IsMember({"logs-ingestion", "data-collector"}))
-        ->group(group);
+        ->check(CLI::IsMember({"logs-ingestion", "data-collector"}));
     cmd.add_option("--cloud", o.cloud,
                    "public (default), usgov or china: sets the authority host and audience")
-        ->check(CLI::IsMember({"public", "usgov", "china"}))
-        ->group(group);
+        ->check(CLI::IsMember({"public", "usgov", "china"}));
     cmd.add_option("--endpoint", o.endpoint,
-                   "logs-ingestion endpoint of the DCE or DCR (env MASQ_DCE_ENDPOINT)")
-        ->group(group);
+                   "logs-ingestion endpoint of the DCE or DCR (env MASQ_DCE_ENDPOINT)");
     cmd.add_option("--dcr", o.dcr,
-                   "immutable id of the data collection rule, dcr-... (env MASQ_DCR_IMMUTABLE_ID)")
-        ->group(group);
+                   "immutable id of the data collection rule, dcr-... (env MASQ_DCR_IMMUTABLE_ID)");
     cmd.add_option("--stream", o.stream,
-                   "stream declared in the DCR (env MASQ_DCR_STREAM; default Custom-MasqFindings_CL)")
-        ->group(group);
-    cmd.add_option("--tenant", o.tenant, "Entra ID tenant (env AZURE_TENANT_ID)")->group(group);
-    cmd.add_option("--client-id", o.client_id, "application (client) id (env AZURE_CLIENT_ID)")->group(group);
+                   "stream declared in the DCR (env MASQ_DCR_STREAM; default Custom-MasqFindings_CL)");
+    cmd.add_option("--tenant", o.tenant, "Entra ID tenant (env AZURE_TENANT_ID)");
+    cmd.add_option("--client-id", o.client_id, "application (client) id (env AZURE_CLIENT_ID)");
     cmd.add_option("--client-secret-file", o.client_secret_file,
-                   "file holding the client secret (default: env AZURE_CLIENT_SECRET)")
-        ->group(group);
+                   "file holding the client secret (default: env AZURE_CLIENT_SECRET)");
     cmd.add_option("--authority-host", o.authority_host,
-                   "Entra ID authority (env AZURE_AUTHORITY_HOST; default from --cloud)")
-        ->group(group);
+                   "Entra ID authority (env AZURE_AUTHORITY_HOST; default from --cloud)");
     cmd.add_option("--scope", o.scope,
-                   "token scope (default from --cloud: https://monitor.azure.com/.default)")
-        ->group(group);
+                   "token scope (default from --cloud: https://monitor.azure.com/.default)");
     cmd.add_option("--workspace-id", o.workspace_id,
-                   "data-collector: workspace id (env LOG_ANALYTICS_WORKSPACE_ID)")
-        ->group(group);
+                   "data-collector: workspace id (env LOG_ANALYTICS_WORKSPACE_ID)");
     cmd.add_option("--shared-key-file", o.shared_key_file,
-                   "data-collector: file holding the workspace key (default: env LOG_ANALYTICS_SHARED_KEY)")
-        ->group(group);
+                   "data-collector: file holding the workspace key (default: env LOG_ANALYTICS_SHARED_KEY)");
     cmd.add_option("--log-type", o.log_type, "data-collector: Log-Type, the table is LOGTYPE_CL")
-        ->capture_default_str()
-        ->group(group);
+        ->capture_default_str();
     cmd.add_option("--data-collector-endpoint", o.collector_endpoint,
                    "data-collector: base URL (env MASQ_DATA_COLLECTOR_ENDPOINT; default "
-                   "https://WORKSPACE.ods.opinsights.azure.com)")
-        ->group(group);
+                   "https://WORKSPACE.ods.opinsights.azure.com)");
     cmd.add_option("--payload", o.payload,
                    "findings (one record per finding with context) or seed (the notebook's four columns)")
         ->check(CLI::IsMember({"findings", "seed"}))
-        ->capture_default_str()
-        ->group(group);
+        ->capture_default_str();
     cmd.add_option("--spool", o.spool,
                    "directory for batches that cannot be delivered (env MASQ_SPOOL_DIR; default "
-                   "~/.local/state/masq/spool)")
-        ->group(group);
+                   "~/.local/state/masq/spool)");
     cmd.add_option("--max-batch-bytes", o.max_batch_bytes,
-                   "largest request body (default: the API's limit, 1 MB)")
-        ->group(group);
+                   "largest request body (default: the API's limit, 1 MB)");
     cmd.add_option("--attempts", o.attempts, "tries per batch before it is spooled")
         ->capture_default_str()
-        ->check(CLI::Range(1u, 100u))
-        ->group(group);
-    cmd.add_option("--timeout", o.timeout_s, "seconds per request")->capture_default_str()->group(group);
+        ->check(CLI::Range(1u, 100u));
+    cmd.add_option("--timeout", o.timeout_s, "seconds per request")->capture_default_str();
     cmd.add_option("--backoff-ms", o.backoff_ms, "first retry delay; doubles per retry, with jitter")
-        ->capture_default_str()
-        ->group(group);
-    cmd.add_flag("--no-gzip", o.no_gzip, "send uncompressed bodies")->group(group);
+        ->capture_default_str();
+    cmd.add_flag("--no-gzip", o.no_gzip, "send uncompressed bodies");
+    cmd.option_defaults()->group("Options");
 }
 
 bool check_sentinel_options(const sentinel_cli& o) {

@@ -186,6 +186,18 @@ class _Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(n) if n else b""
 
+    def json_array(self, body, error_code):
+        """The body as a list of objects, or None after answering 400 (both APIs take only that)."""
+        try:
+            records = json.loads(body.decode("utf-8"))
+            if isinstance(records, list) and all(isinstance(r, dict) for r in records):
+                return records
+        except ValueError:
+            pass
+        self.owner.violation("body is not a JSON array of objects")
+        self.reply(400, _error(error_code, "a JSON array of objects is expected"))
+        return None
+
     def do_GET(self):
         self.reply(404, _error("NotFound", "only POST is served"))
 
@@ -300,12 +312,9 @@ class _Handler(BaseHTTPRequestHandler):
         if len(body) > LOGS_INGESTION_LIMIT:
             s.violation(f"uncompressed body of {len(body)} bytes")
             return self.reply(413, _error("ContentLengthLimitExceeded", "The message is too large."))
-        try:
-            records = json.loads(body.decode("utf-8"))
-            assert isinstance(records, list) and all(isinstance(r, dict) for r in records)
-        except (ValueError, AssertionError):
-            s.violation("body is not a JSON array of objects")
-            return self.reply(400, _error("InvalidPayload", "a JSON array of objects is expected"))
+        records = self.json_array(body, "InvalidPayload")
+        if records is None:
+            return
         for r in records:
             unknown = set(r) - s.columns
             if unknown:
@@ -381,12 +390,9 @@ class _Handler(BaseHTTPRequestHandler):
         if len(body) > DATA_COLLECTOR_LIMIT:
             s.violation(f"body of {len(body)} bytes")
             return self.reply(404, _error("TooLarge", "the request is too large"))
-        try:
-            records = json.loads(body.decode("utf-8"))
-            assert isinstance(records, list) and all(isinstance(r, dict) for r in records)
-        except (ValueError, AssertionError):
-            s.violation("body is not a JSON array of objects")
-            return self.reply(400, _error("InvalidDataFormat", "JSON array expected"))
+        records = self.json_array(body, "InvalidDataFormat")
+        if records is None:
+            return
         with s.lock:
             s.requests += 1
             s.max_body_seen = max(s.max_body_seen, len(body))
