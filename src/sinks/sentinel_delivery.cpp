@@ -230,11 +230,16 @@ class sender {
         const std::string body = body_of(b.records);
         std::string last_error;
         bool renewed_token = false;
-        for (unsigned attempt = 1; attempt <= std::max(1u, o_.attempts); ++attempt) {
+        // After several batches in a row have failed every attempt, the service is down: each
+        // further batch gets one try (a probe), so a long send spools in seconds rather than
+        // hammering for hours; the first batch that goes through restores the full budget.
+        const unsigned attempts = consecutive_failures_ >= 3 ? 1u : std::max(1u, o_.attempts);
+        for (unsigned attempt = 1; attempt <= attempts; ++attempt) {
             detail::http_response r;
             if (!post(b, body, r, last_error)) {
                 if (!permanent_error_.empty()) break;
             } else if (r.status >= 200 && r.status < 300) {
+                consecutive_failures_ = 0;
                 report_.records_sent += b.records.size();
                 ++report_.batches_sent;
                 emit(delivery_event::kind::sent, b, fmt::format("HTTP {}", r.status));
@@ -264,13 +269,14 @@ class sender {
                 }
                 if (!retryable(r)) break;
             }
-            if (attempt == std::max(1u, o_.attempts)) break;
+            if (attempt == attempts) break;
             const milliseconds wait = backoff(attempt, r);
             ++report_.retries;
             emit(delivery_event::kind::retry, b,
                  fmt::format("{}, retrying in {} ms", last_error, wait.count()));
             std::this_thread::sleep_for(wait);
         }
+        ++consecutive_failures_;
         spool(b, last_error, spooled);
     }
 
@@ -403,6 +409,7 @@ class sender {
     std::string key_;
     std::string collector_url_;
     std::string permanent_error_;
+    unsigned consecutive_failures_ = 0;
 };
 
 bool valid_url(const std::string& url) {

@@ -337,3 +337,20 @@ def test_token_is_renewed_before_it_expires(masq_bin, tmp_path, findings_file):
         assert server.token_requests >= 2
         assert not any(status == 401 for _, status, _ in server.log), "an expired token was used"
         assert len(server.delivered_records()) == 300
+
+
+def test_a_service_that_is_down_spools_quickly_and_resume_catches_up(masq_bin, server, tmp_path):
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(make_findings(400, seed=5)) + "\n", encoding="utf-8")
+    spool = tmp_path / "spool"
+    server.faults = ["503"] * 1000
+    r = send(masq_bin, server, spool, [str(path), "--attempts", "4", "--backoff-ms", "1", "--max-batch-bytes", "10000"])
+    assert r.returncode == 3
+    batches = len(list(spool.glob("*.jsonl")))
+    assert batches > 20
+    # Three batches get every attempt; after that one probe each.
+    assert server.requests == 3 * 4 + (batches - 3)
+    server.faults = ["503", "503", "503"]  # a bumpy recovery
+    r = send(masq_bin, server, spool, ["--resume", "--attempts", "4", "--backoff-ms", "1"])
+    assert r.returncode == 0, r.stderr
+    assert len(server.delivered_records()) == 400 and set(ids(server.delivered_records()).values()) == {1}
