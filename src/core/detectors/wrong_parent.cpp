@@ -5,7 +5,8 @@
 // started by hand); its parent still gives it away. Only the processes whose parent is fixed by
 // the boot sequence or the service control manager are checked (catalog.h, `expected_parents`):
 // parent baselines of other processes are too noisy to alert on (Elastic PR #6393: 2.9 M alerts in
-// 30 days from a general parent-child rule).
+// 30 days from a general parent-child rule). The reason names the unexpected parents; the paths
+// listed are, as for every finding, the suspicious name's own.
 #include "detectors.h"
 #include "masq/windows_path.h"
 
@@ -47,17 +48,14 @@ void wrong_parent(const detector_context& ctx, std::vector<finding>& out) {
         std::string expected;
         for (std::size_t i = 0; i < allowed.size(); ++i)
             expected += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + std::string(allowed[i]);
+        std::string parents;
+        for (std::size_t i = 0; i < wrong.size() && i < 3; ++i)
+            parents += fmt::format("{}{} ({})", i == 0 ? "" : ", ", wrong[i].value, wrong[i].count);
+        if (wrong.size() > 3) parents += fmt::format(" and {} more", wrong.size() - 3);
         std::string reason =
-            fmt::format("{} started by {} ({} of {} event{} with a known parent); expected {}", e.name,
-                        wrong[0].value, wrong_events, known_events, known_events == 1 ? "" : "s", expected);
-        if (wrong.size() > 1) reason += fmt::format("; {} unexpected parents", wrong.size());
-        finding f = make_finding(ctx, e, self, "parent", score, std::move(reason));
-        // The paths listed are the unexpected parents: what an analyst pivots on.
-        f.suspicious_distinct_paths = wrong.size();
-        if (ctx.options.max_paths != 0 && wrong.size() > ctx.options.max_paths)
-            wrong.resize(ctx.options.max_paths);
-        f.suspicious_paths = std::move(wrong);
-        out.push_back(std::move(f));
+            fmt::format("{} started by {}: {} of {} event{} with a known parent; expected {}", e.name,
+                        parents, wrong_events, known_events, known_events == 1 ? "" : "s", expected);
+        out.push_back(make_finding(ctx, e, self, "parent", score, std::move(reason)));
     }
 }
 
