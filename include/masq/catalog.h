@@ -40,6 +40,17 @@ const known_binary* find_known_binary(std::string_view name) noexcept;
  */
 bool folder_expected(const known_binary& binary, std::string_view folder) noexcept;
 
+/**
+ * The processes that may start `name` (lower-cased file names), for the Windows processes whose
+ * parent is fixed by the boot sequence or the service control manager — `lsass.exe` only from
+ * `wininit.exe`, `svchost.exe` from `services.exe` (and the few known others) — or empty when
+ * `name` has no such rule. From ../shared/reference/masquerading-detection.md §(b) (Elastic
+ * "Unusual Parent-Child Relationship", Sigma `proc_creation_win_susp_proc_wrong_parent`,
+ * MITRE CAR-2021-04-001, SANS Hunt Evil), keeping only parents that hold on every Windows version
+ * and leaving out processes whose parents vary (conhost, dllhost, WerFault).
+ */
+std::span<const std::string_view> expected_parents(std::string_view name) noexcept;
+
 /// A legitimate pair of look-alike names (both real software), with why it is benign.
 struct benign_lookalike {
     std::string_view a, b;

@@ -4,18 +4,27 @@
 /// @file sink.h
 /// Writing findings: JSON lines and CSV for machines, an aligned table for people.
 
+#include "masq/diagnostics.h"
 #include "masq/finding.h"
 
 #include <ostream>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace masq {
 
 /// One JSON object per finding (`"type":"finding"`), fields as in ARCHITECTURE.md. The score is
 /// the shortest decimal that reads back as the same float32 (so `0.85714287`, not `0.857142865657`).
 void write_findings_jsonl(std::ostream& out, std::span<const finding> findings);
+
+/**
+ * Reads findings back from what `write_findings_jsonl` wrote (for `masq send`, which sends
+ * findings saved by an earlier `masq detect -f jsonl`). Lines whose `type` is not "finding" are
+ * passed over; malformed lines are reported to `diag` as `file:line` and skipped.
+ */
+std::vector<finding> read_findings_jsonl(std::string_view data, std::string_view name, diagnostics& diag);
 
 /// RFC 4180 CSV with a header row; lists (paths, hosts) are joined with " | " as `value (count)`.
 void write_findings_csv(std::ostream& out, std::span<const finding> findings);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The masq command line: options in, core calls, output out. All printing and exit codes live here.
 
+#include "cli/sentinel_cli.h"
 #include "masq/explain.h"
 #include "masq/masq.h"
 #include "masq/pipeline.h"
@@ -126,6 +127,8 @@ struct detect_cli {
     std::string connection_string_file;
     unsigned blob_page_size = 5000;
     bool strict = false, fail_on_findings = false, quiet = false, no_color = false;
+    std::string send; ///< "sentinel" to send the findings after writing them
+    masq::cli::sentinel_cli sentinel;
 };
 
 struct synth_cli {
@@ -163,6 +166,8 @@ int run_detect(const detect_cli& opt) {
     options.similarity_threshold = opt.similarity;
     options.max_paths = opt.max_paths;
     options.threads = opt.threads;
+    // A send that cannot work should fail before hours of reading, not after.
+    if (!opt.send.empty() && !masq::cli::check_sentinel_options(opt.sentinel)) return exit_error;
 
     std::vector<std::string> inputs = opt.inputs;
     if (inputs.empty()) {
@@ -385,7 +390,11 @@ int run_detect(const detect_cli& opt) {
                                    : 0),
                    detect_s);
     }
-    if (diag.file_problems() > 0) return exit_error;
+    const int sent = opt.send.empty()
+                         ? exit_ok
+                         : masq::cli::send_findings(result.findings, opt.mode, opt.sentinel, opt.quiet);
+    if (diag.file_problems() > 0 || sent == exit_error) return exit_error;
+    if (sent != exit_ok) return sent;
     if (opt.fail_on_findings && !result.findings.empty()) return exit_findings;
     return exit_ok;
 }
@@ -511,7 +520,8 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("masq ") + MASQ_VERSION_STRING);
     app.require_subcommand(1);
     app.footer("Run 'masq COMMAND --help' for the options of a command.\n"
-               "Exit status: 0 success, 1 findings with --fail-on-findings, 2 usage or input error.");
+               "Exit status: 0 success, 1 findings with --fail-on-findings, 2 usage or input error,\n"
+               "3 findings spooled instead of delivered to Sentinel (masq send --resume).");
 
     detect_cli d;
     auto* detect = app.add_subcommand("detect", "Find process names that imitate common ones");
@@ -581,6 +591,11 @@ int main(int argc, char** argv) {
     detect->add_flag("--fail-on-findings", d.fail_on_findings, "exit with status 1 when there are findings");
     detect->add_flag("-q,--quiet", d.quiet, "print no summary or warnings on standard error");
     detect->add_flag("--no-color", d.no_color, "no colour in the table (also when NO_COLOR is set)");
+    detect
+        ->add_option("--send", d.send,
+                     "also send the findings: sentinel (see the Microsoft Sentinel options)")
+        ->check(CLI::IsMember({"sentinel"}));
+    masq::cli::add_sentinel_options(*detect, d.sentinel);
     detect->footer(R"(Examples:
   masq detect export/                                  # full mode over an export folder tree
   masq detect --allow accepted.jsonl -f jsonl events.jsonl.gz
@@ -588,6 +603,7 @@ int main(int argc, char** argv) {
   masq detect --mode seed PT05M.json.gz -f jsonl -o findings.jsonl
   masq detect --mode seed --inject-synthetic --seed 7 events.jsonl
   zcat day.json.gz | masq detect --mode seed --fail-on-findings -q -f csv
+  masq detect export/ --send sentinel                  # and post them to the Logs Ingestion API
 
 Seed mode is the Sentinel notebook "Masquerading Process Name Anomaly", exactly: EventID 4688,
 lower-cased Process, Spark percent_rank of the counts, frequent (>= 0.8) x infrequent (< 0.2)
@@ -634,6 +650,9 @@ See 'masq explain NAME' for why a name is or is not flagged.)");
   masq explain lsass.exe --path 'C:\Users\Public\lsass.exe'
   masq explain taskhost.exe export/)");
 
+    masq::cli::send_cli snd;
+    auto* send = masq::cli::add_send_command(app, snd);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -645,6 +664,7 @@ See 'masq explain NAME' for why a name is or is not flagged.)");
         if (*synth) return run_synth(s);
         if (*explain) return run_explain(x);
         if (*convert) return run_convert(c);
+        if (*send) return masq::cli::run_send(snd);
     } catch (const std::exception& e) {
         fmt::print(stderr, "masq: error: {}\n", e.what());
         return exit_error;

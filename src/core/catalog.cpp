@@ -273,6 +273,53 @@ std::span<const benign_lookalike> benign_lookalikes() {
     return benign;
 }
 
+namespace {
+
+struct parent_rule {
+    std::string_view child;
+    std::vector<std::string_view> parents;
+};
+
+// Sorted by child. "system" is how Sysmon and 4688 name the kernel (PID 4), the parent of the
+// first smss.exe; smss.exe also starts a copy of itself per session, which starts csrss, wininit
+// and winlogon and exits. lsass.exe started by lsass.exe is process reflection or forking (a
+// credential-dumping technique), not a Windows behaviour, so it is not listed.
+const std::vector<parent_rule>& parent_rules() {
+    static const std::vector<parent_rule> rules = {
+        {"csrss.exe", {"smss.exe", "svchost.exe"}},
+        {"dwm.exe", {"dwm.exe", "wininit.exe", "winlogon.exe"}},
+        {"fontdrvhost.exe", {"dwm.exe", "wininit.exe", "winlogon.exe"}},
+        {"logonui.exe", {"wininit.exe", "winlogon.exe"}},
+        {"lsaiso.exe", {"wininit.exe"}},
+        {"lsass.exe", {"wininit.exe"}},
+        {"lsm.exe", {"wininit.exe"}},
+        {"runtimebroker.exe", {"svchost.exe"}},
+        {"searchindexer.exe", {"services.exe"}},
+        {"services.exe", {"wininit.exe"}},
+        {"smss.exe", {"smss.exe", "system"}},
+        {"spoolsv.exe", {"services.exe", "spoolsv.exe"}},
+        {"svchost.exe",
+         {"services.exe", "svchost.exe", "msmpeng.exe", "mrt.exe", "ngen.exe", "tiworker.exe", "rpcnet.exe",
+          "rpcnetp.exe"}},
+        {"taskhostw.exe", {"services.exe", "svchost.exe", "taskhostw.exe"}},
+        {"userinit.exe", {"winlogon.exe", "dwm.exe", "kusrinit.exe"}},
+        {"wininit.exe", {"smss.exe"}},
+        {"winlogon.exe", {"smss.exe"}},
+        {"wmiprvse.exe", {"svchost.exe", "wmiprvse.exe"}},
+    };
+    return rules;
+}
+
+} // namespace
+
+std::span<const std::string_view> expected_parents(std::string_view name) noexcept {
+    const auto& rules = parent_rules();
+    const auto it = std::lower_bound(rules.begin(), rules.end(), name,
+                                     [](const parent_rule& r, std::string_view n) { return r.child < n; });
+    if (it == rules.end() || it->child != name) return {};
+    return it->parents;
+}
+
 bool is_benign_lookalike(std::string_view a, std::string_view b) noexcept {
     for (const auto& p : benign)
         if ((p.a == a && p.b == b) || (p.a == b && p.b == a)) return true;

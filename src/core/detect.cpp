@@ -29,10 +29,14 @@ detect_result detect_full(const process_profile& profile, const detect_options& 
     detectors::hidden_characters(ctx, found);
     detectors::double_extension(ctx, found);
     detectors::renamed_binaries(ctx, found);
+    detectors::wrong_parent(ctx, found);
 
     // One finding per (suspicious, imitated) name: the highest score wins, so `svch0st.exe` is a
-    // confusable (0 for o) rather than also a one-edit look-alike. Path findings are about the
-    // folder, not the name, and stay separate.
+    // confusable (0 for o) rather than also a one-edit look-alike. Path and parent findings are
+    // about where and how a name ran, not the name, and each stays separate.
+    const auto category = [](const finding& f) {
+        return f.detector == "path" ? 1 : f.detector == "parent" ? 2 : 0;
+    };
     std::stable_sort(found.begin(), found.end(), [](const finding& a, const finding& b) {
         if (a.suspicious_process != b.suspicious_process) return a.suspicious_process < b.suspicious_process;
         return a.score > b.score;
@@ -40,8 +44,7 @@ detect_result detect_full(const process_profile& profile, const detect_options& 
     std::vector<finding> kept;
     for (finding& f : found) {
         const bool duplicate = std::any_of(kept.begin(), kept.end(), [&](const finding& k) {
-            return k.suspicious_process == f.suspicious_process &&
-                   (k.detector == "path") == (f.detector == "path") &&
+            return k.suspicious_process == f.suspicious_process && category(k) == category(f) &&
                    (k.normal_process == f.normal_process || !f.normal_process || !k.normal_process);
         });
         if (duplicate) continue;

@@ -97,6 +97,18 @@ explanation explain_name(const process_profile& data, std::string_view raw_name,
     for (char32_t c : hidden_characters(name))
         ex.lines.push_back(fmt::format("hidden character: {}", code_point_name(c)));
     if (is_mixed_script(name)) ex.lines.push_back("mixes Latin with Cyrillic, Greek or Armenian letters");
+    if (const auto parents = expected_parents(name); !parents.empty()) {
+        std::string allowed;
+        for (std::string_view p : parents)
+            allowed += (allowed.empty() ? "" : ", ") + std::string(p);
+        std::string seen;
+        if (self != ctx.names.end())
+            for (const value_count& p : top_values(self->stats->parents, 5))
+                seen += fmt::format("{}{} ({})", seen.empty() ? "" : ", ", p.value, p.count);
+        ex.lines.push_back(
+            fmt::format("started only by {}{}", allowed,
+                        seen.empty() ? " (no parents in the data)" : "; parents seen: " + seen));
+    }
     if (!path.empty()) {
         const normalized_path np = normalize_windows_path(path);
         ex.lines.push_back(fmt::format("path normalised to {}{}", np.folder, np.file));

@@ -5,18 +5,15 @@
 // resource) or a SAS token. libcurl for HTTP, OpenSSL for HMAC and base64, libxml2 for listings.
 #include "sources/azure_blob.h"
 
+#include "net/http.h"
 #include "sources/line_parser.h"
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
-#include <curl/curl.h>
 #include <fmt/format.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <map>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <thread>
 
 namespace masq::detail {
@@ -97,57 +94,12 @@ std::string encode_path(std::string_view s) {
 }
 
 std::string encode_query_value(std::string_view s) {
-    std::string out = encode_path(s);
-    std::string r;
-    for (char c : out)
-        r += c == '/' ? std::string("%2F") : c == '=' ? std::string("%3D") : std::string(1, c);
-    return r;
-}
-
-std::string base64_decode(const std::string& in) {
-    std::string out(in.size(), '\0');
-    const int n =
-        EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                        reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-    if (n < 0) return {};
-    std::size_t size = static_cast<std::size_t>(n);
-    for (auto it = in.rbegin(); it != in.rend() && *it == '='; ++it)
-        --size;
-    out.resize(size);
-    return out;
-}
-
-std::string base64_encode(const unsigned char* data, std::size_t n) {
-    std::string out(4 * ((n + 2) / 3) + 1, '\0');
-    const int m = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
-    out.resize(static_cast<std::size_t>(m));
-    return out;
-}
-
-std::string rfc1123_now() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    return buf;
-}
-
-struct response {
-    long status = 0;
-    std::string body;
-    std::string error; ///< transport error, empty when a status was received
-};
-
-std::size_t append(char* data, std::size_t size, std::size_t n, void* out) {
-    static_cast<std::string*>(out)->append(data, size * n);
-    return size * n;
+    return percent_encode(s);
 }
 
 class blob_client {
   public:
-    blob_client(location l, const blob_options& options, diagnostics& diag)
-        : l_(std::move(l)), options_(options), diag_(diag) {
+    blob_client(location l, const blob_options& options) : l_(std::move(l)), options_(options) {
         auto cs = parse_connection_string(options.connection_string);
         if (!l_.sas.empty())
             sas_ = l_.sas;
@@ -156,22 +108,18 @@ class blob_client {
         if (sas_.empty()) {
             const std::string key = !cs["AccountKey"].empty() ? cs["AccountKey"] : options.account_key;
             if (!key.empty())
-                key_ = base64_decode(key);
+                key_ = base64_decode(key).value_or("");
             else if (!options.sas_token.empty())
                 sas_ = options.sas_token;
         }
         if (!sas_.empty() && sas_.front() == '?') sas_.erase(0, 1);
-        curl_ = curl_easy_init();
     }
-    ~blob_client() { curl_easy_cleanup(curl_); }
-    blob_client(const blob_client&) = delete;
-    blob_client& operator=(const blob_client&) = delete;
 
     bool authorised() const { return !key_.empty() || !sas_.empty(); }
 
     /// GET `path` (relative to the account, already encoded) with `query` (name -> value).
-    response get(const std::string& path, const std::map<std::string, std::string>& query) {
-        response r;
+    http_response get(const std::string& path, const std::map<std::string, std::string>& query) {
+        http_response r;
         for (unsigned attempt = 1; attempt <= std::max(1u, options_.attempts); ++attempt) {
             r = once(path, query);
             const bool retry = !r.error.empty() || r.status == 429 || r.status >= 500;
@@ -182,17 +130,17 @@ class blob_client {
     }
 
   private:
-    response once(const std::string& path, const std::map<std::string, std::string>& query) {
-        std::string url = l_.base + path;
+    http_response once(const std::string& path, const std::map<std::string, std::string>& query) {
+        http_request request;
+        request.url = l_.base + path;
         std::string qs;
         for (const auto& [k, v] : query)
             qs += (qs.empty() ? "" : "&") + k + "=" + encode_query_value(v);
         if (!sas_.empty()) qs += (qs.empty() ? "" : "&") + sas_;
-        if (!qs.empty()) url += "?" + qs;
+        if (!qs.empty()) request.url += "?" + qs;
         const std::string date = rfc1123_now();
-        curl_slist* headers = nullptr;
-        headers = curl_slist_append(headers, ("x-ms-date: " + date).c_str());
-        headers = curl_slist_append(headers, (std::string("x-ms-version: ") + api_version).c_str());
+        request.headers.push_back("x-ms-date: " + date);
+        request.headers.push_back(std::string("x-ms-version: ") + api_version);
         if (sas_.empty() && !key_.empty()) {
             // Canonicalised resource: /account + the URL path (for path-style endpoints the path
             // starts with the account again), then each query parameter, lower-cased and sorted.
@@ -201,38 +149,18 @@ class blob_client {
                 resource += "\n" + k + ":" + v;
             const std::string to_sign = "GET\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:" + date +
                                         "\nx-ms-version:" + api_version + "\n" + resource;
-            unsigned char mac[EVP_MAX_MD_SIZE];
-            unsigned int mac_len = 0;
-            HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-                 reinterpret_cast<const unsigned char*>(to_sign.data()), to_sign.size(), mac, &mac_len);
-            headers = curl_slist_append(
-                headers,
-                ("Authorization: SharedKey " + l_.account + ":" + base64_encode(mac, mac_len)).c_str());
+            request.headers.push_back("Authorization: SharedKey " + l_.account + ":" +
+                                      base64_encode(hmac_sha256(key_, to_sign)));
         }
-        response r;
-        curl_easy_reset(curl_);
-        curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
-        curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, append);
-        curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &r.body);
-        curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT, 20L);
-        curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_TIME, 60L);
-        curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
-        const CURLcode rc = curl_easy_perform(curl_);
-        curl_slist_free_all(headers);
-        if (rc != CURLE_OK)
-            r.error = curl_easy_strerror(rc);
-        else
-            curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &r.status);
-        return r;
+        request.timeout = std::chrono::milliseconds(0); // a large blob may take long; a stalled one may not
+        request.stall_timeout = std::chrono::seconds(60);
+        return http_.perform(request);
     }
 
     location l_;
     const blob_options& options_;
-    diagnostics& diag_;
     std::string key_, sas_;
-    CURL* curl_ = nullptr;
+    http_client http_;
 };
 
 /// The `<Code>` of an Azure Storage error body, for messages.
@@ -278,7 +206,10 @@ bool is_export_blob(std::string_view name) {
     auto ends = [&](std::string_view s) {
         return name.size() >= s.size() && name.substr(name.size() - s.size()) == s;
     };
-    return ends(".json") || ends(".jsonl") || ends(".ndjson") || ends(".json.gz") || ends(".csv");
+    for (const char* ext : {".json", ".jsonl", ".ndjson", ".csv"})
+        for (const char* compressed : {"", ".gz", ".zst"})
+            if (ends(std::string(ext) + compressed)) return true;
+    return false;
 }
 
 } // namespace
@@ -289,8 +220,6 @@ bool is_blob_url(const std::string& input) {
 
 void read_blob_exports(const std::string& url, const blob_options& options, event_sink& sink,
                        diagnostics& diag, read_stats& stats, const read_options& read) {
-    static const bool curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-    (void)curl_ready;
     const auto l = parse(url);
     if (!l) {
         diag.report(problem_kind::missing_file, "<blob URL>", 0, "",
@@ -298,7 +227,7 @@ void read_blob_exports(const std::string& url, const blob_options& options, even
                     "http://HOST:PORT/ACCOUNT/CONTAINER[/PREFIX]");
         return;
     }
-    blob_client client(*l, options, diag);
+    blob_client client(*l, options);
     if (!client.authorised()) {
         diag.report(problem_kind::unreadable_file, l->shown, 0, "",
                     "no credentials: set AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_KEY or "
@@ -314,7 +243,7 @@ void read_blob_exports(const std::string& url, const blob_options& options, even
             {"maxresults", std::to_string(std::max(1u, options.page_size))}};
         if (!l->prefix.empty()) query["prefix"] = l->prefix;
         if (!marker.empty()) query["marker"] = marker;
-        const response r = client.get("/" + l->container, query);
+        const http_response r = client.get("/" + l->container, query);
         if (!r.error.empty() || r.status != 200) {
             diag.report(problem_kind::unreadable_file, l->shown, 0, "",
                         r.error.empty()
@@ -333,7 +262,7 @@ void read_blob_exports(const std::string& url, const blob_options& options, even
             ++stats.pruned_files;
             continue;
         }
-        const response r = client.get("/" + l->container + "/" + encode_path(name), {});
+        const http_response r = client.get("/" + l->container + "/" + encode_path(name), {});
         const std::string shown = l->base + "/" + l->container + "/" + name;
         if (!r.error.empty() || r.status != 200) {
             diag.report(problem_kind::unreadable_file, shown, 0, "",
@@ -342,11 +271,21 @@ void read_blob_exports(const std::string& url, const blob_options& options, even
                             : "cannot read blob: " + r.error);
             continue;
         }
+        // Exports are plain JSON lines; copies people make of them are often gzip or zstd.
+        std::string plain, error;
+        const bool compressed = buffer_compression(r.body) != compression::none;
+        if (compressed && !decompress_buffer(r.body, plain, error)) {
+            diag.report(problem_kind::truncated_file, shown, 0, "", error + "; the lines before it are kept");
+        }
+        const std::string_view text = compressed ? std::string_view(plain) : std::string_view(r.body);
         ++stats.files;
-        stats.bytes += r.body.size();
+        stats.bytes += text.size();
         const parser_context context{shown, sink, diag, stats, read.window, nullptr, &read.fields};
         const std::unique_ptr<line_parser> parser = make_line_parser(read.format, context);
-        for_each_line_in_buffer(r.body, [&](const padded_line& line) { parser->parse(line); });
+        // A truncated stream's partial last line is not parsed (as for files on disk).
+        const std::string_view whole =
+            compressed && !error.empty() ? text.substr(0, text.rfind('\n') + 1) : text;
+        for_each_line_in_buffer(whole, [&](const padded_line& line) { parser->parse(line); });
     }
 }
 

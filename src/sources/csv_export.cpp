@@ -107,6 +107,7 @@ class csv_line_parser final : public line_parser {
             code_ = column({"eventid"}, m.code);
             action_ = column({"actiontype"}, "");
             parent_ = column({"parentprocessname", "initiatingprocessfolderpath", "parentimage"}, "");
+            parent_file_ = column({"initiatingprocessfilename"}, "");
             original_ = column({"originalfilename", "processversioninfooriginalfilename"}, "");
             user_ = column({"subjectusername", "accountname", "user", "username"}, "");
             command_line_ = column({"commandline", "processcommandline"}, "");
@@ -160,7 +161,10 @@ class csv_line_parser final : public line_parser {
         if (path) e.path = *path;
         if (host) e.host = *host;
         e.time = time;
-        const auto parent = get(parent_), original = get(original_);
+        auto parent = get(parent_);
+        const auto parent_file = get(parent_file_), original = get(original_);
+        // Defender's InitiatingProcessFolderPath, like FolderPath, may hold the folder only.
+        if (parent && parent_file) *parent = image_path(*parent, *parent_file);
         if (parent) e.parent_path = *parent;
         if (original && *original != "-") e.original_file_name = *original;
         const auto user = get(user_), command_line = get(command_line_);
@@ -174,7 +178,7 @@ class csv_line_parser final : public line_parser {
     std::vector<std::string> fields_;
     std::vector<std::string> header_;
     int process_ = -1, path_ = -1, host_ = -1, time_ = -1, code_ = -1, action_ = -1, parent_ = -1,
-        original_ = -1, user_ = -1, command_line_ = -1;
+        parent_file_ = -1, original_ = -1, user_ = -1, command_line_ = -1;
     std::uint64_t row_line_ = 0;
     bool in_row_ = false;
 };

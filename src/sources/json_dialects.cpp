@@ -72,7 +72,7 @@ struct dialect {
     std::vector<std::string> codes;   ///< accepted codes
     std::string action, action_value; ///< Defender's ActionType, when present
     std::string process, path, host, time, alt_time;
-    std::string parent, original, user, command_line;
+    std::string parent, parent_file, original, user, command_line;
 };
 
 dialect dialect_for(input_format format, const field_map* overrides) {
@@ -100,6 +100,7 @@ dialect dialect_for(input_format format, const field_map* overrides) {
         d.host = "/DeviceName";
         d.time = "/Timestamp";
         d.parent = "/InitiatingProcessFolderPath";
+        d.parent_file = "/InitiatingProcessFileName";
         d.original = "/ProcessVersionInfoOriginalFileName";
         d.user = "/AccountName";
         d.command_line = "/ProcessCommandLine";
@@ -217,7 +218,8 @@ class dialect_parser final : public line_parser {
         auto process = take(d_.process);
         const auto host = take(d_.host);
         auto time_text = take(d_.time);
-        const auto parent = take(d_.parent);
+        auto parent = take(d_.parent);
+        const auto parent_file = take(d_.parent_file);
         const auto original = take(d_.original);
         const auto user = take(d_.user);
         const auto command_line = take(d_.command_line);
@@ -237,6 +239,7 @@ class dialect_parser final : public line_parser {
         }
         // Defender's FolderPath is sometimes the folder only; make it the image path.
         if (d_.name == std::string_view("Defender") && path && process) *path = image_path(*path, *process);
+        if (parent && parent_file && !parent->empty()) *parent = image_path(*parent, *parent_file);
         if (!process && path) process = std::string(file_name_of(*path));
         std::optional<timestamp> time;
         if (time_text) {

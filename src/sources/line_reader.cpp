@@ -290,3 +290,78 @@ std::uint64_t for_each_line_in_buffer(std::string_view data,
 }
 
 } // namespace masq::detail
+
+namespace masq::detail {
+
+compression buffer_compression(std::string_view data) noexcept {
+    if (data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f &&
+        static_cast<unsigned char>(data[1]) == 0x8b)
+        return compression::gzip;
+    if (data.size() >= 4 && static_cast<unsigned char>(data[0]) == 0x28 &&
+        static_cast<unsigned char>(data[1]) == 0xb5 && static_cast<unsigned char>(data[2]) == 0x2f &&
+        static_cast<unsigned char>(data[3]) == 0xfd)
+        return compression::zstd;
+    return compression::none;
+}
+
+bool decompress_buffer(std::string_view data, std::string& out, std::string& error) {
+    out.clear();
+    std::string chunk(std::size_t{1} << 20, '\0');
+    if (buffer_compression(data) == compression::gzip) {
+        z_stream z{};
+        if (inflateInit2(&z, 15 + 32) != Z_OK) { // 15 + 32: gzip or zlib header, detected
+            error = "cannot initialise zlib";
+            return false;
+        }
+        z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+        z.avail_in = static_cast<uInt>(data.size());
+        int rc = Z_OK;
+        while (rc != Z_STREAM_END) {
+            z.next_out = reinterpret_cast<Bytef*>(chunk.data());
+            z.avail_out = static_cast<uInt>(chunk.size());
+            rc = inflate(&z, Z_NO_FLUSH);
+            out.append(chunk.data(), chunk.size() - z.avail_out);
+            if (rc == Z_STREAM_END && z.avail_in > 0) { // concatenated gzip members (RFC 1952 §2.2)
+                inflateReset(&z);
+                rc = Z_OK;
+            } else if (rc != Z_OK && rc != Z_STREAM_END) {
+                break;
+            }
+            if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0) break; // input ended early
+        }
+        inflateEnd(&z);
+        if (rc != Z_STREAM_END) {
+            error = "truncated or corrupt gzip data";
+            return false;
+        }
+        return true;
+    }
+    if (buffer_compression(data) == compression::zstd) {
+        ZSTD_DStream* stream = ZSTD_createDStream();
+        ZSTD_initDStream(stream);
+        ZSTD_inBuffer in{data.data(), data.size(), 0};
+        std::size_t hint = 1;
+        for (;;) {
+            ZSTD_outBuffer o{chunk.data(), chunk.size(), 0};
+            hint = ZSTD_decompressStream(stream, &o, &in);
+            if (ZSTD_isError(hint)) {
+                error = std::string("corrupt zstd data (") + ZSTD_getErrorName(hint) + ")";
+                ZSTD_freeDStream(stream);
+                return false;
+            }
+            out.append(chunk.data(), o.pos);
+            // Done when all input is taken and the decoder had room to spare (nothing held back).
+            if (in.pos == in.size && o.pos < o.size) break;
+        }
+        ZSTD_freeDStream(stream);
+        if (hint != 0) {
+            error = "truncated zstd data";
+            return false;
+        }
+        return true;
+    }
+    out.assign(data);
+    return true;
+}
+
+} // namespace masq::detail

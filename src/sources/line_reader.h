@@ -31,6 +31,13 @@ enum class compression : std::uint8_t { none, gzip, zstd };
 /// passes plain text through).
 compression detect_compression(const std::string& path);
 
+/// What a buffer starts with: the gzip (1f 8b) or zstd (28 b5 2f fd) magic, or neither.
+compression buffer_compression(std::string_view data) noexcept;
+
+/// `data` decompressed into `out` when it is gzip (members concatenated) or zstd, copied when it
+/// is neither; false with `error` set for truncated or corrupt data.
+bool decompress_buffer(std::string_view data, std::string& out, std::string& error);
+
 /// Whether the first non-blank byte of a plain file is '{' (JSON lines, not CSV).
 bool starts_with_json_object(const std::string& path);
 

@@ -33,8 +33,12 @@ def as_ecs(e):
 def as_defender(e, i):
     path = e["NewProcessName"]
     folder = path[: path.rfind("\\")] if i % 2 else path  # FolderPath with and without the file name
+    parent = e.get("ParentProcessName") or ""
+    parent_folder = parent[: parent.rfind("\\")] if i % 3 == 0 else parent  # the same two shapes
     return {"Timestamp": e["TimeGenerated"], "DeviceName": e["Computer"], "ActionType": "ProcessCreated",
-            "FileName": e["Process"], "FolderPath": folder, "InitiatingProcessFileName": "cmd.exe",
+            "FileName": e["Process"], "FolderPath": folder,
+            "InitiatingProcessFileName": parent[parent.rfind("\\") + 1:] if parent else None,
+            "InitiatingProcessFolderPath": parent_folder or None,
             "ProcessVersionInfoOriginalFileName": e.get("OriginalFileName")}
 
 
@@ -42,6 +46,7 @@ def as_sysmon(e):
     utc = e["TimeGenerated"].replace("T", " ").rstrip("Z")
     return {"Event": {"System": {"EventID": 1, "Computer": e["Computer"], "Channel": "Microsoft-Windows-Sysmon/Operational"},
                       "EventData": {"UtcTime": utc, "Image": e["NewProcessName"], "CommandLine": e.get("CommandLine"),
+                                    "ParentImage": e.get("ParentProcessName"),
                                     "OriginalFileName": e.get("OriginalFileName")}}}
 
 
@@ -103,8 +108,9 @@ def test_map_reads_a_custom_shape(masq_bin, events, tmp_path):
     rows = [{"ts": e["TimeGenerated"], "machine": {"fqdn": e["Computer"]},
              "proc": {"image_name": e["Process"], "image_path": e["NewProcessName"]}, "kind": "start"} for e in events]
     write(tmp_path / "custom.json", rows)
-    # The custom shape carries no original file name, so compare with events without one.
-    write(tmp_path / "sentinel.json", [{k: v for k, v in e.items() if k != "OriginalFileName"} for e in events])
+    # The custom shape carries no original file name or parent, so compare with events without them.
+    write(tmp_path / "sentinel.json", [{k: v for k, v in e.items() if k not in ("OriginalFileName", "ParentProcessName")}
+                                       for e in events])
     got = findings(run(masq_bin, "detect", "-f", "jsonl", "--input-format", "ecs", "--map", "process=proc.image_name",
                        "--map", "path=proc.image_path", "--map", "host=machine.fqdn", "--map", "time=ts",
                        "--map", "code=kind", str(tmp_path / "custom.json")))
@@ -134,17 +140,21 @@ def test_csv_exports_give_the_same_findings(masq_bin, events, tmp_path):
     with open(tmp_path / "sentinel.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["TimeGenerated [UTC]", "Computer", "EventID", "Process", "NewProcessName", "CommandLine",
-                    "OriginalFileName"])
+                    "OriginalFileName", "ParentProcessName"])
         for i, e in enumerate(events):
             t = e["TimeGenerated"] if i % 2 else portal_time(e["TimeGenerated"])
             w.writerow([t, e["Computer"], e["EventID"], e["Process"], e["NewProcessName"],
-                        (e.get("CommandLine") or "") + ' "quoted", and\na second line', e.get("OriginalFileName") or ""])
+                        (e.get("CommandLine") or "") + ' "quoted", and\na second line', e.get("OriginalFileName") or "",
+                        e.get("ParentProcessName") or ""])
     with open(tmp_path / "defender.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["Timestamp", "DeviceName", "ActionType", "FileName", "FolderPath", "ProcessVersionInfoOriginalFileName"])
-        for e in events:
+        w.writerow(["Timestamp", "DeviceName", "ActionType", "FileName", "FolderPath", "ProcessVersionInfoOriginalFileName",
+                    "InitiatingProcessFileName", "InitiatingProcessFolderPath"])
+        for i, e in enumerate(events):
+            parent = e.get("ParentProcessName") or ""
             w.writerow([e["TimeGenerated"], e["Computer"], "ProcessCreated", e["Process"], e["NewProcessName"],
-                        e.get("OriginalFileName") or ""])
+                        e.get("OriginalFileName") or "", parent[parent.rfind("\\") + 1:],
+                        parent[: parent.rfind("\\")] if i % 2 and "\\" in parent else parent])
     write(tmp_path / "sentinel.json", events)
     for mode in ("seed", "full"):
         expected = findings(run(masq_bin, "detect", "--mode", mode, "-f", "jsonl", str(tmp_path / "sentinel.json")))

@@ -132,3 +132,35 @@ def test_wrong_key_is_a_clear_error_without_the_secret(masq_bin, tree):
     assert bad_key not in r.stderr and bad_key not in r.stdout and "AccountKey" not in r.stderr
     r = detect(masq_bin, tree["url"])
     assert r.returncode == 2 and "no credentials" in r.stderr
+
+
+def test_compressed_blobs_are_decompressed(masq_bin, tree, tmp_path):
+    """Copies of an export are often gzip (.json.gz) or zstd (.json.zst): the same findings, and a
+    truncated one is an error that keeps its complete lines."""
+    import gzip
+
+    from azure.storage.blob import BlobServiceClient
+    zstd = shutil.which("zstd")
+    container = BlobServiceClient.from_connection_string(tree["conn"]).get_container_client(CONTAINER)
+    prefix = "compressed-copy"
+    bodies = []
+    for path in sorted(tree["local"].rglob("PT05M.json")):
+        rel = path.relative_to(tree["local"] / PREFIX).as_posix()
+        body = path.read_bytes()
+        bodies.append(body)
+        if zstd and len(bodies) % 2:
+            packed = subprocess.run([zstd, "-q", "-c"], input=body, capture_output=True, check=True).stdout
+            container.upload_blob(f"{prefix}/{rel}.zst", packed)
+        else:
+            container.upload_blob(f"{prefix}/{rel}.gz", gzip.compress(body))
+    env = {"AZURE_STORAGE_CONNECTION_STRING": tree["conn"]}
+    url = tree["url"].split(f"/{PREFIX}")[0] + f"/{prefix}"
+    r = detect(masq_bin, "--stats", url, env=env)
+    assert findings(r) == findings(detect(masq_bin, str(tree["local"]))), r.stderr
+    # A truncated gzip blob: a file problem (exit 2), its complete lines still counted.
+    whole = gzip.compress(bodies[0])
+    container.upload_blob("truncated/y=2026/m=11/d=18/h=00/m=00/PT05M.json.gz", whole[: len(whole) // 2])
+    r = detect(masq_bin, "--stats", url.replace(prefix, "truncated"), env=env)
+    assert r.returncode == 2
+    assert "truncated or corrupt gzip data" in r.stderr
+    assert "records 0," not in r.stderr

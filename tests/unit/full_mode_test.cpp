@@ -194,6 +194,65 @@ TEST(full_mode, renamed_binaries_from_the_original_file_name) {
     EXPECT_EQ(find(fs, "psexec64.exe"), nullptr);
 }
 
+TEST(catalog, expected_parents) {
+    const auto lsass = masq::expected_parents("lsass.exe");
+    ASSERT_EQ(lsass.size(), 1u);
+    EXPECT_EQ(lsass[0], "wininit.exe");
+    EXPECT_FALSE(masq::expected_parents("svchost.exe").empty());
+    EXPECT_TRUE(masq::expected_parents("conhost.exe").empty()); // parents vary: no rule
+    EXPECT_TRUE(masq::expected_parents("notepad.exe").empty());
+}
+
+TEST(full_mode, processes_started_by_the_wrong_parent) {
+    auto p = fleet();
+    const auto started_by = [&](const std::string& name, const std::string& path, const std::string& parent,
+                                int times) {
+        masq::process_event e;
+        e.process = name;
+        e.path = path;
+        e.host = "H1";
+        if (!parent.empty()) e.parent_path = parent;
+        for (int i = 0; i < times; ++i)
+            p.add(e);
+    };
+    // Right folder, wrong parent: only the parent gives these away.
+    started_by("lsass.exe", "C:\\Windows\\System32\\lsass.exe", "C:\\Windows\\System32\\wininit.exe", 3);
+    started_by("lsass.exe", "C:\\Windows\\System32\\lsass.exe", "C:\\Windows\\System32\\cmd.exe", 1);
+    started_by("services.exe", "C:\\Windows\\System32\\services.exe", "C:\\Users\\bob\\Desktop\\PPLdump.exe",
+               1);
+    // Expected parents, in every spelling, and unknown parents are not findings.
+    started_by("svchost.exe", "C:\\Windows\\System32\\svchost.exe",
+               "\\Device\\HarddiskVolume2\\Windows\\System32\\SERVICES.EXE", 40);
+    started_by("svchost.exe", "C:\\Windows\\System32\\svchost.exe", "-", 4);
+    started_by("wininit.exe", "C:\\Windows\\System32\\wininit.exe", "C:\\Windows\\System32\\smss.exe", 1);
+    started_by("conhost.exe", "C:\\Windows\\System32\\conhost.exe", "C:\\Tools\\anything.exe", 5);
+    const auto fs = full(p);
+    const auto parent_finding = [&](const std::string& name) -> const masq::finding* {
+        for (const auto& f : fs)
+            if (f.suspicious_process == name && f.detector == "parent") return &f;
+        return nullptr;
+    };
+    const auto* lsass = parent_finding("lsass.exe");
+    ASSERT_NE(lsass, nullptr);
+    EXPECT_NE(lsass->reason.find("started by C:\\Windows\\System32\\cmd.exe (1): 1 of 4 events"),
+              std::string::npos)
+        << lsass->reason;
+    EXPECT_NE(lsass->reason.find("expected wininit.exe"), std::string::npos) << lsass->reason;
+    const auto* services = parent_finding("services.exe");
+    ASSERT_NE(services, nullptr);
+    EXPECT_GT(services->score, lsass->score); // the parent runs from a user-writable folder
+    EXPECT_EQ(parent_finding("svchost.exe"), nullptr);
+    EXPECT_EQ(parent_finding("wininit.exe"), nullptr);
+    EXPECT_EQ(parent_finding("conhost.exe"), nullptr);
+    // A path finding and a parent finding about the same name are both kept.
+    started_by("lsass.exe", "C:\\Windows\\Temp\\lsass.exe", "C:\\Windows\\System32\\wininit.exe", 1);
+    const auto again = full(p);
+    int kinds = 0;
+    for (const auto& f : again)
+        kinds += f.suspicious_process == "lsass.exe" && (f.detector == "parent" || f.detector == "path");
+    EXPECT_EQ(kinds, 2);
+}
+
 TEST(allow_list, suppresses_by_name_path_and_host_and_rejects_bad_rules) {
     auto p = fleet();
     add(p, "scvhost.exe", 1, "C:\\Tools\\Lab\\scvhost.exe", "LAB-1");

@@ -2,6 +2,8 @@
 // Parallel, chunked ingest: the same profile, counts and problems (with the same line numbers)
 // whatever the thread count, chunk size, range size and compression.
 #include "masq/source.h"
+#include "net/http.h"
+#include "sources/line_reader.h"
 
 #include <filesystem>
 #include <fstream>
@@ -250,3 +252,29 @@ TEST(ingest_fields, parent_user_command_line_and_original_name_are_kept) {
 }
 
 } // namespace
+
+// Blobs arrive as one buffer: decompressing them must equal the file path's result.
+TEST(decompress_buffer, gzip_members_zstd_and_truncation) {
+    std::string text;
+    for (int i = 0; i < 50000; ++i)
+        text += "{\"EventID\":4688,\"Process\":\"p" + std::to_string(i) + ".exe\"}\n";
+    const std::string half_a = text.substr(0, text.size() / 2), half_b = text.substr(text.size() / 2);
+    // Two gzip members back to back (what `cat a.gz b.gz` makes) read as one stream.
+    const std::string gz = masq::detail::gzip_compress(half_a) + masq::detail::gzip_compress(half_b);
+    std::string out, error;
+    ASSERT_EQ(masq::detail::buffer_compression(gz), masq::detail::compression::gzip);
+    ASSERT_TRUE(masq::detail::decompress_buffer(gz, out, error)) << error;
+    EXPECT_EQ(out, text);
+    std::string z(ZSTD_compressBound(text.size()), '\0');
+    z.resize(ZSTD_compress(z.data(), z.size(), text.data(), text.size(), 3));
+    ASSERT_EQ(masq::detail::buffer_compression(z), masq::detail::compression::zstd);
+    ASSERT_TRUE(masq::detail::decompress_buffer(z, out, error)) << error;
+    EXPECT_EQ(out, text);
+    for (const std::string& whole : {gz, z}) {
+        EXPECT_FALSE(masq::detail::decompress_buffer(whole.substr(0, whole.size() / 3), out, error));
+        EXPECT_FALSE(error.empty());
+        EXPECT_EQ(out, text.substr(0, out.size())); // what came out before the cut is right
+    }
+    ASSERT_TRUE(masq::detail::decompress_buffer("plain\n", out, error));
+    EXPECT_EQ(out, "plain\n");
+}

@@ -64,6 +64,7 @@ void wrong_folder(const detector_context& ctx, std::vector<finding>& out);
 void hidden_characters(const detector_context& ctx, std::vector<finding>& out);
 void double_extension(const detector_context& ctx, std::vector<finding>& out);
 void renamed_binaries(const detector_context& ctx, std::vector<finding>& out);
+void wrong_parent(const detector_context& ctx, std::vector<finding>& out);
 
 /// The full-mode edit budget: one edit from 3 letters, two from 6 (only towards Windows
 /// binaries below 9), three from 15 — stems, so `lsass`/`1sass` and `cmd`/`cnd` count.
