@@ -108,13 +108,32 @@ if SparkSession is not None:
     spark.stop()"""),
 md("""## 7. Send
 
-The notebook posts its results to a Log Analytics custom table. The findings are ready for that as
-JSON lines with the fields of `masq detect --format jsonl` (the CLI's Sentinel sink sends exactly
-these); here they are written to a file."""),
-code("""out = pathlib.Path(tempfile.mkdtemp()) / "masq_findings.jsonl"
-full.to_json(out, orient="records", lines=True, force_ascii=False)
-print(f"wrote {len(full)} findings to {out}")
-print(out.read_text().splitlines()[0][:300])"""),
+The notebook posts its results to Log Analytics with the HTTP Data Collector API, which Microsoft
+retired on 2026-09-14. `masq.send` uses its successor, the Logs Ingestion API (a data collection
+endpoint and rule, and an Entra ID application: see `docs/sentinel.md` and the Bicep template in
+`deploy/sentinel/`), through the same C++ sink as `masq send`: batches of at most 1 MB, gzip,
+retries with backoff, and a spool on disk for what cannot be delivered (`masq.send(resume=True)`).
+
+With `MASQ_DCE_ENDPOINT`, `MASQ_DCR_IMMUTABLE_ID`, `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and
+`AZURE_CLIENT_SECRET` set, the cell sends to your workspace. Without them it sends to the local
+stand-in the tests use (`tests/support/sentinel_server.py`), which checks the protocol the way the
+service does."""),
+code("""import sys
+spool = pathlib.Path(tempfile.mkdtemp()) / "spool"
+if os.environ.get("MASQ_DCE_ENDPOINT"):
+    report = masq.send(full, mode="full", spool=spool)
+else:
+    sys.path.insert(0, str(pathlib.Path("../tests/support").resolve()))
+    from sentinel_server import SentinelServer
+    with SentinelServer() as stand_in:
+        report = masq.send(full, mode="full", spool=spool, endpoint=stand_in.url, dcr=stand_in.dcr,
+                           tenant_id=stand_in.tenant, client_id=stand_in.client_id,
+                           client_secret=stand_in.client_secret, authority_host=stand_in.url)
+        received = stand_in.delivered_records()
+    print(f"the stand-in received {len(received)} records; the first:")
+    print({k: received[0][k] for k in ("TimeGenerated", "Detector", "SuspiciousProcess", "NormalProcess", "Score")})
+print({k: report[k] for k in ("records", "delivered", "batches", "retries", "spooled")})
+assert report["delivered"] == len(full)"""),
 ]
 nb["cells"] = cells
 nb["metadata"]["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

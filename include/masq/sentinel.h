@@ -107,6 +107,9 @@ std::vector<std::string> sentinel_records(std::span<const finding> findings, con
                                           sentinel_payload payload = sentinel_payload::findings,
                                           std::string_view time_field = "TimeGenerated");
 
+/// A fresh run id (a random version-4 UUID) for `record_context::run_id`.
+std::string new_run_id();
+
 /// The stable id of a finding: 32 hex digits of XXH3-128 over its identity.
 std::string finding_id(const finding& f);
 

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Optional, Union
 from . import _core
 from ._core import MasqError
 
-__all__ = ["detect", "similarity", "seed_score", "synth", "MasqError", "FINDING_FIELDS", "EVENT_COLUMNS"]
+__all__ = ["detect", "send", "similarity", "seed_score", "synth", "MasqError", "FINDING_FIELDS", "EVENT_COLUMNS"]
 __version__ = "0.1.0"
 
 #: The columns of a findings DataFrame, in the order of `masq detect --format jsonl` (without "type").
@@ -164,6 +164,78 @@ def _detect_profile(profile, mode, frequent_threshold, infrequent_threshold, sim
     return _core.detect(profile, mode, float(frequent_threshold), float(infrequent_threshold),
                           float(similarity_threshold), int(max_paths), int(max_hosts), int(threads),
                         os.fspath(allow) if allow is not None else "", total_hosts)
+
+
+def _findings_jsonl(findings) -> str:
+    """A findings DataFrame (or a list of dicts) as the JSON lines ``masq detect -f jsonl`` writes."""
+    import json
+
+    def plain(v):  # numpy scalars and pandas' missing values as JSON
+        if hasattr(v, "item"):
+            return v.item()
+        try:
+            import pandas as pd
+            if not isinstance(v, (list, dict, str)) and pd.isna(v):
+                return None
+        except (ImportError, TypeError, ValueError):
+            pass
+        return v
+
+    rows = findings.to_dict(orient="records") if hasattr(findings, "to_dict") else list(findings)
+    lines = []
+    for row in rows:
+        record = {"type": "finding"}
+        record.update({k: plain(v) for k, v in row.items()})
+        lines.append(json.dumps(record, ensure_ascii=False, default=plain))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def send(findings=None, *, sink: str = "logs-ingestion", payload: str = "findings", mode: Optional[str] = None,
+         resume: bool = False, spool: Optional[PathLike] = None, endpoint: Optional[str] = None,
+         dcr: Optional[str] = None, stream: Optional[str] = None, tenant_id: Optional[str] = None,
+         client_id: Optional[str] = None, client_secret: Optional[str] = None,
+         authority_host: Optional[str] = None, scope: Optional[str] = None, workspace_id: Optional[str] = None,
+         shared_key: Optional[str] = None, log_type: Optional[str] = None,
+         data_collector_endpoint: Optional[str] = None, max_batch_bytes: int = 0, attempts: int = 6,
+         timeout: float = 30.0, gzip: bool = True) -> dict:
+    """Sends findings to Microsoft Sentinel with the C++ sink of ``masq send`` (docs/sentinel.md).
+
+    findings: the DataFrame ``masq.detect`` returns (or a list of such dicts); None with ``resume``.
+    sink: "logs-ingestion" (DCE + DCR + Entra ID app) or "data-collector" (the retired API).
+    Unset arguments come from the environment, as for the CLI: AZURE_TENANT_ID, AZURE_CLIENT_ID,
+    AZURE_CLIENT_SECRET, AZURE_AUTHORITY_HOST, MASQ_DCE_ENDPOINT, MASQ_DCR_IMMUTABLE_ID,
+    MASQ_DCR_STREAM, LOG_ANALYTICS_WORKSPACE_ID, LOG_ANALYTICS_SHARED_KEY,
+    MASQ_DATA_COLLECTOR_ENDPOINT, MASQ_SPOOL_DIR (default ~/.local/state/masq/spool).
+    resume: deliver what earlier sends spooled instead.
+
+    Returns the delivery report (records, delivered, batches, requests, retries, splits,
+    token_requests, spooled, failed, errors); batches that could not be delivered are in the spool.
+    Raises ValueError naming what is missing for a destination that cannot work.
+    """
+    if sink not in ("logs-ingestion", "data-collector"):
+        raise ValueError(f"sink must be 'logs-ingestion' or 'data-collector', not {sink!r}")
+    if payload not in ("findings", "seed"):
+        raise ValueError(f"payload must be 'findings' or 'seed', not {payload!r}")
+    if findings is None and not resume:
+        raise ValueError("nothing to send: pass findings, or resume=True")
+    env = os.environ.get
+    home_spool = os.path.join(env("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state"),
+                              "masq", "spool")
+    config = {
+        "sink": sink, "payload": payload, "mode": mode or "", "resume": "1" if resume else "0",
+        "spool": os.fspath(spool) if spool is not None else (env("MASQ_SPOOL_DIR") or home_spool),
+        "endpoint": endpoint or env("MASQ_DCE_ENDPOINT", ""), "dcr": dcr or env("MASQ_DCR_IMMUTABLE_ID", ""),
+        "stream": stream or env("MASQ_DCR_STREAM", ""), "tenant_id": tenant_id or env("AZURE_TENANT_ID", ""),
+        "client_id": client_id or env("AZURE_CLIENT_ID", ""),
+        "client_secret": client_secret or env("AZURE_CLIENT_SECRET", ""),
+        "authority_host": authority_host or env("AZURE_AUTHORITY_HOST", ""), "scope": scope or "",
+        "workspace_id": workspace_id or env("LOG_ANALYTICS_WORKSPACE_ID", ""),
+        "shared_key": shared_key or env("LOG_ANALYTICS_SHARED_KEY", ""), "log_type": log_type or "",
+        "data_collector_endpoint": data_collector_endpoint or env("MASQ_DATA_COLLECTOR_ENDPOINT", ""),
+        "max_batch_bytes": str(int(max_batch_bytes)), "attempts": str(int(attempts)),
+        "timeout": str(float(timeout)), "gzip": "1" if gzip else "0",
+    }
+    return _core.send("" if findings is None else _findings_jsonl(findings), config)
 
 
 def similarity(a: str, b: str) -> float:

@@ -8,7 +8,9 @@
 #include "masq/diagnostics.h"
 #include "masq/pipeline.h"
 #include "masq/profile.h"
+#include "masq/sentinel.h"
 #include "masq/similarity.h"
+#include "masq/sink.h"
 #include "masq/source.h"
 #include "masq/synth.h"
 #include "masq/timestamp.h"
@@ -16,6 +18,7 @@
 
 #include <chrono>
 #include <nanobind/nanobind.h>
+#include <nanobind/stl/map.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/string_view.h>
@@ -209,11 +212,76 @@ nb::dict run_detect(const profile_handle& h, const std::string& mode, double fre
     return out;
 }
 
+/// Sends findings (JSON lines as `masq detect -f jsonl` writes them) with the C++ Sentinel sink.
+/// `config` holds strings; the Python wrapper fills it from arguments and the environment.
+nb::dict send_findings(const std::string& jsonl, const std::map<std::string, std::string>& config) {
+    const auto get = [&](const char* key, std::string fallback = {}) {
+        const auto it = config.find(key);
+        return it == config.end() || it->second.empty() ? fallback : it->second;
+    };
+    masq::diagnostics diag(true); // the findings come from masq itself: a bad line is a bug to show
+    const auto findings = masq::read_findings_jsonl(jsonl, "<findings>", diag);
+    masq::sentinel_destination d;
+    if (get("sink") == "data-collector") {
+        d.api = masq::sentinel_api::data_collector;
+        d.collector.workspace_id = get("workspace_id");
+        d.collector.shared_key = get("shared_key");
+        d.collector.log_type = get("log_type", d.collector.log_type);
+        d.collector.endpoint = get("data_collector_endpoint");
+        if (get("payload") != "seed") d.collector.time_generated_field = "DetectedAt";
+    } else {
+        auto& t = d.ingestion;
+        t.endpoint = get("endpoint");
+        t.dcr_immutable_id = get("dcr");
+        t.stream = get("stream", t.stream);
+        t.credentials.tenant_id = get("tenant_id");
+        t.credentials.client_id = get("client_id");
+        t.credentials.client_secret = get("client_secret");
+        t.credentials.authority_host = get("authority_host", t.credentials.authority_host);
+        t.credentials.scope = get("scope", t.credentials.scope);
+    }
+    masq::delivery_options o;
+    o.spool_dir = get("spool");
+    o.max_batch_bytes = std::stoull(get("max_batch_bytes", "0"));
+    o.attempts = static_cast<unsigned>(std::stoul(get("attempts", "6")));
+    o.request_timeout =
+        std::chrono::milliseconds(static_cast<long long>(std::stod(get("timeout", "30")) * 1000));
+    o.gzip = get("gzip", "1") == "1";
+    masq::delivery_report r;
+    {
+        nb::gil_scoped_release release; // network waits must not hold the interpreter
+        if (get("resume") == "1") {
+            r = masq::resume_spool(d, o);
+        } else {
+            masq::record_context context{now_ticks(), masq::new_run_id(), get("mode")};
+            const auto records = masq::sentinel_records(
+                findings, context,
+                get("payload") == "seed" ? masq::sentinel_payload::seed : masq::sentinel_payload::findings,
+                d.api == masq::sentinel_api::data_collector ? "DetectedAt" : "TimeGenerated");
+            r = masq::deliver(records, d, o);
+        }
+    }
+    nb::dict out;
+    out["records"] = r.records;
+    out["delivered"] = r.records_sent;
+    out["batches"] = r.batches_sent;
+    out["requests"] = r.requests;
+    out["retries"] = r.retries;
+    out["splits"] = r.splits;
+    out["token_requests"] = r.token_requests;
+    out["spooled"] = r.records_spooled;
+    out["batches_spooled"] = r.batches_spooled;
+    out["failed"] = r.records_failed;
+    out["errors"] = r.errors;
+    return out;
+}
+
 } // namespace
 
 NB_MODULE(_core, m) {
     m.doc() = "masq's C++ core (see the masq package for the documented API)";
     nb::exception<masq::input_error>(m, "MasqError", PyExc_ValueError);
+    nb::exception<masq::sentinel_config_error>(m, "SentinelConfigError", PyExc_ValueError);
 
     nb::class_<profile_handle>(m, "Profile")
         .def(nb::init<bool>(), "strict"_a = false)
@@ -267,6 +335,7 @@ NB_MODULE(_core, m) {
             return out;
         },
         "seed"_a, "start"_a, "end"_a);
+    m.def("send", &send_findings, "jsonl"_a, "config"_a);
     m.def(
         "parse_time", [](std::string_view s) { return masq::parse_iso8601(s); }, "text"_a);
 }

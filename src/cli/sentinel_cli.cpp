@@ -11,7 +11,6 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <random>
 #include <sstream>
 #include <unistd.h>
 
@@ -156,15 +155,6 @@ int report_delivery(const delivery_report& r, const sentinel_destination& d, con
     }
     if (r.records_failed) return exit_error;
     return r.complete() ? exit_ok : exit_undelivered;
-}
-
-std::string new_run_id() {
-    // Not a secret, only unique: std::random_device is enough.
-    std::random_device rd;
-    std::mt19937_64 g(rd());
-    const std::uint64_t a = g(), b = g();
-    return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xFFFF, a & 0xFFF,
-                       0x8000 | (b >> 48 & 0x3FFF), b & 0xFFFFFFFFFFFFull);
 }
 
 } // namespace

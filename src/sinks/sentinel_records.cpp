@@ -6,6 +6,7 @@
 #include "masq/sentinel.h"
 #include "masq/sink.h"
 #include "masq/version.h"
+#include "net/http.h"
 
 #include <fmt/format.h>
 #include <xxhash.h>
@@ -85,6 +86,10 @@ std::string seed_record(const finding& f, const record_context& context) {
 }
 
 } // namespace
+
+std::string new_run_id() {
+    return detail::random_uuid();
+}
 
 std::string finding_id(const finding& f) {
     std::string identity = f.detector;

@@ -22,3 +22,5 @@ def test_example_notebook_runs(root, tmp_path):
     # The seed-mode finding on the sample and the synthetic examples were printed.
     assert "Your anomalies: 1; hard-coded examples:" in text
     assert "842 synthetic events, 42 of them misspelled" in text
+    # The findings were sent through masq.send (to the local stand-in of the Logs Ingestion API).
+    assert "the stand-in received" in text and "'spooled': 0" in text
