@@ -176,6 +176,19 @@ delivery_report deliver(std::span<const std::string> records, const sentinel_des
                         const delivery_options& options);
 
 /**
+ * One send of findings: the records of `payload` stamped with the current time, a new run id and
+ * `mode`, then `deliver`. The legacy API reserves `TimeGenerated`, so there the findings payload
+ * carries its time as `DetectedAt` and names it in `time-generated-field`; the seed payload, like
+ * the notebook, names none.
+ */
+delivery_report deliver_findings(std::span<const finding> findings, sentinel_destination destination,
+                                 sentinel_payload payload, std::string mode, const delivery_options& options);
+
+/// Where batches are spooled unless told otherwise: `$MASQ_SPOOL_DIR`, else
+/// `$XDG_STATE_HOME/masq/spool`, else `~/.local/state/masq/spool` (`.masq-spool` without a home).
+std::string default_spool_dir();
+
+/**
  * Delivers the batches in `options.spool_dir` with the request ids they were spooled with,
  * removing each once it is accepted; batches that fail again stay (or are split and re-spooled).
  * Batches spooled for the other API are left alone and named in `errors`.

@@ -219,11 +219,9 @@ def send(findings=None, *, sink: str = "logs-ingestion", payload: str = "finding
     if findings is None and not resume:
         raise ValueError("nothing to send: pass findings, or resume=True")
     env = os.environ.get
-    home_spool = os.path.join(env("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state"),
-                              "masq", "spool")
     config = {
         "sink": sink, "payload": payload, "mode": mode or "", "resume": "1" if resume else "0",
-        "spool": os.fspath(spool) if spool is not None else (env("MASQ_SPOOL_DIR") or home_spool),
+        "spool": os.fspath(spool) if spool is not None else "",  # empty: the core's default_spool_dir()
         "endpoint": endpoint or env("MASQ_DCE_ENDPOINT", ""), "dcr": dcr or env("MASQ_DCR_IMMUTABLE_ID", ""),
         "stream": stream or env("MASQ_DCR_STREAM", ""), "tenant_id": tenant_id or env("AZURE_TENANT_ID", ""),
         "client_id": client_id or env("AZURE_CLIENT_ID", ""),

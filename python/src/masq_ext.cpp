@@ -228,7 +228,6 @@ nb::dict send_findings(const std::string& jsonl, const std::map<std::string, std
         d.collector.shared_key = get("shared_key");
         d.collector.log_type = get("log_type", d.collector.log_type);
         d.collector.endpoint = get("data_collector_endpoint");
-        if (get("payload") != "seed") d.collector.time_generated_field = "DetectedAt";
     } else {
         auto& t = d.ingestion;
         t.endpoint = get("endpoint");
@@ -241,7 +240,7 @@ nb::dict send_findings(const std::string& jsonl, const std::map<std::string, std
         t.credentials.scope = get("scope", t.credentials.scope);
     }
     masq::delivery_options o;
-    o.spool_dir = get("spool");
+    o.spool_dir = get("spool", masq::default_spool_dir());
     o.max_batch_bytes = std::stoull(get("max_batch_bytes", "0"));
     o.attempts = static_cast<unsigned>(std::stoul(get("attempts", "6")));
     o.request_timeout =
@@ -253,12 +252,10 @@ nb::dict send_findings(const std::string& jsonl, const std::map<std::string, std
         if (get("resume") == "1") {
             r = masq::resume_spool(d, o);
         } else {
-            masq::record_context context{now_ticks(), masq::new_run_id(), get("mode")};
-            const auto records = masq::sentinel_records(
-                findings, context,
-                get("payload") == "seed" ? masq::sentinel_payload::seed : masq::sentinel_payload::findings,
-                d.api == masq::sentinel_api::data_collector ? "DetectedAt" : "TimeGenerated");
-            r = masq::deliver(records, d, o);
+            r = masq::deliver_findings(findings, d,
+                                       get("payload") == "seed" ? masq::sentinel_payload::seed
+                                                                : masq::sentinel_payload::findings,
+                                       get("mode"), o);
         }
     }
     nb::dict out;

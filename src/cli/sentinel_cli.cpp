@@ -39,13 +39,6 @@ std::string first_of(const std::string& a, const std::string& b) {
     return a.empty() ? b : a;
 }
 
-std::string default_spool_dir() {
-    if (auto d = env("MASQ_SPOOL_DIR"); !d.empty()) return d;
-    if (auto d = env("XDG_STATE_HOME"); !d.empty()) return d + "/masq/spool";
-    if (auto d = env("HOME"); !d.empty()) return d + "/.local/state/masq/spool";
-    return ".masq-spool";
-}
-
 struct cloud_names {
     const char* authority;
     const char* scope;
@@ -78,9 +71,6 @@ sentinel_destination destination_of(const sentinel_cli& o) {
         c.endpoint = first_of(o.collector_endpoint, env("MASQ_DATA_COLLECTOR_ENDPOINT"));
         if (c.endpoint.empty() && o.cloud != "public" && !c.workspace_id.empty())
             c.endpoint = fmt::format("https://{}.{}", c.workspace_id, cloud.collector_suffix);
-        // TimeGenerated is reserved in the legacy API: the findings payload carries its time in
-        // DetectedAt and names it as the time field; the seed payload, like the notebook, sends none.
-        if (o.payload != "seed") c.time_generated_field = "DetectedAt";
     } else {
         auto& t = d.ingestion;
         t.endpoint = first_of(o.endpoint, env("MASQ_DCE_ENDPOINT"));
@@ -229,18 +219,9 @@ int send_findings(const std::vector<finding>& findings, const std::string& mode,
         fmt::print(stderr, "masq: send: {}\n", e.what());
         return exit_error;
     }
-    record_context context;
-    context.time_generated = std::chrono::duration_cast<std::chrono::microseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count() *
-                             10;
-    context.run_id = new_run_id();
-    context.mode = mode;
     const auto payload = o.payload == "seed" ? sentinel_payload::seed : sentinel_payload::findings;
-    const auto records = sentinel_records(
-        findings, context, payload, d.api == sentinel_api::data_collector ? "DetectedAt" : "TimeGenerated");
     const delivery_options options = delivery_of(o, quiet);
-    return report_delivery(deliver(records, d, options), d, options, quiet, false);
+    return report_delivery(deliver_findings(findings, d, payload, mode, options), d, options, quiet, false);
 }
 
 CLI::App* add_send_command(CLI::App& app, send_cli& s) {

@@ -6,6 +6,7 @@
 // Collector API" (SharedKey signature); the retry policy follows "Exponential Backoff And Jitter"
 // (M. Brooker, AWS Architecture Blog, 2015): full jitter, capped, with Retry-After taking precedence.
 #include "masq/sentinel.h"
+#include "masq/sink.h"
 #include "masq/version.h"
 #include "net/http.h"
 
@@ -78,37 +79,21 @@ std::string describe(const detail::http_response& r) {
     std::string code, message;
     if (auto it = r.headers.find("x-ms-error-code"); it != r.headers.end()) code = it->second;
     // Azure Monitor errors: {"error":{"code":"…","message":"…"}}; Entra ID:
-    // {"error":"…","error_description":"…"}.
+    // {"error":"…","error_description":"…"}. A string found at a pointer replaces what is known.
     if (!r.body.empty() && r.body.front() == '{') {
         simdjson::ondemand::parser parser;
         simdjson::padded_string padded(r.body);
         simdjson::ondemand::document doc;
         if (!parser.iterate(padded).get(doc)) {
-            simdjson::ondemand::object root;
-            if (!doc.get_object().get(root)) {
-                for (auto field : root) {
-                    std::string_view key;
-                    if (field.unescaped_key().get(key)) break;
-                    simdjson::ondemand::value v;
-                    if (field.value().get(v)) break;
-                    std::string_view s;
-                    if (key == "error") {
-                        simdjson::ondemand::object e;
-                        if (!v.get_object().get(e)) {
-                            for (auto ef : e) {
-                                std::string_view k2;
-                                if (ef.unescaped_key().get(k2)) break;
-                                if ((k2 == "code" || k2 == "message") && !ef.value().get_string().get(s))
-                                    (k2 == "code" ? code : message) = std::string(s);
-                            }
-                        } else if (!v.get_string().get(s)) {
-                            code = std::string(s);
-                        }
-                    } else if (key == "error_description" && !v.get_string().get(s)) {
-                        message = std::string(s);
-                    }
-                }
-            }
+            const auto take = [&](const char* pointer, std::string& into) {
+                std::string_view text;
+                if (!doc.at_pointer(pointer).get_string().get(text))
+                    into = std::string(text); // rewinds first
+            };
+            take("/error", code);
+            take("/error/code", code);
+            take("/error/message", message);
+            take("/error_description", message);
         }
     }
     if (!code.empty()) out += " " + code;
@@ -358,7 +343,7 @@ class sender {
             std::ofstream out(tmp_path, std::ios::binary | std::ios::trunc);
             out << fmt::format(
                 "{{\"masq_spool\":1,\"api\":\"{}\",\"request_id\":\"{}\",\"records\":{},\"reason\":{}}}\n",
-                api_name(d_.api), b.request_id, b.records.size(), quote(why));
+                api_name(d_.api), b.request_id, b.records.size(), json_quote(why));
             for (const auto& r : b.records)
                 out << r << '\n';
             out.flush();
@@ -383,21 +368,6 @@ class sender {
             fmt::format("batch {} ({} records) spooled: {}", b.request_id, b.records.size(), why));
         spooled.push_back(b.request_id);
         emit(delivery_event::kind::spooled, b, why);
-    }
-
-    static std::string quote(const std::string& s) {
-        std::string out = "\"";
-        for (unsigned char c : s) {
-            if (c == '"' || c == '\\') {
-                out += '\\';
-                out += static_cast<char>(c);
-            } else if (c < 0x20) {
-                out += fmt::format("\\u{:04x}", c);
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-        return out + "\"";
     }
 
     const sentinel_destination& d_;
@@ -470,6 +440,33 @@ delivery_report deliver(std::span<const std::string> records, const sentinel_des
     for (auto& b : plan_batches(std::vector<std::string>(records.begin(), records.end()), s.limit()))
         s.send(batch{detail::random_uuid(), std::move(b)});
     return report;
+}
+
+delivery_report deliver_findings(std::span<const finding> findings, sentinel_destination destination,
+                                 sentinel_payload payload, std::string mode,
+                                 const delivery_options& options) {
+    constexpr std::string_view legacy_time_field = "DetectedAt";
+    const bool legacy = destination.api == sentinel_api::data_collector;
+    if (legacy)
+        destination.collector.time_generated_field =
+            payload == sentinel_payload::seed ? "" : legacy_time_field;
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    const record_context context{std::chrono::duration_cast<std::chrono::microseconds>(now).count() * 10,
+                                 new_run_id(), std::move(mode)};
+    const auto records = sentinel_records(findings, context, payload,
+                                          legacy ? legacy_time_field : std::string_view("TimeGenerated"));
+    return deliver(records, destination, options);
+}
+
+std::string default_spool_dir() {
+    const auto env = [](const char* name) -> std::string {
+        const char* v = std::getenv(name);
+        return v ? v : "";
+    };
+    if (auto d = env("MASQ_SPOOL_DIR"); !d.empty()) return d;
+    if (auto d = env("XDG_STATE_HOME"); !d.empty()) return d + "/masq/spool";
+    if (auto d = env("HOME"); !d.empty()) return d + "/.local/state/masq/spool";
+    return ".masq-spool";
 }
 
 delivery_report resume_spool(const sentinel_destination& destination, const delivery_options& options) {
