@@ -155,12 +155,9 @@ class zstd_source final : public byte_source {
 };
 
 compression sniff(int fd) {
-    unsigned char magic[4] = {};
+    char magic[4] = {};
     const ssize_t got = ::pread(fd, magic, sizeof magic, 0);
-    if (got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) return compression::gzip;
-    if (got >= 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)
-        return compression::zstd;
-    return compression::none;
+    return buffer_compression(std::string_view(magic, got > 0 ? static_cast<std::size_t>(got) : 0));
 }
 
 } // namespace
@@ -307,7 +304,8 @@ compression buffer_compression(std::string_view data) noexcept {
 bool decompress_buffer(std::string_view data, std::string& out, std::string& error) {
     out.clear();
     std::string chunk(std::size_t{1} << 20, '\0');
-    if (buffer_compression(data) == compression::gzip) {
+    const compression kind = buffer_compression(data);
+    if (kind == compression::gzip) {
         z_stream z{};
         if (inflateInit2(&z, 15 + 32) != Z_OK) { // 15 + 32: gzip or zlib header, detected
             error = "cannot initialise zlib";
@@ -336,7 +334,7 @@ bool decompress_buffer(std::string_view data, std::string& out, std::string& err
         }
         return true;
     }
-    if (buffer_compression(data) == compression::zstd) {
+    if (kind == compression::zstd) {
         ZSTD_DStream* stream = ZSTD_createDStream();
         ZSTD_initDStream(stream);
         ZSTD_inBuffer in{data.data(), data.size(), 0};

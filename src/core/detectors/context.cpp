@@ -46,6 +46,12 @@ detector_context make_context(const process_profile& profile, const frequency_sp
     return ctx;
 }
 
+const target* find_target(const detector_context& ctx, std::string_view name) {
+    for (const target& t : ctx.targets)
+        if (t.name == name) return &t;
+    return nullptr;
+}
+
 finding make_finding(const detector_context& ctx, const name_entry& suspect, const target* imitated,
                      std::string detector, double score, std::string reason) {
     finding f;

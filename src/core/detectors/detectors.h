@@ -45,6 +45,9 @@ struct detector_context {
 detector_context make_context(const process_profile& profile, const frequency_split& split,
                               const detect_options& options);
 
+/// The target named `name`, or null.
+const target* find_target(const detector_context& ctx, std::string_view name);
+
 /// A finding about `suspect` with its context filled in (paths, counts, hosts, times).
 finding make_finding(const detector_context& ctx, const name_entry& suspect, const target* imitated,
                      std::string detector, double score, std::string reason);

@@ -42,9 +42,7 @@ void renamed_binaries(const detector_context& ctx, std::vector<finding>& out) {
             const std::string_view original_stem = std::string_view(original).substr(0, original.rfind('.'));
             if (known == nullptr && stem.substr(0, original_stem.size()) == original_stem) continue;
             if (is_benign_lookalike(e.name, original)) continue;
-            const target* imitated = nullptr;
-            for (const target& t : ctx.targets)
-                if (t.name == original) imitated = &t;
+            const target* imitated = find_target(ctx, original);
             double score = 0.85;
             if (known != nullptr && known->role == binary_role::core) score += 0.05;
             if (known == nullptr) score += 0.05; // an attack tool under a disguise

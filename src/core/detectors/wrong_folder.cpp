@@ -45,9 +45,7 @@ void wrong_folder(const detector_context& ctx, std::vector<finding>& out) {
             wrong_events += p.count;
         }
         if (wrong.empty()) continue;
-        const target* imitated = nullptr;
-        for (const target& t : ctx.targets)
-            if (t.known == known) imitated = &t;
+        const target* imitated = find_target(ctx, known->name);
         double score = known->role == binary_role::core     ? 0.9
                        : known->role == binary_role::system ? 0.75
                                                             : 0.55;

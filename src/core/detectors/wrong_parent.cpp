@@ -40,9 +40,7 @@ void wrong_parent(const detector_context& ctx, std::vector<finding>& out) {
             wrong_events += p.count;
         }
         if (wrong.empty()) continue;
-        const target* self = nullptr;
-        for (const target& t : ctx.targets)
-            if (t.name == e.name) self = &t;
+        const target* self = find_target(ctx, e.name);
         double score = e.known != nullptr && e.known->role == binary_role::core ? 0.85 : 0.8;
         if (writable) score += 0.05;
         std::string expected;
