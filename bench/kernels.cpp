@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Kernel benchmarks: the true Damerau-Levenshtein distance and the seed-mode brute-force join.
-#include "masq/matcher.h"
-#include "masq/similarity.h"
-#include "masq/unicode.h"
+#include "masq/match/seed_match.h"
+#include "masq/match/similarity.h"
+#include "masq/util/unicode.h"
 
 #include <benchmark/benchmark.h>
 #include <random>

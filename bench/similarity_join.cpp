@@ -6,7 +6,7 @@
 // Prints one JSON object: the indexed join's wall time per thread count, its funnel, peak RSS,
 // and our brute force timed on S infrequent names and extrapolated to F × I (exactly the
 // notebook's cross join in C++). bench/similarity_join.py runs it beside RapidFuzz and DuckDB.
-#include "masq/matcher.h"
+#include "masq/match/seed_match.h"
 #include "support/name_sets.h"
 
 #include <chrono>

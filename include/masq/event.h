@@ -5,7 +5,7 @@
 /// One process-creation event as the sources hand it to the profile. Views point into the
 /// reader's buffer and are valid only during the `event_sink::on_event` call.
 
-#include "masq/timestamp.h"
+#include "masq/util/timestamp.h"
 
 #include <cstdint>
 #include <optional>

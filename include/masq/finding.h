@@ -6,7 +6,7 @@
 /// output contract of `masq detect` (see ARCHITECTURE.md, "Contracts").
 
 #include "masq/profile.h"
-#include "masq/timestamp.h"
+#include "masq/util/timestamp.h"
 
 #include <cstdint>
 #include <optional>

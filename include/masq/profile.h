@@ -7,7 +7,7 @@
 /// and days can each build one.
 
 #include "masq/event.h"
-#include "masq/timestamp.h"
+#include "masq/util/timestamp.h"
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/node_hash_map.h>

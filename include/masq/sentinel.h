@@ -23,7 +23,7 @@
 /// shared key, bearer token) never appear in reports, errors or the spool.
 
 #include "masq/finding.h"
-#include "masq/timestamp.h"
+#include "masq/util/timestamp.h"
 
 #include <chrono>
 #include <cstdint>

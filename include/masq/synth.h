@@ -6,7 +6,8 @@
 /// deterministic: the notebook draws from Python's unseeded `random`, masq from a seeded generator.
 
 #include "masq/event.h"
-#include "masq/timestamp.h"
+#include "masq/profile.h"
+#include "masq/util/timestamp.h"
 
 #include <cstdint>
 #include <string>
@@ -35,5 +36,14 @@ std::vector<synthetic_event> notebook_synthetic_events(std::uint64_t seed, times
 
 /// Feeds synthetic events to a sink, marked `event_origin::synthetic`.
 void emit_synthetic_events(const std::vector<synthetic_event>& events, event_sink& sink);
+
+/**
+ * Adds the notebook's synthetic events (`notebook_synthetic_events(seed, …)`) to `profile`, as
+ * `masq detect --inject-synthetic` does: spread over the data's time span (first to last seen,
+ * plus one second), or over the day before `now` when no event has a time. Returns how many
+ * events were added. Every front end (the CLI, the Python module, Spark) calls this one, so their
+ * findings agree.
+ */
+std::uint64_t inject_notebook_synthetic(process_profile& profile, std::uint64_t seed, timestamp now);
 
 } // namespace masq

@@ -2,19 +2,20 @@
 /// The `masq._core` extension: the C++ core behind the Python package. Python code (masq/__init__.py,
 /// masq/spark.py) decides what to read; everything that decides a finding happens here.
 
-#include "arrow_stream.h"
+#include "masq/util/text.h"
+#include "masq/arrow_stream.h"
 #include "masq/allow_list.h"
 #include "masq/detect.h"
 #include "masq/diagnostics.h"
-#include "masq/pipeline.h"
+#include "masq/synth.h"
 #include "masq/profile.h"
 #include "masq/sentinel.h"
-#include "masq/similarity.h"
-#include "masq/sink.h"
-#include "masq/source.h"
+#include "masq/match/similarity.h"
+#include "masq/write.h"
+#include "masq/read.h"
 #include "masq/synth.h"
-#include "masq/timestamp.h"
-#include "masq/unicode.h"
+#include "masq/util/timestamp.h"
+#include "masq/util/unicode.h"
 
 #include <chrono>
 #include <nanobind/nanobind.h>
@@ -101,7 +102,7 @@ struct profile_handle {
         masq::read_stats stats;
         nb::gil_scoped_release release;
         const auto files = masq::expand_inputs(inputs, diag, read.window, &stats.pruned_files);
-        masq::read_sentinel_exports(files, profile, diag, stats, read);
+        masq::read_into(files, profile, diag, stats, read);
         records += stats.records;
         user_events = profile.events();
     }

@@ -2,9 +2,10 @@
 // The masq command line: options in, core calls, output out. All printing and exit codes live here.
 
 #include "cli/sentinel_cli.h"
+#include "masq/util/text.h"
 #include "masq/explain.h"
 #include "masq/masq.h"
-#include "masq/pipeline.h"
+#include "masq/synth.h"
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -266,7 +267,7 @@ int run_detect(const detect_cli& opt) {
                 if (shown) fmt::print(stderr, "\r\x1b[K");
             });
         }
-        masq::read_sentinel_exports(files, profile, diag, stats, read);
+        masq::read_into(files, profile, diag, stats, read);
         reading = false;
     } catch (const masq::input_error& e) {
         reading = false;
@@ -432,10 +433,12 @@ int run_convert(const convert_cli& opt) {
     masq::field_map fields;
     if (!parse_maps(opt.maps, fields)) return exit_error;
     masq::read_stats stats;
+    masq::read_options read;
+    read.format = *masq::parse_input_format(opt.input_format);
+    read.fields = fields;
     // One thread: events come out in file order.
-    for (const std::string& f : masq::expand_inputs(opt.inputs, diag)) {
-        masq::read_events(f, writer, diag, stats, *masq::parse_input_format(opt.input_format), fields);
-    }
+    for (const std::string& f : masq::expand_inputs(opt.inputs, diag))
+        masq::read_events(f, writer, diag, stats, read);
     out.flush();
     return diag.file_problems() > 0 || !out ? exit_error : exit_ok;
 }
@@ -451,8 +454,8 @@ int run_explain(const explain_cli& opt) {
     diag.set_observer([&](const masq::diagnostic& d) { printer(d); });
     masq::process_profile profile;
     masq::read_stats stats;
-    for (const std::string& file : masq::expand_inputs(opt.inputs, diag))
-        masq::read_sentinel_export(file, profile, diag, stats);
+    // The same driver as detect: an .evtx, CSV or ECS input is read as what it is.
+    masq::read_into(masq::expand_inputs(opt.inputs, diag), profile, diag, stats, {});
     masq::detect_options options;
     options.mode = masq::detect_mode::full;
     masq::allow_list allow;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "cli/sentinel_cli.h"
 
+#include "masq/util/text.h"
 #include "masq/diagnostics.h"
 #include "masq/sentinel.h"
-#include "masq/sink.h"
+#include "masq/write.h"
 
 #include <chrono>
 #include <cstdlib>

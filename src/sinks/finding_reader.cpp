@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The inverse of write_findings_jsonl, so that findings can be saved by one run and sent by another.
-#include "masq/sink.h"
+#include "masq/write.h"
 
 #include <simdjson.h>
 

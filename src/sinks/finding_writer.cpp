@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "masq/sink.h"
-#include "masq/unicode.h"
+#include "masq/write.h"
+#include "masq/util/text.h"
+#include "masq/util/unicode.h"
 
 #include <algorithm>
 #include <charconv>
@@ -11,25 +12,6 @@
 namespace masq {
 namespace {
 
-/// Characters that change how text is displayed without being seen: controls, and format
-/// characters (bidi overrides and isolates such as U+202E, zero-width joiners, BOM, soft hyphen).
-bool is_invisible(UChar32 c) {
-    const auto type = u_charType(c);
-    return type == U_CONTROL_CHAR || type == U_FORMAT_CHAR || c == 0x2028 || c == 0x2029;
-}
-
-template <class F>
-void for_each_code_point(std::string_view s, F&& f) {
-    const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());
-    const auto n = static_cast<std::int32_t>(s.size());
-    std::int32_t i = 0;
-    while (i < n) {
-        const std::int32_t start = i;
-        UChar32 c;
-        U8_NEXT(p, i, n, c);
-        f(c, s.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
-    }
-}
 
 std::string shortest(double v) {
     char buf[64];
@@ -124,50 +106,6 @@ std::string format_score(float score) {
     return s;
 }
 
-std::string json_quote(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + 2);
-    out += '"';
-    for_each_code_point(text, [&](UChar32 c, std::string_view bytes) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (c == '\r') {
-            out += "\\r";
-        } else if (c < 0) {
-            out += "\\ufffd"; // invalid UTF-8 cannot reach here from the readers; be safe anyway
-        } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && is_invisible(c))) {
-            if (c > 0xFFFF) {
-                const UChar32 v = c - 0x10000;
-                out += fmt::format("\\u{:04x}\\u{:04x}", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
-            } else {
-                out += fmt::format("\\u{:04x}", c);
-            }
-        } else {
-            out += bytes;
-        }
-    });
-    out += '"';
-    return out;
-}
-
-std::string display_safe(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for_each_code_point(text, [&](UChar32 c, std::string_view bytes) {
-        if (c < 0)
-            out += "<invalid>";
-        else if (is_invisible(c))
-            out += fmt::format("<U+{:04X}>", c);
-        else
-            out += bytes;
-    });
-    return out;
-}
 
 void write_findings_jsonl(std::ostream& out, std::span<const finding> findings) {
     std::string line;

@@ -6,7 +6,7 @@
 #include "sources/azure_blob.h"
 
 #include "net/http.h"
-#include "sources/line_parser.h"
+#include "sources/record.h"
 
 #include <algorithm>
 #include <chrono>

@@ -6,7 +6,7 @@
 // window, download each into memory and parse it. Shared Key (HMAC-SHA256 over the canonical
 // request) or SAS authorisation; secrets never appear in messages.
 
-#include "masq/source.h"
+#include "masq/read.h"
 
 #include <optional>
 #include <string>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "masq/source.h"
+#include "masq/read.h"
 #include "sources/azure_blob.h"
 #include "sources/line_reader.h"
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "masq/detect.h"
-#include "masq/matcher.h"
-#include "masq/sink.h"
-#include "masq/source.h"
+#include "masq/match/seed_match.h"
+#include "masq/write.h"
+#include "masq/read.h"
 #include "masq/synth.h"
 
 #include <filesystem>
@@ -115,7 +115,7 @@ TEST(detect, real_events_report_suchost) {
     masq::process_profile profile;
     masq::diagnostics diag;
     masq::read_stats stats;
-    masq::read_sentinel_export(file, profile, diag, stats);
+    masq::read_events(file, profile, diag, stats);
     EXPECT_EQ(stats.events, 7308u);
     EXPECT_EQ(diag.total(), 0u);
     const auto result = masq::detect(profile, {});

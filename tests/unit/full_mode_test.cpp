@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Full mode's building blocks and detectors, one behaviour per test.
 #include "masq/allow_list.h"
-#include "masq/catalog.h"
-#include "masq/confusable.h"
+#include "masq/detect/catalog.h"
+#include "masq/match/confusable.h"
 #include "masq/detect.h"
 #include "masq/diagnostics.h"
 #include "masq/explain.h"
-#include "masq/windows_path.h"
+#include "masq/util/windows_path.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Parallel, chunked ingest: the same profile, counts and problems (with the same line numbers)
 // whatever the thread count, chunk size, range size and compression.
-#include "masq/source.h"
+#include "masq/read.h"
 #include "net/http.h"
 #include "sources/line_reader.h"
 
@@ -77,7 +77,7 @@ snapshot read_with(const std::string& path, unsigned threads, std::size_t chunk,
     o.chunk_size = chunk;
     o.min_range = range;
     const std::vector<std::string> files{path};
-    masq::read_sentinel_exports(files, p, d, st, o);
+    masq::read_into(files, p, d, st, o);
     return take(p, st, d);
 }
 
@@ -143,7 +143,7 @@ TEST_F(ingest, truncated_zstd_keeps_earlier_lines_and_reports_the_file) {
     masq::diagnostics d;
     masq::read_stats st;
     const std::vector<std::string> files{(dir / "cut.json.zst").string()};
-    masq::read_sentinel_exports(files, p, d, st, {});
+    masq::read_into(files, p, d, st, {});
     EXPECT_GT(st.events, 100u);
     EXPECT_EQ(d.count(masq::problem_kind::truncated_file), 1u);
 }
@@ -169,7 +169,7 @@ TEST_F(ingest, time_window_filters_events_and_prunes_export_folders) {
     masq::read_options o;
     o.window.from = masq::parse_iso8601("2026-11-20T06:00:00Z");
     const std::vector<std::string> plain{(dir / "plain.json").string()};
-    masq::read_sentinel_exports(plain, p, d, st, o);
+    masq::read_into(plain, p, d, st, o);
     EXPECT_GT(st.outside_window, 0u);
     EXPECT_GT(st.events, 0u);
     EXPECT_EQ(st.events + st.outside_window, st.records); // every record is a 4688 event
@@ -197,7 +197,7 @@ TEST(ingest_dedupe, a_rewritten_blob_counts_once) {
         masq::read_options o;
         o.threads = threads;
         o.dedupe = true;
-        masq::read_sentinel_exports(files, p, d, st, o);
+        masq::read_into(files, p, d, st, o);
         EXPECT_EQ(st.events, 500u);
         EXPECT_EQ(st.duplicates, 500u);
         EXPECT_EQ(p.find("svchost.exe")->count, 250u);
@@ -205,7 +205,7 @@ TEST(ingest_dedupe, a_rewritten_blob_counts_once) {
     masq::process_profile p;
     masq::diagnostics d;
     masq::read_stats st;
-    masq::read_sentinel_exports(files, p, d, st, {});
+    masq::read_into(files, p, d, st, {});
     EXPECT_EQ(p.find("svchost.exe")->count, 500u); // without --dedupe both copies count
     std::filesystem::remove_all(dir);
 }
@@ -238,7 +238,7 @@ TEST(ingest_fields, parent_user_command_line_and_original_name_are_kept) {
         masq::diagnostics d;
         masq::read_stats st;
         const std::vector<std::string> files{(dir / name).string()};
-        masq::read_sentinel_exports(files, p, d, st, {});
+        masq::read_into(files, p, d, st, {});
         const masq::name_stats* s = p.find("jabber.exe");
         ASSERT_NE(s, nullptr) << name;
         EXPECT_EQ(s->parents.count("C:\\Windows\\System32\\cmd.exe"), 1u) << name;

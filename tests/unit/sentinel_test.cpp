@@ -2,7 +2,7 @@
 // The pure parts of the Sentinel sink: records, batch planning, ids, the HTTP helpers, and reading
 // findings back. The protocol itself is tested against a local server in tests/integration.
 #include "masq/sentinel.h"
-#include "masq/sink.h"
+#include "masq/write.h"
 #include "net/http.h"
 
 #include <gtest/gtest.h>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The indexed joins must return exactly what comparing every pair returns.
-#include "masq/matcher.h"
-#include "masq/similarity.h"
-#include "masq/similarity_join.h"
-#include "masq/unicode.h"
+#include "masq/match/seed_match.h"
+#include "masq/match/similarity.h"
+#include "masq/match/similarity_join.h"
+#include "masq/util/unicode.h"
 #include "reference/damerau_levenshtein.h"
 #include "support/name_sets.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "masq/similarity.h"
-#include "masq/unicode.h"
+#include "masq/match/similarity.h"
+#include "masq/util/unicode.h"
 #include "reference/damerau_levenshtein.h"
 
 #include <gtest/gtest.h>

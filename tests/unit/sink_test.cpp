@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "masq/sink.h"
+#include "masq/util/text.h"
+#include "masq/write.h"
 
 #include <gtest/gtest.h>
 #include <sstream>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "masq/profile.h"
-#include "masq/source.h"
+#include "masq/read.h"
 
 #include <filesystem>
 #include <fstream>
@@ -76,7 +76,7 @@ struct read_result {
 std::unique_ptr<read_result> read_buffer(std::string_view data, bool strict = false) {
     auto r = std::make_unique<read_result>();
     r->diag = masq::diagnostics(strict);
-    masq::read_sentinel_export_buffer(data, "mem.json", r->sink, r->diag, r->stats);
+    masq::read_buffer(data, "mem.json", r->sink, r->diag, r->stats);
     return r;
 }
 
@@ -172,7 +172,7 @@ TEST(read_sentinel_export, long_lines_across_chunks) {
     recording_sink sink;
     masq::diagnostics diag;
     masq::read_stats stats;
-    masq::read_sentinel_export(file.string(), sink, diag, stats);
+    masq::read_events(file.string(), sink, diag, stats);
     ASSERT_EQ(sink.events.size(), 3u);
     EXPECT_EQ(sink.events[2].process, "p2.exe");
     EXPECT_EQ(stats.bytes, data.size());
@@ -188,7 +188,7 @@ TEST(read_sentinel_export, gzip_equals_plain_and_truncation_is_reported) {
     auto read = [](const fs::path& p, masq::diagnostics& diag) {
         recording_sink sink;
         masq::read_stats stats;
-        masq::read_sentinel_export(p.string(), sink, diag, stats);
+        masq::read_events(p.string(), sink, diag, stats);
         return sink.events.size();
     };
     masq::diagnostics d1, d2, d3;
@@ -233,7 +233,7 @@ TEST(expand_inputs, export_tree_in_time_order_and_missing_paths) {
     masq::process_profile profile;
     masq::read_stats stats;
     for (const auto& f : files)
-        masq::read_sentinel_export(f, profile, diag, stats);
+        masq::read_events(f, profile, diag, stats);
     EXPECT_EQ(profile.events(), 15u);
     EXPECT_EQ(profile.find("svchost.exe")->count, 5u);
     EXPECT_EQ(profile.find("scvhost.exe")->count, 5u);
@@ -244,7 +244,7 @@ TEST(read_sentinel_export, missing_file_is_a_file_problem) {
     recording_sink sink;
     masq::diagnostics diag;
     masq::read_stats stats;
-    masq::read_sentinel_export("/nonexistent/PT05M.json", sink, diag, stats);
+    masq::read_events("/nonexistent/PT05M.json", sink, diag, stats);
     EXPECT_EQ(diag.count(masq::problem_kind::missing_file), 1u);
     EXPECT_EQ(diag.file_problems(), 1u);
     EXPECT_TRUE(sink.events.empty());

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "masq/timestamp.h"
+#include "masq/util/timestamp.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "masq/unicode.h"
+#include "masq/util/unicode.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+#include "detect/context.h"
+#include "masq/util/windows_path.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace masq::detectors {
+
+detector_context make_context(const process_profile& profile, const frequency_split& split,
+                              const detect_options& options) {
+    detector_context ctx{profile, options, {}, {}, 0};
+    std::vector<bool> frequent(split.names.size(), false);
+    for (std::size_t i : split.frequent)
+        frequent[i] = true;
+    std::unordered_set<std::string_view> hosts;
+    for (std::size_t i = 0; i < split.names.size(); ++i) {
+        const ranked_name& r = split.names[i];
+        if (!r.name) continue;
+        name_entry e;
+        e.name = *r.name;
+        e.stats = profile.find(*r.name);
+        e.percent_rank = r.percent_rank;
+        e.frequent = frequent[i];
+        e.known = find_known_binary(e.name);
+        ctx.names.push_back(std::move(e));
+    }
+    std::sort(ctx.names.begin(), ctx.names.end(),
+              [](const name_entry& a, const name_entry& b) { return a.name < b.name; });
+    for (const name_entry& e : ctx.names)
+        for (const auto& [host, count] : e.stats->hosts)
+            hosts.insert(host);
+    ctx.total_hosts = options.total_hosts ? *options.total_hosts : hosts.size();
+
+    std::unordered_map<std::string_view, const name_entry*> by_name;
+    for (const name_entry& e : ctx.names)
+        by_name.emplace(e.name, &e);
+    for (const known_binary& k : known_binaries()) {
+        const auto it = by_name.find(k.name);
+        ctx.targets.push_back({std::string(k.name), it == by_name.end() ? nullptr : it->second, &k});
+    }
+    for (const name_entry& e : ctx.names)
+        if (e.frequent && e.known == nullptr) ctx.targets.push_back({e.name, &e, nullptr});
+    return ctx;
+}
+
+const target* find_target(const detector_context& ctx, std::string_view name) {
+    for (const target& t : ctx.targets)
+        if (t.name == name) return &t;
+    return nullptr;
+}
+
+finding make_finding(const detector_context& ctx, const name_entry& suspect, const target* imitated,
+                     std::string detector, double score, std::string reason) {
+    finding f;
+    f.detector = std::move(detector);
+    f.suspicious_process = suspect.name;
+    f.score = static_cast<float>(std::clamp(score, 0.0, 1.0));
+    f.similarity = 0.0; // name-similarity sets the stems' similarity; other detectors have none
+    const name_stats& s = *suspect.stats;
+    f.suspicious_paths = top_values(s.paths, ctx.options.max_paths);
+    f.suspicious_distinct_paths = s.paths.size();
+    f.suspicious_count = s.count;
+    f.suspicious_percent_rank = suspect.percent_rank;
+    f.hosts = top_values(s.hosts, ctx.options.max_hosts);
+    f.distinct_hosts = s.hosts.size();
+    if (s.has_time()) {
+        f.first_seen = s.first_seen;
+        f.last_seen = s.last_seen;
+    }
+    f.in_user_data = s.user_count > 0;
+    f.involves_synthetic = s.synthetic_count > 0;
+    if (imitated != nullptr) {
+        f.normal_process = imitated->name;
+        if (imitated->entry != nullptr) {
+            const name_stats& n = *imitated->entry->stats;
+            f.normal_paths = top_values(n.paths, ctx.options.max_paths);
+            f.normal_distinct_paths = n.paths.size();
+            f.normal_count = n.count;
+            f.normal_percent_rank = imitated->entry->percent_rank;
+            f.in_user_data = f.in_user_data && n.user_count > 0;
+            f.involves_synthetic = f.involves_synthetic || n.synthetic_count > 0;
+        }
+    }
+    f.reason = std::move(reason);
+    // Rarity per host: how widespread the name is, and where most of its events are.
+    if (ctx.total_hosts > 0 && !s.hosts.empty()) {
+        const value_count top = top_values(s.hosts, 1).front();
+        f.reason += fmt::format("; on {} of {} host{}", s.hosts.size(), ctx.total_hosts,
+                                ctx.total_hosts == 1 ? "" : "s");
+        if (s.hosts.size() > 1)
+            f.reason += fmt::format(", most on {} ({} of {} events)", top.value, top.count, s.count);
+    }
+    return f;
+}
+
+bool user_writable_folder(std::string_view folder) {
+    for (std::string_view part :
+         {"\\users\\", "\\temp\\", "\\tmp\\", "\\programdata\\", "\\appdata\\", "\\downloads\\", "\\public\\",
+          "\\perflogs\\", "\\windows\\fonts\\", "\\recycler\\", "\\$recycle.bin\\", "\\diagnostics\\"})
+        if (folder.find(part) != std::string_view::npos) return true;
+    return folder == "?:\\";
+}
+
+bool executable_extension(std::string_view ext) {
+    for (std::string_view e : {"exe", "com", "scr", "pif", "bat", "cmd", "cpl", "msi", "ps1", "vbs", "vbe",
+                               "js", "jse", "wsf", "hta", "lnk", "jar"})
+        if (ext == e) return true;
+    return false;
+}
+
+bool decoy_extension(std::string_view ext) {
+    for (std::string_view e : {"pdf", "doc", "docx", "docm", "xls", "xlsx", "xlsm", "ppt", "pptx", "rtf",
+                               "txt", "jpg", "jpeg", "png",  "gif", "bmp",  "mp3",  "mp4", "avi",  "mov",
+                               "wav", "zip", "rar",  "7z",   "htm", "html", "csv",  "odt", "exe",  "dll"})
+        if (ext == e) return true;
+    return false;
+}
+
+std::ptrdiff_t full_mode_edits(std::size_t stem_length) noexcept {
+    if (stem_length <= 2) return 0;
+    if (stem_length <= 5) return 1;
+    if (stem_length <= 14) return 2;
+    return 3;
+}
+
+} // namespace masq::detectors

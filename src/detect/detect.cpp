@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+#include "masq/detect.h"
+
+#include "detect/context.h"
+#include "masq/match/seed_match.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <stdexcept>
+
+namespace masq {
+namespace {
+
+detect_result detect_full(const process_profile& profile, const detect_options& options) {
+    detect_result result;
+    const frequency_split split = split_by_frequency(profile, options.thresholds);
+    result.summary.distinct_names = split.names.size();
+    result.summary.frequent = split.frequent.size();
+    result.summary.infrequent = split.infrequent.size();
+    // Build with every path and host so the allow-list sees them all; trim afterwards.
+    detect_options all = options;
+    all.max_paths = 0;
+    all.max_hosts = 0;
+    const detectors::detector_context ctx = detectors::make_context(profile, split, all);
+    std::vector<finding> found;
+    detectors::name_similarity(ctx, found);
+    detectors::confusables(ctx, found);
+    detectors::wrong_folder(ctx, found);
+    detectors::hidden_characters(ctx, found);
+    detectors::double_extension(ctx, found);
+    detectors::renamed_binaries(ctx, found);
+    detectors::wrong_parent(ctx, found);
+
+    // One finding per (suspicious, imitated) name: the highest score wins, so `svch0st.exe` is a
+    // confusable (0 for o) rather than also a one-edit look-alike. Path and parent findings are
+    // about where and how a name ran, not the name, and each stays separate.
+    const auto category = [](const finding& f) {
+        return f.detector == "path" ? 1 : f.detector == "parent" ? 2 : 0;
+    };
+    std::stable_sort(found.begin(), found.end(), [](const finding& a, const finding& b) {
+        if (a.suspicious_process != b.suspicious_process) return a.suspicious_process < b.suspicious_process;
+        return a.score > b.score;
+    });
+    std::vector<finding> kept;
+    for (finding& f : found) {
+        const bool duplicate = std::any_of(kept.begin(), kept.end(), [&](const finding& k) {
+            return k.suspicious_process == f.suspicious_process && category(k) == category(f) &&
+                   (k.normal_process == f.normal_process || !f.normal_process || !k.normal_process);
+        });
+        if (duplicate) continue;
+        if (options.allow != nullptr && options.allow->match(f) != nullptr) {
+            ++result.summary.suppressed;
+            continue;
+        }
+        kept.push_back(std::move(f));
+    }
+    for (finding& f : kept) {
+        if (options.max_paths != 0 && f.suspicious_paths.size() > options.max_paths)
+            f.suspicious_paths.resize(options.max_paths);
+        if (options.max_paths != 0 && f.normal_paths.size() > options.max_paths)
+            f.normal_paths.resize(options.max_paths);
+        if (options.max_hosts != 0 && f.hosts.size() > options.max_hosts) f.hosts.resize(options.max_hosts);
+    }
+    std::stable_sort(kept.begin(), kept.end(), [](const finding& a, const finding& b) {
+        if (a.score != b.score) return a.score > b.score;
+        if (a.suspicious_process != b.suspicious_process) return a.suspicious_process < b.suspicious_process;
+        return a.detector < b.detector;
+    });
+    result.findings = std::move(kept);
+    result.summary.findings = result.findings.size();
+    return result;
+}
+
+} // namespace
+
+detect_result detect(const process_profile& profile, const detect_options& options) {
+    if (options.mode == detect_mode::full) return detect_full(profile, options);
+    if (!(options.similarity_threshold >= 0.0 && options.similarity_threshold <= 1.0))
+        throw std::invalid_argument("the similarity threshold must be between 0 and 1");
+
+    detect_result result;
+    const frequency_split split = split_by_frequency(profile, options.thresholds);
+    result.summary.distinct_names = split.names.size();
+    result.summary.frequent = split.frequent.size();
+    result.summary.infrequent = split.infrequent.size();
+    result.summary.pairs_compared = static_cast<std::uint64_t>(split.frequent.size()) *
+                                    static_cast<std::uint64_t>(split.infrequent.size());
+
+    std::vector<std::optional<std::string>> frequent, infrequent;
+    frequent.reserve(split.frequent.size());
+    infrequent.reserve(split.infrequent.size());
+    for (std::size_t i : split.frequent)
+        frequent.push_back(split.names[i].name);
+    for (std::size_t i : split.infrequent)
+        infrequent.push_back(split.names[i].name);
+
+    join_options join;
+    join.threads = options.threads;
+    join_stats stats;
+    const std::vector<name_match> matches =
+        seed_match_indexed(frequent, infrequent, options.similarity_threshold, join, &stats);
+    result.summary.candidates = stats.verified;
+
+    result.findings.reserve(matches.size());
+    for (const name_match& m : matches) {
+        const ranked_name& normal = split.names[split.frequent[m.frequent_index]];
+        const ranked_name& suspicious = split.names[split.infrequent[m.infrequent_index]];
+        const name_stats* s = profile.find(*suspicious.name);
+        const name_stats* f = profile.find(*normal.name);
+        finding out;
+        out.detector = "name-similarity";
+        out.suspicious_process = *suspicious.name;
+        out.normal_process = *normal.name;
+        out.score = m.score;
+        out.similarity = m.similarity;
+        out.distance = m.distance;
+        out.suspicious_paths = top_values(s->paths, options.max_paths);
+        out.suspicious_distinct_paths = s->paths.size();
+        out.normal_paths = top_values(f->paths, options.max_paths);
+        out.normal_distinct_paths = f->paths.size();
+        out.suspicious_count = s->count;
+        out.normal_count = f->count;
+        out.suspicious_percent_rank = suspicious.percent_rank;
+        out.normal_percent_rank = normal.percent_rank;
+        out.hosts = top_values(s->hosts, options.max_hosts);
+        out.distinct_hosts = s->hosts.size();
+        if (s->has_time()) {
+            out.first_seen = s->first_seen;
+            out.last_seen = s->last_seen;
+        }
+        out.in_user_data = s->user_count > 0 && f->user_count > 0;
+        out.involves_synthetic = s->synthetic_count > 0 || f->synthetic_count > 0;
+        const std::string what = m.extension_stripped ? "" : " (extensions differ, full names compared)";
+        out.reason = fmt::format("{} edit{} from {}{}; similarity {:.4f} > {}; {} seen {} time{}, {} seen {}",
+                                 m.distance, m.distance == 1 ? "" : "s", *normal.name, what, m.similarity,
+                                 options.similarity_threshold, *normal.name, f->count,
+                                 f->count == 1 ? "" : "s", *suspicious.name, s->count);
+        result.findings.push_back(std::move(out));
+    }
+    std::stable_sort(result.findings.begin(), result.findings.end(), [](const finding& a, const finding& b) {
+        if (a.score != b.score) return a.score > b.score;
+        if (a.suspicious_process != b.suspicious_process) return a.suspicious_process < b.suspicious_process;
+        return a.normal_process < b.normal_process;
+    });
+    result.summary.findings = result.findings.size();
+    return result;
+}
+
+} // namespace masq

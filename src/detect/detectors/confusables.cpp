@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// Look-alike characters: a name whose confusable skeleton (UTS #39 plus ASCII swaps) equals a
+// target's is flagged even when many characters differ (`rn` for `m` is two edits); a name that
+// mixes Latin with Cyrillic or Greek letters is flagged even without a target.
+#include "detect/context.h"
+#include "masq/match/confusable.h"
+
+#include <fmt/format.h>
+#include <unordered_map>
+
+namespace masq::detectors {
+
+void confusables(const detector_context& ctx, std::vector<finding>& out) {
+    std::unordered_map<std::string, const target*> by_skeleton;
+    for (const target& t : ctx.targets) {
+        auto [it, inserted] = by_skeleton.emplace(confusable_skeleton(t.name), &t);
+        // Prefer catalog binaries when a frequent name shares a skeleton with one.
+        if (!inserted && it->second->known == nullptr && t.known != nullptr) it->second = &t;
+    }
+    for (const name_entry& e : ctx.names) {
+        if (e.frequent || e.known != nullptr) continue;
+        const auto it = by_skeleton.find(confusable_skeleton(e.name));
+        if (it != by_skeleton.end() && it->second->name != e.name) {
+            const target& t = *it->second;
+            if (is_benign_lookalike(e.name, t.name)) continue;
+            std::string how = describe_lookalikes(e.name, t.name);
+            if (how.empty()) how = "characters that render alike";
+            double score = 0.88;
+            if (t.known != nullptr && t.known->role == binary_role::core) score += 0.05;
+            out.push_back(make_finding(ctx, e, &t, "confusable", score,
+                                       fmt::format("looks like {}: {}; seen {} time{}", t.name, how,
+                                                   e.stats->count, e.stats->count == 1 ? "" : "s")));
+        } else if (is_mixed_script(e.name)) {
+            out.push_back(make_finding(ctx, e, nullptr, "confusable", 0.7,
+                                       "mixes Latin letters with Cyrillic, Greek or Armenian ones"));
+        }
+    }
+}
+
+} // namespace masq::detectors

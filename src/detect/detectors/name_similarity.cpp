@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+// Look-alike names: a rare name a few edits from a Windows binary or a frequent name. Unlike the
+// seed rule the budget is in edits per stem length (one edit counts in `lsass`), extensions are
+// compared separately (`svchost.com` is an executable-type swap, not a non-match), Windows
+// binaries are targets even when they are rare in the data, and known benign pairs are skipped.
+#include "detect/context.h"
+#include "masq/match/similarity_join.h"
+#include "masq/util/unicode.h"
+#include "masq/util/windows_path.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace masq::detectors {
+namespace {
+
+struct split_name {
+    std::u32string stem;
+    std::string extension;
+};
+
+std::optional<split_name> split(std::string_view name) {
+    const auto dot = name.rfind('.');
+    if (dot == std::string_view::npos) return std::nullopt;
+    return split_name{decode_utf8(name.substr(0, dot)), std::string(name.substr(dot + 1))};
+}
+
+/// The stem without a trailing version (digits, optionally after '_', '-', '.' or 'v').
+std::u32string_view without_version(std::u32string_view stem) {
+    const std::size_t full = stem.size();
+    while (!stem.empty() && stem.back() >= U'0' && stem.back() <= U'9')
+        stem.remove_suffix(1);
+    if (stem.size() < full)
+        while (!stem.empty() &&
+               (stem.back() == U'_' || stem.back() == U'-' || stem.back() == U'.' || stem.back() == U'v'))
+            stem.remove_suffix(1);
+    return stem;
+}
+
+/// Every path of the name is under Program Files (where only installers write).
+bool installed_software_only(const name_stats& stats) {
+    for (const auto& [path, count] : stats.paths) {
+        const std::string folder = normalize_windows_path(path).folder;
+        if (folder.rfind("?:\\program files\\", 0) != 0 && folder.rfind("?:\\program files (x86)\\", 0) != 0)
+            return false;
+    }
+    return !stats.paths.empty();
+}
+
+bool runs_from_writable_folder(const name_stats& stats) {
+    for (const auto& [path, count] : stats.paths)
+        if (user_writable_folder(normalize_windows_path(path).folder)) return true;
+    return false;
+}
+
+std::string describe(const target& t) {
+    if (t.known != nullptr) {
+        const char* role = t.known->role == binary_role::core     ? "a core Windows process"
+                           : t.known->role == binary_role::system ? "a Windows binary"
+                                                                  : "a common application";
+        if (t.entry != nullptr)
+            return fmt::format("{}, {}, seen {} time{}", t.name, role, t.entry->stats->count,
+                               t.entry->stats->count == 1 ? "" : "s");
+        return fmt::format("{}, {}", t.name, role);
+    }
+    return fmt::format("{}, seen {} time{}", t.name, t.entry->stats->count,
+                       t.entry->stats->count == 1 ? "" : "s");
+}
+
+} // namespace
+
+void name_similarity(const detector_context& ctx, std::vector<finding>& out) {
+    std::vector<std::u32string> stems;
+    std::vector<const target*> indexed;
+    std::vector<std::string> extensions;
+    std::size_t longest = 0;
+    for (const target& t : ctx.targets) {
+        auto s = split(t.name);
+        if (!s) continue;
+        longest = std::max(longest, s->stem.size());
+        stems.push_back(std::move(s->stem));
+        extensions.push_back(std::move(s->extension));
+        indexed.push_back(&t);
+    }
+    std::vector<const name_entry*> suspects;
+    std::vector<split_name> suspect_parts;
+    for (const name_entry& e : ctx.names) {
+        if (e.frequent || e.known != nullptr) continue;
+        auto s = split(e.name);
+        if (!s) continue;
+        longest = std::max(longest, s->stem.size());
+        suspects.push_back(&e);
+        suspect_parts.push_back(std::move(*s));
+    }
+    if (stems.empty() || suspects.empty()) return;
+    const edit_budget budget(full_mode_edits, longest);
+    join_options options;
+    options.threads = ctx.options.threads;
+    const std::vector<join_pair> pairs = similarity_join(
+        stems,
+        [&] {
+            std::vector<std::u32string> v;
+            for (const auto& p : suspect_parts)
+                v.push_back(p.stem);
+            return v;
+        }(),
+        budget, {}, {}, group_rule::any, options);
+
+    // The best target per suspect: fewest edits, then an extension match, then core binaries.
+    struct best_match {
+        const target* t = nullptr;
+        std::size_t distance = 0;
+        bool extension_swap = false;
+    };
+    std::vector<best_match> best(suspects.size());
+    std::vector<bool> writable(suspects.size()), installed(suspects.size());
+    for (std::size_t i = 0; i < suspects.size(); ++i) {
+        writable[i] = runs_from_writable_folder(*suspects[i]->stats);
+        installed[i] = installed_software_only(*suspects[i]->stats);
+    }
+    for (const join_pair& p : pairs) {
+        const target& t = *indexed[p.left];
+        const name_entry& s = *suspects[p.right];
+        const split_name& sp = suspect_parts[p.right];
+        const std::size_t length = std::max(stems[p.left].size(), sp.stem.size());
+        // Two edits in 6-8 letters reach many real Windows tools (msconfig/ipconfig, secedit/regedit,
+        // gpscript/cscript on ../shared/data/real): only towards Windows binaries, and only for a
+        // suspect that runs from a folder anyone can write to.
+        const bool windows_target = t.known != nullptr && t.known->role != binary_role::application;
+        if (p.distance == 2 && length <= 8 && !(windows_target && writable[p.right])) continue;
+        const bool swap = sp.extension != extensions[p.left];
+        if (swap && !(executable_extension(sp.extension) && executable_extension(extensions[p.left])))
+            continue;
+        if (p.distance == 0 && !swap) continue;
+        if (is_benign_lookalike(s.name, t.name)) continue;
+        // Towards names outside the catalog (vendor tools that are merely frequent), versions of
+        // one product (`realtek80`/`realtek95`, `runtime`/`runtime20`) and software installed under
+        // Program Files are not masquerades: attackers drop look-alikes where they can write.
+        if (t.known == nullptr) {
+            if (without_version(sp.stem) == without_version(stems[p.left])) continue;
+            if (installed[p.right]) continue;
+        }
+        if (t.entry != nullptr && t.entry->stats->count <= s.stats->count && t.known == nullptr) continue;
+        best_match candidate{&t, p.distance, swap};
+        best_match& b = best[p.right];
+        const auto rank = [](const best_match& m) {
+            return std::tuple(m.distance, m.extension_swap,
+                              m.t->known == nullptr                   ? 2
+                              : m.t->known->role == binary_role::core ? 0
+                                                                      : 1);
+        };
+        if (b.t == nullptr || rank(candidate) < rank(b)) b = candidate;
+    }
+    for (std::size_t i = 0; i < suspects.size(); ++i) {
+        const best_match& b = best[i];
+        if (b.t == nullptr) continue;
+        const name_entry& s = *suspects[i];
+        double score = 0.55;
+        if (b.t->known != nullptr) score += b.t->known->role == binary_role::core ? 0.2 : 0.1;
+        if (writable[i]) score += 0.1;
+        if (b.distance <= 1) score += 0.05;
+        if (b.extension_swap) score += 0.1;
+        std::string reason = b.distance == 0 ? fmt::format("same name as {}", describe(*b.t))
+                                             : fmt::format("{} edit{} from {}", b.distance,
+                                                           b.distance == 1 ? "" : "s", describe(*b.t));
+        if (b.extension_swap)
+            reason += fmt::format("; extension .{} instead of .{}", suspect_parts[i].extension,
+                                  b.t->name.substr(b.t->name.rfind('.') + 1));
+        if (writable[i]) reason += "; runs from a user-writable folder";
+        reason += fmt::format("; {} seen {} time{}", s.name, s.stats->count, s.stats->count == 1 ? "" : "s");
+        finding f = make_finding(ctx, s, b.t, "name-similarity", score, std::move(reason));
+        f.distance = b.distance;
+        const std::size_t longest_stem = std::max(
+            suspect_parts[i].stem.size(), decode_utf8(b.t->name.substr(0, b.t->name.rfind('.'))).size());
+        f.similarity = longest_stem == 0 ? 1.0
+                                         : static_cast<double>(longest_stem - b.distance) /
+                                               static_cast<double>(longest_stem);
+        out.push_back(std::move(f));
+    }
+}
+
+} // namespace masq::detectors

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// Renamed binaries (T1036.003): the PE's original file name (Sysmon and Defender record it) is a
+// Windows binary or a known dual-use tool while the file runs under another name — regsvr32 as
+// `jabber.exe`, cmd as `i.exe`, calc as `svchost.exe`. Only when the source has the field; 4688
+// does not.
+#include "detect/context.h"
+#include "masq/util/unicode.h"
+
+#include <fmt/format.h>
+
+namespace masq::detectors {
+namespace {
+
+/// `PowerShell.EXE.MUI` -> `powershell.exe`: lower-cased, without the resource suffix.
+std::string normalise_original(std::string_view original) {
+    std::string s = to_lower_full(original);
+    if (s.size() > 4 && s.compare(s.size() - 4, 4, ".mui") == 0) s.resize(s.size() - 4);
+    return s;
+}
+
+/// Attack and admin tools whose original names identify them even though Windows does not ship them.
+bool dual_use_tool(std::string_view original) {
+    for (std::string_view t :
+         {"adfind.exe", "mimikatz.exe", "rclone.exe", "psexec.c", "psexesvc.exe", "procdump", "nc.exe",
+          "ncat.exe", "plink.exe", "anydesk.exe", "teamviewer.exe", "ngrok.exe"})
+        if (original == t) return true;
+    return false;
+}
+
+} // namespace
+
+void renamed_binaries(const detector_context& ctx, std::vector<finding>& out) {
+    for (const name_entry& e : ctx.names) {
+        for (const value_count& o : top_values(e.stats->original_names)) {
+            const std::string original = normalise_original(o.value);
+            if (original.empty() || original == e.name) continue;
+            const known_binary* known = find_known_binary(original);
+            if (known == nullptr && !dual_use_tool(original)) continue;
+            // Tools record their own stem (PsExec: "psexec.c", ProcDump: "procdump"); their 64-bit
+            // builds add a suffix. Those are the tool under its own name, not a disguise.
+            const std::string_view stem = std::string_view(e.name).substr(0, e.name.rfind('.'));
+            const std::string_view original_stem = std::string_view(original).substr(0, original.rfind('.'));
+            if (known == nullptr && stem.substr(0, original_stem.size()) == original_stem) continue;
+            if (is_benign_lookalike(e.name, original)) continue;
+            const target* imitated = find_target(ctx, original);
+            double score = 0.85;
+            if (known != nullptr && known->role == binary_role::core) score += 0.05;
+            if (known == nullptr) score += 0.05; // an attack tool under a disguise
+            out.push_back(make_finding(ctx, e, imitated, "renamed", score,
+                                       fmt::format("{} is {} renamed (OriginalFileName {}, {} of {} events)",
+                                                   e.name, original, o.value, o.count, e.stats->count)));
+            break; // one finding per name: the most frequent original name
+        }
+    }
+}
+
+} // namespace masq::detectors

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+// The one reader driver: every front end (detect, explain, convert, Python) reads through here.
+// It decides how an input is read — files whole or in byte ranges, blobs, EVTX, standard input,
+// on how many threads, with which window and de-duplication — and leaves to the format files
+// (formats/*.cpp) only the mapping of each record's fields to a `process_event`.
+
+#include "masq/read.h"
+#include "profile/profile_builder.h"
+#include "sources/azure_blob.h"
+#include "sources/formats/evtx.h"
+#include "sources/line_reader.h"
+#include "sources/record.h"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <new>
+#include <thread>
+
+namespace masq {
+namespace {
+
+constexpr std::uint64_t whole_file = std::numeric_limits<std::uint64_t>::max();
+
+std::string_view display_name(const std::string& path) {
+    return path == "-" ? std::string_view("<stdin>") : std::string_view(path);
+}
+
+/// Reads one input, or the byte range [begin, end) of a plain line file, into `sink`. Returns the
+/// lines read (to number the problems of the ranges after it). Whatever fails below — a hostile
+/// input that exhausts memory, a library that throws — is a problem of this input: it is
+/// reported with the file's name and never escapes to the caller's thread (only a strict
+/// collector's own `input_error` does, which is how strict mode stops a run).
+std::uint64_t read_input(const std::string& path, std::uint64_t begin, std::uint64_t end, event_sink& sink,
+                         diagnostics& diag, read_stats& stats, const read_options& options,
+                         detail::record_set* seen) {
+    try {
+        if (detail::is_blob_url(path)) {
+            detail::read_blob_exports(path, options.blob, sink, diag, stats, options);
+            return 0;
+        }
+        if (path != "-" && detail::is_evtx_file(path)) {
+            detail::read_evtx(path, sink, diag, stats, options.window);
+            return 0;
+        }
+        const detail::parser_context context{display_name(path), sink,      diag, stats, options.window,
+                                             seen,               &options.fields};
+        const std::unique_ptr<detail::line_parser> parser = detail::make_line_parser(options.format, context);
+        const detail::line_read r = detail::for_each_line(
+            path, diag, [&](const detail::padded_line& line) { parser->parse(line); }, options.chunk_size,
+            begin, end, options.progress);
+        const bool whole = begin == 0 && end == whole_file;
+        if (begin == 0) ++stats.files;
+        if (whole) stats.bytes += r.bytes;
+        return r.lines;
+    } catch (const input_error&) {
+        throw;
+    } catch (const std::bad_alloc&) {
+        diag.report(problem_kind::unreadable_file, std::string(display_name(path)), 0, "",
+                    "out of memory while reading this input; the rest of it is skipped");
+    } catch (const std::exception& e) {
+        diag.report(problem_kind::unreadable_file, std::string(display_name(path)), 0, "",
+                    std::string("cannot be read: ") + e.what());
+    }
+    return 0;
+}
+
+/// One unit of parallel reading: a whole input, or a byte range of a large plain file.
+struct read_task {
+    std::size_t file;
+    std::uint64_t begin = 0;
+    std::uint64_t end = whole_file;
+    bool split = false;
+    // Results.
+    diagnostics problems{false};
+    std::uint64_t lines = 0;
+};
+
+} // namespace
+
+void read_into(std::span<const std::string> files, process_profile& profile, diagnostics& diag,
+               read_stats& stats, const read_options& options) {
+    unsigned threads = options.threads;
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    // Large plain files are cut into ranges of at least 64 MiB, a few per thread so a slow range
+    // does not hold the others up; compressed files and standard input are read whole.
+    const std::uint64_t min_range = std::max<std::uint64_t>(options.min_range, 1);
+    std::vector<std::unique_ptr<read_task>> tasks;
+    for (std::size_t f = 0; f < files.size(); ++f) {
+        std::error_code ec;
+        const std::uint64_t size =
+            files[f] == "-" ? 0 : static_cast<std::uint64_t>(std::filesystem::file_size(files[f], ec));
+        // Only JSON lines split safely at any newline (a quoted CSV field may span lines).
+        const bool splittable = threads > 1 && !ec && !detail::is_blob_url(files[f]) &&
+                                size >= 2 * min_range && options.format != input_format::csv &&
+                                detail::detect_compression(files[f]) == detail::compression::none &&
+                                detail::starts_with_json_object(files[f]);
+        if (!splittable) {
+            tasks.push_back(std::make_unique<read_task>(read_task{f}));
+            continue;
+        }
+        const std::uint64_t pieces = std::min<std::uint64_t>(threads * 4ull, size / min_range);
+        for (std::uint64_t k = 0; k < pieces; ++k) {
+            auto t = std::make_unique<read_task>(read_task{f});
+            t->begin = size * k / pieces;
+            t->end = k + 1 == pieces ? whole_file : size * (k + 1) / pieces;
+            t->split = true;
+            tasks.push_back(std::move(t));
+        }
+    }
+    const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(threads, tasks.size()));
+    std::vector<detail::profile_builder> profiles(workers);
+    std::unique_ptr<detail::record_set> seen =
+        options.dedupe ? std::make_unique<detail::record_set>() : nullptr;
+    std::vector<read_stats> worker_stats(workers);
+    std::atomic<std::size_t> next{0};
+    auto work = [&](std::size_t w) {
+        for (std::size_t i; (i = next.fetch_add(1)) < tasks.size();) {
+            read_task& t = *tasks[i];
+            t.lines = read_input(files[t.file], t.begin, t.end, profiles[w], t.problems, worker_stats[w],
+                                 options, seen.get());
+        }
+    };
+    {
+        std::vector<std::jthread> pool;
+        for (std::size_t w = 1; w < workers; ++w)
+            pool.emplace_back(work, w);
+        work(0);
+    }
+    // A split file's size is counted once here: its ranges overlap by a partial line.
+    for (std::size_t f = 0; f < files.size(); ++f) {
+        bool split = false;
+        for (const auto& t : tasks)
+            split = split || (t->file == f && t->split);
+        std::error_code ec;
+        if (split) stats.bytes += static_cast<std::uint64_t>(std::filesystem::file_size(files[f], ec));
+    }
+    for (std::size_t w = 0; w < workers; ++w) {
+        profiles[w].flush_into(profile);
+        stats.merge(worker_stats[w]);
+    }
+    // Problems in file and line order: a range's lines are numbered after those of the ranges
+    // before it in the same file.
+    std::uint64_t offset = 0;
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+        if (i > 0 && tasks[i]->file != tasks[i - 1]->file) offset = 0;
+        diag.absorb(tasks[i]->problems, offset);
+        offset += tasks[i]->lines;
+    }
+}
+
+void read_events(const std::string& input, event_sink& sink, diagnostics& diag, read_stats& stats,
+                 const read_options& options) {
+    std::unique_ptr<detail::record_set> seen =
+        options.dedupe ? std::make_unique<detail::record_set>() : nullptr;
+    read_input(input, 0, whole_file, sink, diag, stats, options, seen.get());
+}
+
+void read_buffer(std::string_view data, std::string_view name, event_sink& sink, diagnostics& diag,
+                 read_stats& stats, const read_options& options) {
+    std::unique_ptr<detail::record_set> seen =
+        options.dedupe ? std::make_unique<detail::record_set>() : nullptr;
+    const detail::parser_context context{name, sink, diag, stats, options.window, seen.get(), &options.fields};
+    const std::unique_ptr<detail::line_parser> parser = detail::make_line_parser(options.format, context);
+    ++stats.files;
+    stats.bytes +=
+        detail::for_each_line_in_buffer(data, [&](const detail::padded_line& line) { parser->parse(line); });
+}
+
+} // namespace masq

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// What every line format shares: one parser per reader per file turns padded lines into events
+// for a sink, counting and reporting as it goes.
+
+#include "masq/read.h"
+#include "sources/line_reader.h"
+
+#include <absl/container/flat_hash_set.h>
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <memory>
+#include <mutex>
+#include <simdjson.h>
+#include <xxhash.h>
+
+namespace masq::detail {
+
+/// Hashes of the records seen, shared by the reading threads (for --dedupe): 64 shards, each
+/// with its lock, so threads rarely wait for each other.
+class record_set {
+  public:
+    /// True the first time a line is seen.
+    bool insert(std::string_view line) {
+        const XXH128_hash_t h = XXH3_128bits(line.data(), line.size());
+        shard& s = shards_[h.low64 & 63];
+        std::lock_guard lock(s.mutex);
+        return s.seen.insert({h.low64, h.high64}).second;
+    }
+
+  private:
+    struct shard {
+        std::mutex mutex;
+        absl::flat_hash_set<std::pair<std::uint64_t, std::uint64_t>> seen;
+    };
+    std::array<shard, 64> shards_;
+};
+
+class line_parser {
+  public:
+    virtual ~line_parser() = default;
+    virtual void parse(const padded_line& line) = 0;
+};
+
+/// Everything a parser needs besides the lines.
+struct parser_context {
+    std::string_view file;
+    event_sink& sink;
+    diagnostics& diag;
+    read_stats& stats;
+    time_window window;
+    record_set* seen = nullptr;
+    const field_map* fields = nullptr; ///< user overrides (--map)
+};
+
+/// The file name of a Windows or POSIX path (`C:\\x\\a.exe` -> `a.exe`), case kept.
+inline std::string_view file_name_of(std::string_view path) {
+    const auto slash = path.find_last_of("\\/");
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+/// Defender's FolderPath holds the folder, or the whole image path: the image path either way
+/// (file names compared without regard to ASCII case).
+inline std::string image_path(const std::string& folder_path, std::string_view file_name) {
+    const std::string_view last = file_name_of(folder_path);
+    const bool has_file =
+        last.size() == file_name.size() &&
+        std::equal(last.begin(), last.end(), file_name.begin(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        });
+    if (has_file) return folder_path;
+    return folder_path + (folder_path.empty() || folder_path.back() == '\\' ? "" : "\\") +
+           std::string(file_name);
+}
+
+/// How every JSON reader reports a simdjson error: invalid UTF-8 on its own, the rest as malformed.
+inline void report_json_error(diagnostics& diag, std::string_view file, std::uint64_t line,
+                              simdjson::error_code err) {
+    if (err == simdjson::UTF8_ERROR)
+        diag.report(problem_kind::invalid_utf8, std::string(file), line, "", "the line is not valid UTF-8");
+    else
+        diag.report(problem_kind::malformed_record, std::string(file), line, "",
+                    std::string("not valid JSON (") + simdjson::error_message(err) + ")");
+}
+
+/// The end every reader shares. A window keeps what a time filter in KQL or Spark keeps — events
+/// with a time inside it; the others are counted, not handed on.
+inline void deliver(const process_event& event, const time_window& window, read_stats& stats,
+                    event_sink& sink) {
+    if (window.set() && (!event.time || !window.contains(*event.time))) {
+        ++stats.outside_window;
+        return;
+    }
+    ++stats.events;
+    sink.on_event(event);
+}
+
+/// The parser for `format`; `input_format::auto_detect` looks at the first record of the file.
+std::unique_ptr<line_parser> make_line_parser(input_format format, const parser_context& context);
+
+/// The SecurityEvent export parser (sentinel_json.cpp), the fast path.
+std::unique_ptr<line_parser> make_security_event_parser(const parser_context& context);
+
+/// A CSV export with a header row (csv_export.cpp).
+std::unique_ptr<line_parser> make_csv_parser(const parser_context& context);
+
+/// A JSON dialect parser (json_dialects.cpp) for ECS/winlogbeat, Defender and Sysmon JSON.
+std::unique_ptr<line_parser> make_dialect_parser(input_format format, const parser_context& context);
+
+} // namespace masq::detail
