@@ -106,26 +106,7 @@ TEST(seed_match_brute_force, null_names_never_match) {
     EXPECT_EQ(matches[0].infrequent_index, 1u);
 }
 
-#ifdef MASQ_SHARED_DIR
-TEST(detect, real_events_report_suchost) {
-    // shared/data/real: 7,308 real events. Only count-1 names are infrequent there, and the only
-    // pair above 0.85 among them is suchost.exe / svchost.exe (the msticpy coin miner).
-    const std::string file = std::string(MASQ_SHARED_DIR) + "/data/real/real_process_events.jsonl";
-    if (!std::filesystem::exists(file)) GTEST_SKIP() << "shared data not present: " << file;
-    masq::process_profile profile;
-    masq::diagnostics diag;
-    masq::read_stats stats;
-    masq::read_events(file, profile, diag, stats);
-    EXPECT_EQ(stats.events, 7308u);
-    EXPECT_EQ(diag.total(), 0u);
-    const auto result = masq::detect(profile, {});
-    EXPECT_EQ(result.summary.distinct_names, 433u);
-    ASSERT_EQ(result.findings.size(), 1u);
-    EXPECT_EQ(result.findings[0].suspicious_process, "suchost.exe");
-    EXPECT_EQ(result.findings[0].normal_process, "svchost.exe");
-    EXPECT_EQ(result.findings[0].normal_count, 511u);
-    EXPECT_EQ(masq::format_iso8601(*result.findings[0].first_seen), "2019-01-15T05:15:11.260Z");
-}
-#endif
+// The real corpus (../shared/data/real) is checked end to end by tests/cli (test_real_events_seed_mode
+// and the goldens); unit tests carry their own fixtures.
 
 } // namespace
