@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace masq {
@@ -32,6 +33,9 @@ struct detect_options {
     /// profile holds hosts only for some names (Spark collects hosts for flagged names only).
     /// Unset: counted from the profile. Hosts are context: they never change which names are flagged.
     std::optional<std::uint64_t> total_hosts;
+    /// The detectors to run, by id (detect/detectors.h, `parse_detector_list`); empty runs every
+    /// detector of the mode.
+    std::vector<std::string> detectors;
 };
 
 /// The funnel of one detection, for the run summary.
@@ -51,11 +55,10 @@ struct detect_result {
 };
 
 /**
- * Runs detection over a finished profile. Seed mode is the notebook's rule exactly. Full mode runs
- * every detector (name similarity with per-length edit budgets against Windows binaries and
- * frequent names, confusable characters, wrong folders, right-to-left override and invisible
- * characters, double extensions), keeps one finding per (suspicious name, imitated name) — the
- * highest-scoring — applies the allow-list, and orders findings by score (most suspicious first).
+ * Runs detection over a finished profile: the detector table of the mode (detect/detectors.h).
+ * Seed mode is the notebook's rule exactly. Full mode runs every enabled detector, keeps one
+ * finding per (suspicious name, category, imitated name) — the highest-scoring — applies the
+ * allow-list, and orders findings by score (most suspicious first).
  * Throws `std::invalid_argument` for options it cannot honour.
  */
 detect_result detect(const process_profile& profile, const detect_options& options);

@@ -52,19 +52,14 @@ const target* find_target(const detector_context& ctx, std::string_view name) {
     return nullptr;
 }
 
-finding make_finding(const detector_context& ctx, const name_entry& suspect, const target* imitated,
-                     std::string detector, double score, std::string reason) {
+finding make_finding(const name_stats& s, double suspect_rank, const name_stats* n, double imitated_rank,
+                     const detect_options& options) {
     finding f;
-    f.detector = std::move(detector);
-    f.suspicious_process = suspect.name;
-    f.score = static_cast<float>(std::clamp(score, 0.0, 1.0));
-    f.similarity = 0.0; // name-similarity sets the stems' similarity; other detectors have none
-    const name_stats& s = *suspect.stats;
-    f.suspicious_paths = top_values(s.paths, ctx.options.max_paths);
+    f.suspicious_paths = top_values(s.paths, options.max_paths);
     f.suspicious_distinct_paths = s.paths.size();
     f.suspicious_count = s.count;
-    f.suspicious_percent_rank = suspect.percent_rank;
-    f.hosts = top_values(s.hosts, ctx.options.max_hosts);
+    f.suspicious_percent_rank = suspect_rank;
+    f.hosts = top_values(s.hosts, options.max_hosts);
     f.distinct_hosts = s.hosts.size();
     if (s.has_time()) {
         f.first_seen = s.first_seen;
@@ -72,20 +67,30 @@ finding make_finding(const detector_context& ctx, const name_entry& suspect, con
     }
     f.in_user_data = s.user_count > 0;
     f.involves_synthetic = s.synthetic_count > 0;
-    if (imitated != nullptr) {
-        f.normal_process = imitated->name;
-        if (imitated->entry != nullptr) {
-            const name_stats& n = *imitated->entry->stats;
-            f.normal_paths = top_values(n.paths, ctx.options.max_paths);
-            f.normal_distinct_paths = n.paths.size();
-            f.normal_count = n.count;
-            f.normal_percent_rank = imitated->entry->percent_rank;
-            f.in_user_data = f.in_user_data && n.user_count > 0;
-            f.involves_synthetic = f.involves_synthetic || n.synthetic_count > 0;
-        }
+    if (n != nullptr) {
+        f.normal_paths = top_values(n->paths, options.max_paths);
+        f.normal_distinct_paths = n->paths.size();
+        f.normal_count = n->count;
+        f.normal_percent_rank = imitated_rank;
+        f.in_user_data = f.in_user_data && n->user_count > 0;
+        f.involves_synthetic = f.involves_synthetic || n->synthetic_count > 0;
     }
+    return f;
+}
+
+finding make_finding(const detector_context& ctx, const name_entry& suspect, const target* imitated,
+                     std::string detector, double score, std::string reason) {
+    const name_entry* normal = imitated != nullptr ? imitated->entry : nullptr;
+    finding f = make_finding(*suspect.stats, suspect.percent_rank, normal != nullptr ? normal->stats : nullptr,
+                             normal != nullptr ? normal->percent_rank : 0.0, ctx.options);
+    f.detector = std::move(detector);
+    f.suspicious_process = suspect.name;
+    if (imitated != nullptr) f.normal_process = imitated->name;
+    f.score = static_cast<float>(std::clamp(score, 0.0, 1.0));
+    f.similarity = 0.0; // name-similarity sets the stems' similarity; other detectors have none
     f.reason = std::move(reason);
     // Rarity per host: how widespread the name is, and where most of its events are.
+    const name_stats& s = *suspect.stats;
     if (ctx.total_hosts > 0 && !s.hosts.empty()) {
         const value_count top = top_values(s.hosts, 1).front();
         f.reason += fmt::format("; on {} of {} host{}", s.hosts.size(), ctx.total_hosts,
@@ -94,6 +99,12 @@ finding make_finding(const detector_context& ctx, const name_entry& suspect, con
             f.reason += fmt::format(", most on {} ({} of {} events)", top.value, top.count, s.count);
     }
     return f;
+}
+
+bool runs_from_writable_folder(const name_stats& stats) {
+    for (const auto& [path, count] : stats.paths)
+        if (user_writable_folder(normalize_windows_path(path).folder)) return true;
+    return false;
 }
 
 bool user_writable_folder(std::string_view folder) {
@@ -124,6 +135,17 @@ std::ptrdiff_t full_mode_edits(std::size_t stem_length) noexcept {
     if (stem_length <= 5) return 1;
     if (stem_length <= 14) return 2;
     return 3;
+}
+
+std::ptrdiff_t accepted_edits(std::size_t length, bool windows_target, bool writable_folder) noexcept {
+    const std::ptrdiff_t budget = full_mode_edits(length);
+    if (budget == 2 && length <= 8 && !(windows_target && writable_folder)) return 1;
+    return budget;
+}
+
+bool enabled(const detect_options& options, std::string_view id) {
+    return options.detectors.empty() ||
+           std::find(options.detectors.begin(), options.detectors.end(), id) != options.detectors.end();
 }
 
 } // namespace masq::detectors

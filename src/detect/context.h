@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// Full mode's detectors: each reads the ranked profile through a `detector_context` and appends
-// findings. Internal to the core; `detect()` (detect.h) runs them and the allow-list.
+// What every detector shares: the ranked profile seen through a `detector_context`, the finding
+// builder, and the table entry (`detector`) by which `detect()` runs a detector and `explain`
+// asks it for its reasoning. Internal to the library.
 
-#include "masq/detect/catalog.h"
 #include "masq/detect.h"
+#include "masq/detect/catalog.h"
+#include "masq/detect/detectors.h"
 #include "masq/finding.h"
 #include "masq/profile.h"
 #include "masq/rank.h"
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,9 +51,37 @@ detector_context make_context(const process_profile& profile, const frequency_sp
 /// The target named `name`, or null.
 const target* find_target(const detector_context& ctx, std::string_view name);
 
-/// A finding about `suspect` with its context filled in (paths, counts, hosts, times).
+/// The finding builder both modes share: a finding about `suspect` (and the name it imitates,
+/// when it has events) with its context filled in — paths, counts, percent ranks, hosts, times,
+/// user-data and synthetic flags — trimmed to `options.max_paths` and `options.max_hosts`.
+finding make_finding(const name_stats& suspect, double suspect_rank, const name_stats* imitated,
+                     double imitated_rank, const detect_options& options);
+
+/// A full-mode finding about `suspect`: `make_finding` plus the detector, score, reason and the
+/// name's spread over the fleet's hosts appended to the reason.
 finding make_finding(const detector_context& ctx, const name_entry& suspect, const target* imitated,
                      std::string detector, double score, std::string reason);
+
+/// What `masq explain` asks each detector about one name.
+struct explain_request {
+    std::string_view name;        ///< lower-cased
+    std::string_view path;        ///< as given with --path, may be empty
+    const name_entry* self;       ///< the name in the (augmented) profile
+};
+
+/// One row of a mode's detector table: what it is, how it runs, how it explains itself.
+struct detector {
+    detector_info info;
+    void (*run)(const detector_context& ctx, std::vector<finding>& out);
+    /// Appends the detector's own reasoning about one name (may be null: nothing to add).
+    void (*explain)(const detector_context& ctx, const explain_request& request, std::vector<std::string>& lines);
+};
+
+/// Full mode's detectors, in the order they run (registry.cpp).
+std::span<const detector* const> full_mode_table() noexcept;
+
+/// Whether `options.detectors` enables `id` (an empty list enables all).
+bool enabled(const detect_options& options, std::string_view id);
 
 /// Whether a normalised folder is one anyone can write to (user profiles, temp, ProgramData,
 /// public, the volume root, Windows\Fonts, Windows\Temp).
@@ -60,17 +91,27 @@ bool user_writable_folder(std::string_view folder);
 bool executable_extension(std::string_view ext);
 bool decoy_extension(std::string_view ext);
 
-// The detectors.
-void name_similarity(const detector_context& ctx, std::vector<finding>& out);
-void confusables(const detector_context& ctx, std::vector<finding>& out);
-void wrong_folder(const detector_context& ctx, std::vector<finding>& out);
-void hidden_characters(const detector_context& ctx, std::vector<finding>& out);
-void double_extension(const detector_context& ctx, std::vector<finding>& out);
-void renamed_binaries(const detector_context& ctx, std::vector<finding>& out);
-void wrong_parent(const detector_context& ctx, std::vector<finding>& out);
+// The detectors: each file in detectors/ defines its table row (registry.cpp lists them).
+extern const detector name_similarity;
+extern const detector confusables;
+extern const detector wrong_folder;
+extern const detector right_to_left_override;
+extern const detector invisible_characters;
+extern const detector double_extension;
+extern const detector renamed_binaries;
+extern const detector wrong_parent;
 
-/// The full-mode edit budget: one edit from 3 letters, two from 6 (only towards Windows
-/// binaries below 9), three from 15 — stems, so `lsass`/`1sass` and `cmd`/`cnd` count.
+/// The full-mode edit budget the similarity join searches with: one edit from 3 letters, two
+/// from 6, three from 15 — stems, so `lsass`/`1sass` and `cmd`/`cnd` count. name-similarity
+/// accepts fewer in places (`accepted_edits`).
 std::ptrdiff_t full_mode_edits(std::size_t stem_length) noexcept;
+
+/// The edits name-similarity accepts between stems whose longer has `length` letters: the
+/// join's budget, except that two edits at 6–8 letters count only towards a Windows binary and
+/// from a user-writable folder (they reach many real tools: msconfig/ipconfig, secedit/regedit).
+std::ptrdiff_t accepted_edits(std::size_t length, bool windows_target, bool writable_folder) noexcept;
+
+/// Whether any of the name's paths is in a user-writable folder.
+bool runs_from_writable_folder(const name_stats& stats);
 
 } // namespace masq::detectors

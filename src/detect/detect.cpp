@@ -2,6 +2,7 @@
 #include "masq/detect.h"
 
 #include "detect/context.h"
+#include "masq/detect/detectors.h"
 #include "masq/match/seed_match.h"
 
 #include <algorithm>
@@ -23,33 +24,33 @@ detect_result detect_full(const process_profile& profile, const detect_options& 
     all.max_hosts = 0;
     const detectors::detector_context ctx = detectors::make_context(profile, split, all);
     std::vector<finding> found;
-    detectors::name_similarity(ctx, found);
-    detectors::confusables(ctx, found);
-    detectors::wrong_folder(ctx, found);
-    detectors::hidden_characters(ctx, found);
-    detectors::double_extension(ctx, found);
-    detectors::renamed_binaries(ctx, found);
-    detectors::wrong_parent(ctx, found);
+    for (const detectors::detector* d : detectors::full_mode_table())
+        if (detectors::enabled(options, d->info.id)) d->run(ctx, found);
 
-    // One finding per (suspicious, imitated) name: the highest score wins, so `svch0st.exe` is a
-    // confusable (0 for o) rather than also a one-edit look-alike. Path and parent findings are
-    // about where and how a name ran, not the name, and each stays separate.
+    // One finding per (suspicious name, category, imitated name): the highest score wins, so
+    // `svch0st.exe` is a confusable (0 for o) rather than also a one-edit look-alike. Path and
+    // parent findings are about where and how a name ran, not the name, and each stays separate.
     const auto category = [](const finding& f) {
-        return f.detector == "path" ? 1 : f.detector == "parent" ? 2 : 0;
+        const detector_info* d = find_detector(detect_mode::full, f.detector);
+        return d != nullptr ? d->category : detector_category::name;
     };
     std::stable_sort(found.begin(), found.end(), [](const finding& a, const finding& b) {
         if (a.suspicious_process != b.suspicious_process) return a.suspicious_process < b.suspicious_process;
         return a.score > b.score;
     });
-    std::vector<finding> kept;
+    // A suppressed finding still stands for its category: its lower-scored duplicates are
+    // dropped as duplicates, not suppressed (and counted) again.
+    std::vector<finding> kept, suppressed;
     for (finding& f : found) {
-        const bool duplicate = std::any_of(kept.begin(), kept.end(), [&](const finding& k) {
+        const auto same = [&](const finding& k) {
             return k.suspicious_process == f.suspicious_process && category(k) == category(f) &&
                    (k.normal_process == f.normal_process || !f.normal_process || !k.normal_process);
-        });
-        if (duplicate) continue;
+        };
+        if (std::any_of(kept.begin(), kept.end(), same) || std::any_of(suppressed.begin(), suppressed.end(), same))
+            continue;
         if (options.allow != nullptr && options.allow->match(f) != nullptr) {
             ++result.summary.suppressed;
+            suppressed.push_back(std::move(f));
             continue;
         }
         kept.push_back(std::move(f));
@@ -75,6 +76,8 @@ detect_result detect_full(const process_profile& profile, const detect_options& 
 
 detect_result detect(const process_profile& profile, const detect_options& options) {
     if (options.mode == detect_mode::full) return detect_full(profile, options);
+    // Seed mode is the one-detector table: the notebook's rule.
+    const detector_info& seed_detector = detectors_of(detect_mode::seed).front();
     if (!(options.similarity_threshold >= 0.0 && options.similarity_threshold <= 1.0))
         throw std::invalid_argument("the similarity threshold must be between 0 and 1");
 
@@ -107,29 +110,13 @@ detect_result detect(const process_profile& profile, const detect_options& optio
         const ranked_name& suspicious = split.names[split.infrequent[m.infrequent_index]];
         const name_stats* s = profile.find(*suspicious.name);
         const name_stats* f = profile.find(*normal.name);
-        finding out;
-        out.detector = "name-similarity";
+        finding out = detectors::make_finding(*s, suspicious.percent_rank, f, normal.percent_rank, options);
+        out.detector = seed_detector.id;
         out.suspicious_process = *suspicious.name;
         out.normal_process = *normal.name;
         out.score = m.score;
         out.similarity = m.similarity;
         out.distance = m.distance;
-        out.suspicious_paths = top_values(s->paths, options.max_paths);
-        out.suspicious_distinct_paths = s->paths.size();
-        out.normal_paths = top_values(f->paths, options.max_paths);
-        out.normal_distinct_paths = f->paths.size();
-        out.suspicious_count = s->count;
-        out.normal_count = f->count;
-        out.suspicious_percent_rank = suspicious.percent_rank;
-        out.normal_percent_rank = normal.percent_rank;
-        out.hosts = top_values(s->hosts, options.max_hosts);
-        out.distinct_hosts = s->hosts.size();
-        if (s->has_time()) {
-            out.first_seen = s->first_seen;
-            out.last_seen = s->last_seen;
-        }
-        out.in_user_data = s->user_count > 0 && f->user_count > 0;
-        out.involves_synthetic = s->synthetic_count > 0 || f->synthetic_count > 0;
         const std::string what = m.extension_stripped ? "" : " (extensions differ, full names compared)";
         out.reason = fmt::format("{} edit{} from {}{}; similarity {:.4f} > {}; {} seen {} time{}, {} seen {}",
                                  m.distance, m.distance == 1 ? "" : "s", *normal.name, what, m.similarity,

@@ -9,8 +9,9 @@
 #include <unordered_map>
 
 namespace masq::detectors {
+namespace {
 
-void confusables(const detector_context& ctx, std::vector<finding>& out) {
+void run(const detector_context& ctx, std::vector<finding>& out) {
     std::unordered_map<std::string, const target*> by_skeleton;
     for (const target& t : ctx.targets) {
         auto [it, inserted] = by_skeleton.emplace(confusable_skeleton(t.name), &t);
@@ -36,5 +37,19 @@ void confusables(const detector_context& ctx, std::vector<finding>& out) {
         }
     }
 }
+
+/// The name's skeleton (what it is compared by) and whether it mixes scripts.
+void explain(const detector_context&, const explain_request& request, std::vector<std::string>& lines) {
+    lines.push_back(fmt::format("skeleton {} (UTS #39 with attacker swaps)", confusable_skeleton(request.name)));
+    if (is_mixed_script(request.name)) lines.push_back("mixes Latin with Cyrillic, Greek or Armenian letters");
+}
+
+} // namespace
+
+const detector confusables{
+    {"confusable", detector_category::name, "T1036.005",
+     "a name whose confusable skeleton (UTS #39 plus attacker swaps) equals a target's, or that mixes scripts"},
+    run,
+    explain};
 
 } // namespace masq::detectors

@@ -7,7 +7,9 @@
 
 namespace masq::detectors {
 
-void double_extension(const detector_context& ctx, std::vector<finding>& out) {
+namespace {
+
+void run(const detector_context& ctx, std::vector<finding>& out) {
     for (const name_entry& e : ctx.names) {
         const std::string_view name = e.name;
         const auto last = name.rfind('.');
@@ -31,5 +33,13 @@ void double_extension(const detector_context& ctx, std::vector<finding>& out) {
                                      padded ? " (padded so the real extension is pushed out of view)" : "")));
     }
 }
+
+} // namespace
+
+const detector double_extension{
+    {"double-extension", detector_category::name, "T1036.007",
+     "an executable type after a document, media, archive or executable extension (invoice.pdf.exe)"},
+    run,
+    nullptr};
 
 } // namespace masq::detectors

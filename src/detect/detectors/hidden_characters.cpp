@@ -44,9 +44,9 @@ bool is_bidi_control(char32_t c) {
            c == 0x061C;
 }
 
-} // namespace
-
-void hidden_characters(const detector_context& ctx, std::vector<finding>& out) {
+/// One pass for both detectors: a name with a bidirectional control is an `rlo` finding, one
+/// with only invisible characters an `invisible` finding.
+void run_for(const detector_context& ctx, std::vector<finding>& out, bool want_bidi) {
     for (const name_entry& e : ctx.names) {
         const std::vector<char32_t> hidden = masq::hidden_characters(e.name);
         if (hidden.empty()) continue;
@@ -57,6 +57,7 @@ void hidden_characters(const detector_context& ctx, std::vector<finding>& out) {
             if (!which.empty()) which += ", ";
             which += code_point_name(c);
         }
+        if (bidi != want_bidi) continue;
         std::string reason = fmt::format("contains {}", which);
         if (bidi) {
             std::string shown = displayed_as(e.name);
@@ -67,5 +68,35 @@ void hidden_characters(const detector_context& ctx, std::vector<finding>& out) {
             make_finding(ctx, e, nullptr, bidi ? "rlo" : "invisible", bidi ? 0.95 : 0.85, std::move(reason)));
     }
 }
+
+void run_rlo(const detector_context& ctx, std::vector<finding>& out) { run_for(ctx, out, true); }
+void run_invisible(const detector_context& ctx, std::vector<finding>& out) { run_for(ctx, out, false); }
+
+/// Each hidden character of the kind the detector looks for, by name.
+void explain_for(const explain_request& request, std::vector<std::string>& lines, bool want_bidi) {
+    for (char32_t c : masq::hidden_characters(request.name))
+        if (is_bidi_control(c) == want_bidi) lines.push_back(fmt::format("hidden character: {}", code_point_name(c)));
+}
+
+void explain_rlo(const detector_context&, const explain_request& r, std::vector<std::string>& lines) {
+    explain_for(r, lines, true);
+}
+void explain_invisible(const detector_context&, const explain_request& r, std::vector<std::string>& lines) {
+    explain_for(r, lines, false);
+}
+
+} // namespace
+
+const detector right_to_left_override{
+    {"rlo", detector_category::name, "T1036.002",
+     "a bidirectional control (right-to-left override) in a name, which makes it display as something else"},
+    run_rlo,
+    explain_rlo};
+
+const detector invisible_characters{
+    {"invisible", detector_category::name, "T1036",
+     "an invisible character (zero-width space or joiner, BOM, soft hyphen) in a name"},
+    run_invisible,
+    explain_invisible};
 
 } // namespace masq::detectors

@@ -4,6 +4,7 @@
 // compared separately (`svchost.com` is an executable-type swap, not a non-match), Windows
 // binaries are targets even when they are rare in the data, and known benign pairs are skipped.
 #include "detect/context.h"
+#include "masq/match/similarity.h"
 #include "masq/match/similarity_join.h"
 #include "masq/util/unicode.h"
 #include "masq/util/windows_path.h"
@@ -47,12 +48,6 @@ bool installed_software_only(const name_stats& stats) {
     return !stats.paths.empty();
 }
 
-bool runs_from_writable_folder(const name_stats& stats) {
-    for (const auto& [path, count] : stats.paths)
-        if (user_writable_folder(normalize_windows_path(path).folder)) return true;
-    return false;
-}
-
 std::string describe(const target& t) {
     if (t.known != nullptr) {
         const char* role = t.known->role == binary_role::core     ? "a core Windows process"
@@ -67,9 +62,9 @@ std::string describe(const target& t) {
                        t.entry->stats->count == 1 ? "" : "s");
 }
 
-} // namespace
+bool windows_binary(const target& t) { return t.known != nullptr && t.known->role != binary_role::application; }
 
-void name_similarity(const detector_context& ctx, std::vector<finding>& out) {
+void run(const detector_context& ctx, std::vector<finding>& out) {
     std::vector<std::u32string> stems;
     std::vector<const target*> indexed;
     std::vector<std::string> extensions;
@@ -124,10 +119,10 @@ void name_similarity(const detector_context& ctx, std::vector<finding>& out) {
         const split_name& sp = suspect_parts[p.right];
         const std::size_t length = std::max(stems[p.left].size(), sp.stem.size());
         // Two edits in 6-8 letters reach many real Windows tools (msconfig/ipconfig, secedit/regedit,
-        // gpscript/cscript on ../shared/data/real): only towards Windows binaries, and only for a
+        // gpscript/cscript on the real corpus): only towards Windows binaries, and only for a
         // suspect that runs from a folder anyone can write to.
-        const bool windows_target = t.known != nullptr && t.known->role != binary_role::application;
-        if (p.distance == 2 && length <= 8 && !(windows_target && writable[p.right])) continue;
+        if (static_cast<std::ptrdiff_t>(p.distance) > accepted_edits(length, windows_binary(t), writable[p.right]))
+            continue;
         const bool swap = sp.extension != extensions[p.left];
         if (swap && !(executable_extension(sp.extension) && executable_extension(extensions[p.left])))
             continue;
@@ -178,5 +173,50 @@ void name_similarity(const detector_context& ctx, std::vector<finding>& out) {
         out.push_back(std::move(f));
     }
 }
+
+/// Benign pairs the name belongs to, and its nearest targets by stem with the edits this
+/// detector accepts for each (the same `accepted_edits` the run applies).
+void explain(const detector_context& ctx, const explain_request& request, std::vector<std::string>& lines) {
+    const std::string_view name = request.name;
+    for (const benign_lookalike& b : benign_lookalikes())
+        if (b.a == name || b.b == name)
+            lines.push_back(fmt::format("known benign look-alike of {} ({})", b.a == name ? b.b : b.a, b.why));
+    const auto self = split(name);
+    if (!self) return;
+    const bool writable = request.self != nullptr && runs_from_writable_folder(*request.self->stats);
+    struct near {
+        std::size_t distance;
+        const target* t;
+        std::size_t length;
+    };
+    std::vector<near> nearest;
+    for (const target& t : ctx.targets) {
+        if (t.name == name) continue;
+        const auto other = split(t.name);
+        if (!other) continue;
+        nearest.push_back({damerau_levenshtein(self->stem, other->stem), &t,
+                           std::max(self->stem.size(), other->stem.size())});
+    }
+    std::sort(nearest.begin(), nearest.end(), [](const near& a, const near& b) {
+        return std::tie(a.distance, a.t->name) < std::tie(b.distance, b.t->name);
+    });
+    for (std::size_t i = 0; i < nearest.size() && i < 3; ++i) {
+        const near& n = nearest[i];
+        const std::ptrdiff_t accepted = accepted_edits(n.length, windows_binary(*n.t), writable);
+        lines.push_back(fmt::format("stem {} edit{} from {} (full mode accepts {} at this length{})", n.distance,
+                                    n.distance == 1 ? "" : "s", n.t->name, accepted,
+                                    accepted < full_mode_edits(n.length)
+                                        ? ", 2 only towards a Windows binary from a user-writable folder"
+                                        : ""));
+    }
+}
+
+} // namespace
+
+const detector name_similarity{
+    {"name-similarity", detector_category::name, "T1036.005",
+     "a rare name a few edits from a Windows binary or a frequent name (per-length budgets on stems)"},
+    run,
+    explain};
 
 } // namespace masq::detectors

@@ -27,9 +27,7 @@ bool dual_use_tool(std::string_view original) {
     return false;
 }
 
-} // namespace
-
-void renamed_binaries(const detector_context& ctx, std::vector<finding>& out) {
+void run(const detector_context& ctx, std::vector<finding>& out) {
     for (const name_entry& e : ctx.names) {
         for (const value_count& o : top_values(e.stats->original_names)) {
             const std::string original = normalise_original(o.value);
@@ -53,5 +51,23 @@ void renamed_binaries(const detector_context& ctx, std::vector<finding>& out) {
         }
     }
 }
+
+
+/// The original file names the events recorded for the name, if any.
+void explain(const detector_context&, const explain_request& request, std::vector<std::string>& lines) {
+    if (request.self == nullptr || request.self->stats->original_names.empty()) return;
+    std::string seen;
+    for (const value_count& o : top_values(request.self->stats->original_names, 5))
+        seen += fmt::format("{}{} ({})", seen.empty() ? "" : ", ", o.value, o.count);
+    lines.push_back(fmt::format("original file names recorded: {}", seen));
+}
+
+} // namespace
+
+const detector renamed_binaries{
+    {"renamed", detector_category::name, "T1036.003",
+     "the PE's original file name is a Windows binary or a dual-use tool running under another name"},
+    run,
+    explain};
 
 } // namespace masq::detectors

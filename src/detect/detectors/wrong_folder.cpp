@@ -23,9 +23,7 @@ std::string undecorated(std::string_view name) {
     return plain == s ? std::string() : plain;
 }
 
-} // namespace
-
-void wrong_folder(const detector_context& ctx, std::vector<finding>& out) {
+void run(const detector_context& ctx, std::vector<finding>& out) {
     for (const name_entry& e : ctx.names) {
         const known_binary* known = e.known;
         std::string plain;
@@ -67,5 +65,21 @@ void wrong_folder(const detector_context& ctx, std::vector<finding>& out) {
         out.push_back(std::move(f));
     }
 }
+
+
+/// The folders the catalog expects and, for a path given with --path, its normal form.
+void explain(const detector_context&, const explain_request& request, std::vector<std::string>& lines) {
+    if (request.path.empty()) return;
+    const normalized_path np = normalize_windows_path(request.path);
+    lines.push_back(fmt::format("path normalised to {}{}", np.folder, np.file));
+}
+
+} // namespace
+
+const detector wrong_folder{
+    {"path", detector_category::path, "T1036.005",
+     "a Windows binary run from a folder it never lives in, after normalising the path"},
+    run,
+    explain};
 
 } // namespace masq::detectors

@@ -21,9 +21,7 @@ bool unknown_parent(std::string_view file) {
     return file.empty() || file == "-" || file == "?";
 }
 
-} // namespace
-
-void wrong_parent(const detector_context& ctx, std::vector<finding>& out) {
+void run(const detector_context& ctx, std::vector<finding>& out) {
     for (const name_entry& e : ctx.names) {
         const auto allowed = expected_parents(e.name);
         if (allowed.empty() || e.stats->parents.empty()) continue;
@@ -56,5 +54,29 @@ void wrong_parent(const detector_context& ctx, std::vector<finding>& out) {
         out.push_back(make_finding(ctx, e, self, "parent", score, std::move(reason)));
     }
 }
+
+
+/// The parents the rule allows and those seen in the data.
+void explain(const detector_context&, const explain_request& request, std::vector<std::string>& lines) {
+    const auto parents = expected_parents(request.name);
+    if (parents.empty()) return;
+    std::string allowed;
+    for (std::string_view p : parents)
+        allowed += (allowed.empty() ? "" : ", ") + std::string(p);
+    std::string seen;
+    if (request.self != nullptr)
+        for (const value_count& p : top_values(request.self->stats->parents, 5))
+            seen += fmt::format("{}{} ({})", seen.empty() ? "" : ", ", p.value, p.count);
+    lines.push_back(fmt::format("started only by {}{}", allowed,
+                                seen.empty() ? " (no parents in the data)" : "; parents seen: " + seen));
+}
+
+} // namespace
+
+const detector wrong_parent{
+    {"parent", detector_category::parent, "T1036",
+     "a Windows process started by a process that never starts it (boot sequence, service control manager)"},
+    run,
+    explain};
 
 } // namespace masq::detectors
