@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace masq {
@@ -37,6 +38,17 @@ struct detect_options {
     /// detector of the mode.
     std::vector<std::string> detectors;
 };
+
+/// Parses "seed" or "full".
+std::optional<detect_mode> parse_detect_mode(std::string_view name) noexcept;
+
+/**
+ * Checks what `detect()` cannot honour, for every front end alike (the CLI, Python, Spark):
+ * thresholds within [0, 1], the frequent threshold at or above the infrequent one, an allow-list
+ * only in full mode, detector ids of the mode. Throws `std::invalid_argument` with a message
+ * naming the option both ways (`--frequent-threshold` / `frequent_threshold`).
+ */
+void validate(const detect_options& options);
 
 /// The funnel of one detection, for the run summary.
 struct detect_summary {

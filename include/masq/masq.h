@@ -29,6 +29,7 @@
 // profile -> findings
 #include "masq/detect.h"
 #include "masq/detect/catalog.h"
+#include "masq/detect/detectors.h"
 #include "masq/allow_list.h"
 #include "masq/explain.h"
 #include "masq/finding.h"

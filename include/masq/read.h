@@ -80,6 +80,9 @@ enum class input_format : std::uint8_t {
     csv,    ///< CSV with a header: Sentinel/Log Analytics or Defender advanced-hunting exports
 };
 
+/// "auto", "sentinel", "ecs", "defender", "sysmon", "csv": the names `parse_input_format` takes.
+std::span<const std::string_view> input_format_names() noexcept;
+
 /// Parses "auto", "sentinel", "ecs", "defender", "sysmon", "csv".
 std::optional<input_format> parse_input_format(std::string_view name);
 
@@ -105,7 +108,19 @@ struct blob_options {
     std::string sas_token;
     unsigned page_size = 5000; ///< `maxresults` of each List Blobs call
     unsigned attempts = 4;     ///< tries per request on 429, 5xx and network errors
+
+    /// Credentials from the Azure conventions: AZURE_STORAGE_CONNECTION_STRING,
+    /// AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN (unset ones stay empty; never printed).
+    static blob_options from_environment();
 };
+
+/**
+ * The window of `--from`, `--to` and `--since` (empty strings: unset): ISO-8601 times or dates
+ * (`2019-01-15` is its midnight UTC), and a duration back from `now` (`24h`, `90m`, `7d`) that
+ * sets the start. Throws `std::invalid_argument` naming the option for a value it cannot read,
+ * and when the window is empty (`from` at or after `to`).
+ */
+time_window make_time_window(std::string_view from, std::string_view to, std::string_view since, timestamp now);
 
 /// Whether an export path (a folder or blob name with `y=/m=/d=/h=/m=` components) lies wholly
 /// outside `window`, with an hour's slack before and a day's after (late-arriving events).

@@ -5,6 +5,7 @@
 /// Writing findings: JSON lines and CSV for machines, an aligned table for people.
 
 #include "masq/diagnostics.h"
+#include "masq/event.h"
 #include "masq/finding.h"
 
 #include <ostream>
@@ -39,6 +40,11 @@ struct table_options {
 /// An aligned, human table, most suspicious first. Invisible and bidirectional-control characters
 /// are shown as `<U+202E>` so that a name cannot disguise itself in the terminal.
 void write_findings_table(std::ostream& out, std::span<const finding> findings, const table_options& options);
+
+/// Writes `event` as one SecurityEvent export line (what `masq convert` prints and every reader
+/// reads back): TimeGenerated, EventID 4688, Computer (left out when `with_host` is false),
+/// NewProcessName, Process, Type.
+void write_security_event_line(std::ostream& out, const process_event& event, bool with_host = true);
 
 /// The float32 as the shortest decimal that round-trips (Java's `Float.toString` digits).
 std::string format_score(float score);

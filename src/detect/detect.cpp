@@ -74,12 +74,41 @@ detect_result detect_full(const process_profile& profile, const detect_options& 
 
 } // namespace
 
+std::optional<detect_mode> parse_detect_mode(std::string_view name) noexcept {
+    if (name == "seed") return detect_mode::seed;
+    if (name == "full") return detect_mode::full;
+    return std::nullopt;
+}
+
+void validate(const detect_options& options) {
+    const auto unit = [](double v) { return v >= 0.0 && v <= 1.0; }; // false for NaN too
+    if (!unit(options.thresholds.frequent))
+        throw std::invalid_argument(fmt::format(
+            "the frequent threshold (--frequent-threshold, frequent_threshold) must be between 0 and 1, not {}",
+            options.thresholds.frequent));
+    if (!unit(options.thresholds.infrequent))
+        throw std::invalid_argument(fmt::format("the infrequent threshold (--infrequent-threshold, "
+                                                "infrequent_threshold) must be between 0 and 1, not {}",
+                                                options.thresholds.infrequent));
+    if (options.thresholds.frequent < options.thresholds.infrequent)
+        throw std::invalid_argument(fmt::format(
+            "the frequent threshold ({}) must not be below the infrequent threshold ({}): a name would be both",
+            options.thresholds.frequent, options.thresholds.infrequent));
+    if (!unit(options.similarity_threshold))
+        throw std::invalid_argument("the similarity threshold must be between 0 and 1");
+    if (options.mode == detect_mode::seed && options.allow != nullptr)
+        throw std::invalid_argument(
+            "the allow-list (--allow, allow) applies to full mode (seed mode is the notebook, which has none)");
+    for (const std::string& id : options.detectors)
+        if (find_detector(options.mode, id) == nullptr)
+            throw std::invalid_argument(fmt::format("unknown detector '{}'", id));
+}
+
 detect_result detect(const process_profile& profile, const detect_options& options) {
+    validate(options);
     if (options.mode == detect_mode::full) return detect_full(profile, options);
     // Seed mode is the one-detector table: the notebook's rule.
     const detector_info& seed_detector = detectors_of(detect_mode::seed).front();
-    if (!(options.similarity_threshold >= 0.0 && options.similarity_threshold <= 1.0))
-        throw std::invalid_argument("the similarity threshold must be between 0 and 1");
 
     detect_result result;
     const frequency_split split = split_by_frequency(profile, options.thresholds);

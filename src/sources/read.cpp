@@ -5,6 +5,7 @@
 // (formats/*.cpp) only the mapping of each record's fields to a `process_event`.
 
 #include "masq/read.h"
+#include "masq/util/timestamp.h"
 #include "profile/profile_builder.h"
 #include "sources/azure_blob.h"
 #include "sources/formats/evtx.h"
@@ -12,6 +13,10 @@
 #include "sources/record.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <stdexcept>
 #include <atomic>
 #include <filesystem>
 #include <limits>
@@ -79,6 +84,42 @@ struct read_task {
 };
 
 } // namespace
+
+std::span<const std::string_view> input_format_names() noexcept {
+    static constexpr std::array<std::string_view, 6> names{"auto", "sentinel", "ecs", "defender", "sysmon", "csv"};
+    return names;
+}
+
+blob_options blob_options::from_environment() {
+    blob_options o;
+    if (const char* cs = std::getenv("AZURE_STORAGE_CONNECTION_STRING")) o.connection_string = cs;
+    if (const char* key = std::getenv("AZURE_STORAGE_KEY")) o.account_key = key;
+    if (const char* sas = std::getenv("AZURE_STORAGE_SAS_TOKEN")) o.sas_token = sas;
+    return o;
+}
+
+time_window make_time_window(std::string_view from, std::string_view to, std::string_view since, timestamp now) {
+    const auto when = [](std::string_view text, const char* flag) -> std::optional<timestamp> {
+        if (text.empty()) return std::nullopt;
+        const auto t = parse_iso8601(text);
+        if (!t) throw std::invalid_argument(fmt::format("{} '{}' is not an ISO-8601 time", flag, text));
+        return t;
+    };
+    time_window window;
+    window.from = when(from, "--from");
+    window.to = when(to, "--to");
+    if (!since.empty()) {
+        const auto d = parse_duration(since);
+        if (!d || *d > now)
+            throw std::invalid_argument(
+                fmt::format("--since '{}' is not a duration such as 24h, 30m or 7d", since));
+        window.from = now - *d;
+    }
+    if (window.from && window.to && *window.from >= *window.to)
+        throw std::invalid_argument(fmt::format("the time window is empty: --from {} is not before --to {}",
+                                                format_iso8601(*window.from), format_iso8601(*window.to)));
+    return window;
+}
 
 void read_into(std::span<const std::string> files, process_profile& profile, diagnostics& diag,
                read_stats& stats, const read_options& options) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "masq/util/timestamp.h"
 
+#include <chrono>
+
 #include <fmt/format.h>
 
 namespace masq {
@@ -167,6 +169,11 @@ std::optional<timestamp> parse_duration(std::string_view text) noexcept {
         return std::nullopt;
     }
     return value * unit * ticks_per_second;
+}
+
+timestamp now() noexcept {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() * 10;
 }
 
 } // namespace masq

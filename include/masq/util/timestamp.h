@@ -19,6 +19,9 @@ inline constexpr timestamp ticks_per_second = 10'000'000;
 
 /// Parses `YYYY-MM-DD[T ]hh:mm[:ss[.f{1,9}]][Z|±hh:mm|±hhmm]`; no zone means UTC. Digits past the
 /// seventh fraction digit are truncated. Returns nothing for anything else.
+/// The wall clock as a timestamp (UTC).
+timestamp now() noexcept;
+
 std::optional<timestamp> parse_iso8601(std::string_view text) noexcept;
 
 /// Formats as `YYYY-MM-DDThh:mm:ss.fffZ`, with 7 fraction digits when the time has sub-millisecond ticks.

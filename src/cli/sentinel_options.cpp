@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "cli/sentinel_cli.h"
+#include "cli/sentinel_options.h"
 
 #include "masq/util/text.h"
 #include "masq/diagnostics.h"
