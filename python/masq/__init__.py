@@ -20,7 +20,7 @@ from typing import Any, Iterable, Optional, Union
 from . import _core
 from ._core import MasqError
 
-__all__ = ["detect", "send", "similarity", "seed_score", "synth", "MasqError", "FINDING_FIELDS", "EVENT_COLUMNS"]
+__all__ = ["detect", "detectors", "send", "similarity", "seed_score", "synth", "MasqError", "FINDING_FIELDS", "EVENT_COLUMNS"]
 __version__ = "0.1.0"
 
 #: The columns of a findings DataFrame, in the order of `masq detect --format jsonl` (without "type").
@@ -123,7 +123,8 @@ def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full",
            frequent_threshold: float = 0.8, infrequent_threshold: float = 0.2,
            similarity_threshold: float = 0.85, inject_synthetic: bool = False, seed: Optional[int] = None,
            allow: Optional[PathLike] = None, max_paths: int = 10, max_hosts: int = 10, threads: int = 0,
-           strict: bool = False, input_format: str = "auto", dedupe: bool = False):
+           strict: bool = False, input_format: str = "auto", dedupe: bool = False,
+           detectors: Optional[str] = None):
     """Finds masquerading process names, as ``masq detect`` does.
 
     source: a path or URL (file, export folder tree, Azure Blob URL), a list of them, a pandas
@@ -132,13 +133,16 @@ def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full",
     mode: "full" (every detector, the CLI's default) or "seed" (the Sentinel notebook, exactly).
     inject_synthetic, seed: add the notebook's 842 synthetic events (``--inject-synthetic --seed``).
     strict: raise MasqError at the first input problem instead of skipping the record.
+    detectors: as ``--detectors``: "name-similarity,path" runs only those, "-parent" all but one
+        (``masq.detectors()`` lists them).
 
     Returns a pandas DataFrame, one row per finding, with the fields of ``masq detect --format
     jsonl`` (FINDING_FIELDS); ``.attrs["summary"]`` has the funnel counts and ``.attrs["problems"]``
     the first input problems. Raises ValueError (MasqError for input problems) with the core's message.
     """
-    if mode not in ("full", "seed"):
-        raise ValueError(f"mode must be 'full' or 'seed', not {mode!r}")
+    # The library's option rules (the CLI's), before any input is read.
+    _core.check_options(mode, float(frequent_threshold), float(infrequent_threshold), float(similarity_threshold),
+                        detectors or "", allow is not None)
     profile = _core.Profile(strict)
     if _is_paths(source):
         paths = [os.fspath(source)] if isinstance(source, (str, os.PathLike)) else [os.fspath(s) for s in source]
@@ -148,22 +152,23 @@ def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full",
         profile.read_arrow(table.__arrow_c_stream__())
     return findings_frame(_detect_profile(profile, mode, frequent_threshold, infrequent_threshold,
                                           similarity_threshold, inject_synthetic, seed, allow, max_paths,
-                                          max_hosts, threads))
+                                          max_hosts, threads, detectors=detectors))
+
+
+def detectors(mode: str = "full") -> list:
+    """The detectors of a mode: dicts with id, category, technique (MITRE ATT&CK) and summary."""
+    return _core.detectors(mode)
 
 
 def _detect_profile(profile, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
-                    inject_synthetic, seed, allow, max_paths, max_hosts, threads, total_hosts=None):
-    # The CLI checks these ranges in its option parser, so the core does not; check them here too.
-    for name, value in (("frequent_threshold", frequent_threshold), ("infrequent_threshold", infrequent_threshold)):
-        if not 0.0 <= float(value) <= 1.0:
-            raise ValueError(f"{name} must be between 0 and 1, not {value}")
+                    inject_synthetic, seed, allow, max_paths, max_hosts, threads, total_hosts=None, detectors=None):
     if inject_synthetic:
         if seed is None:
             seed = int.from_bytes(os.urandom(8), "little")
         profile.inject_synthetic(int(seed))
     return _core.detect(profile, mode, float(frequent_threshold), float(infrequent_threshold),
                           float(similarity_threshold), int(max_paths), int(max_hosts), int(threads),
-                        os.fspath(allow) if allow is not None else "", total_hosts)
+                        os.fspath(allow) if allow is not None else "", total_hosts, detectors or "")
 
 
 def _findings_jsonl(findings) -> str:

@@ -219,8 +219,8 @@ def detect(df, mode: str = "full", *, frequent_threshold: float = 0.8, infrequen
     Computer, TimeGenerated, EventID, optional ParentProcessName, OriginalFileName), equal to
     `masq detect` on the same events. Returns a Spark DataFrame with findings_schema() (or the
     pandas DataFrame when as_pandas=True); `mode` and the options are those of masq.detect."""
-    if mode not in ("full", "seed"):
-        raise ValueError(f"mode must be 'full' or 'seed', not {mode!r}")
+    _core.check_options(mode, float(frequent_threshold), float(infrequent_threshold), float(similarity_threshold),
+                        "", allow is not None)
     prof, total_hosts = profile(df)
     if inject_synthetic:
         prof.inject_synthetic(int(seed) if seed is not None else int.from_bytes(os.urandom(8), "little"))

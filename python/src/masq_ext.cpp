@@ -30,9 +30,22 @@ using namespace nb::literals;
 
 namespace {
 
-masq::timestamp now_ticks() {
-    using namespace std::chrono;
-    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() * 10;
+/// detect_options from the Python arguments, checked by the library's own rules (the CLI's).
+masq::detect_options make_options(const std::string& mode, double frequent, double infrequent, double similarity,
+                                  const std::string& detectors, bool with_allow) {
+    masq::detect_options options;
+    const auto m = masq::parse_detect_mode(mode);
+    if (!m) throw std::invalid_argument("mode must be 'full' or 'seed', not '" + mode + "'");
+    options.mode = *m;
+    options.thresholds.frequent = frequent;
+    options.thresholds.infrequent = infrequent;
+    options.similarity_threshold = similarity;
+    if (!detectors.empty()) options.detectors = masq::parse_detector_list(options.mode, detectors);
+    static const masq::allow_list placeholder;
+    if (with_allow) options.allow = &placeholder;
+    masq::validate(options);
+    options.allow = nullptr;
+    return options;
 }
 
 nb::object optional_time(const std::optional<masq::timestamp>& t) {
@@ -99,6 +112,7 @@ struct profile_handle {
         const auto f = masq::parse_input_format(format);
         if (!f) throw std::invalid_argument("unknown input format '" + format + "'");
         read.format = *f;
+        read.blob = masq::blob_options::from_environment(); // as the CLI: AZURE_STORAGE_*
         masq::read_stats stats;
         nb::gil_scoped_release release;
         const auto files = masq::expand_inputs(inputs, diag, read.window, &stats.pruned_files);
@@ -154,7 +168,7 @@ struct profile_handle {
     }
 
     std::uint64_t inject_synthetic(std::uint64_t seed) {
-        const std::uint64_t n = masq::inject_notebook_synthetic(profile, seed, now_ticks());
+        const std::uint64_t n = masq::inject_notebook_synthetic(profile, seed, masq::now());
         synthetic_events += n;
         return n;
     }
@@ -162,26 +176,16 @@ struct profile_handle {
 
 nb::dict run_detect(const profile_handle& h, const std::string& mode, double frequent, double infrequent,
                     double similarity, std::size_t max_paths, std::size_t max_hosts, unsigned threads,
-                    const std::string& allow_file, std::optional<std::uint64_t> total_hosts) {
-    masq::detect_options options;
-    if (mode == "seed")
-        options.mode = masq::detect_mode::seed;
-    else if (mode == "full")
-        options.mode = masq::detect_mode::full;
-    else
-        throw std::invalid_argument("mode must be 'full' or 'seed', not '" + mode + "'");
-    options.thresholds.frequent = frequent;
-    options.thresholds.infrequent = infrequent;
-    options.similarity_threshold = similarity;
+                    const std::string& allow_file, std::optional<std::uint64_t> total_hosts,
+                    const std::string& detectors) {
+    masq::detect_options options =
+        make_options(mode, frequent, infrequent, similarity, detectors, !allow_file.empty());
     options.max_paths = max_paths;
     options.max_hosts = max_hosts;
     options.threads = threads;
     options.total_hosts = total_hosts;
     masq::allow_list allow;
     if (!allow_file.empty()) {
-        if (options.mode == masq::detect_mode::seed)
-            throw std::invalid_argument(
-                "allow applies to mode='full' (seed mode is the notebook, which has none)");
         allow = masq::allow_list::load(allow_file);
         options.allow = &allow;
     }
@@ -295,7 +299,28 @@ NB_MODULE(_core, m) {
         .def_prop_ro("problems", [](const profile_handle& h) { return problems(h.diag); });
 
     m.def("detect", &run_detect, "profile"_a, "mode"_a, "frequent"_a, "infrequent"_a, "similarity"_a,
-          "max_paths"_a, "max_hosts"_a, "threads"_a, "allow_file"_a, "total_hosts"_a = nb::none());
+          "max_paths"_a, "max_hosts"_a, "threads"_a, "allow_file"_a, "total_hosts"_a = nb::none(), "detectors"_a = "");
+    m.def(
+        "check_options",
+        [](const std::string& mode, double frequent, double infrequent, double similarity,
+           const std::string& detectors, bool with_allow) {
+            make_options(mode, frequent, infrequent, similarity, detectors, with_allow);
+        },
+        "mode"_a, "frequent"_a, "infrequent"_a, "similarity"_a, "detectors"_a, "with_allow"_a);
+    m.def("detectors", [](const std::string& mode) {
+        const auto m = masq::parse_detect_mode(mode);
+        if (!m) throw std::invalid_argument("mode must be 'full' or 'seed', not '" + mode + "'");
+        nb::list out;
+        for (const masq::detector_info& d : masq::detectors_of(*m)) {
+            nb::dict row;
+            row["id"] = std::string(d.id);
+            row["category"] = std::string(masq::to_string(d.category));
+            row["technique"] = std::string(d.technique);
+            row["summary"] = std::string(d.summary);
+            out.append(row);
+        }
+        return out;
+    }, "mode"_a = "full");
 
     m.def(
         "similarity",
