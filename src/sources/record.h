@@ -85,10 +85,28 @@ inline void report_json_error(diagnostics& diag, std::string_view file, std::uin
                     std::string("not valid JSON (") + simdjson::error_message(err) + ")");
 }
 
-/// The end every reader shares. A window keeps what a time filter in KQL or Spark keeps — events
-/// with a time inside it; the others are counted, not handed on.
-inline void deliver(const process_event& event, const time_window& window, read_stats& stats,
-                    event_sink& sink) {
+/// The process-creation codes masq reads: Security 4688 (the notebook's `EventID == "4688"`,
+/// as a number or a string) and Sysmon event 1.
+inline constexpr std::string_view security_process_creation = "4688";
+inline constexpr std::string_view sysmon_process_creation = "1";
+
+/// The rule every format shares for the context fields: Windows writes `-` for "none" (a 4688
+/// without a user, an image without version info), so an empty value or `-` is no value. An empty
+/// parent is none; a `-` parent is kept, as the notebook's data has it (the parent detector treats
+/// it as unknown). The name, path and host stay as recorded: seed mode counts them as the
+/// notebook does.
+inline void normalise_context(process_event& event) noexcept {
+    const auto none = [](const std::optional<std::string_view>& v) { return v && (v->empty() || *v == "-"); };
+    if (event.parent_path && event.parent_path->empty()) event.parent_path.reset();
+    if (none(event.original_file_name)) event.original_file_name.reset();
+    if (none(event.user)) event.user.reset();
+    if (none(event.command_line)) event.command_line.reset();
+}
+
+/// The end every reader shares: the context rule above, then the window, which keeps what a time
+/// filter in KQL or Spark keeps — events with a time inside it; the others are counted, not handed on.
+inline void deliver(process_event event, const time_window& window, read_stats& stats, event_sink& sink) {
+    normalise_context(event);
     if (window.set() && (!event.time || !window.contains(*event.time))) {
         ++stats.outside_window;
         return;

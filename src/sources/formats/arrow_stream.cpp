@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "masq/arrow_stream.h"
+#include "sources/record.h"
 
 #include "masq/util/timestamp.h"
 
@@ -151,7 +152,7 @@ arrow_read_stats read_arrow_stream(ArrowArrayStream& stream_in, event_sink& sink
                 // what Spark's reader would have turned into that string.
                 const bool is_4688 = columns[event_id].type == column_type::int64
                                          ? columns[event_id].integer(row) == 4688
-                                         : columns[event_id].text(row) == std::string_view("4688");
+                                         : columns[event_id].text(row) == detail::security_process_creation;
                 if (!is_4688) continue;
             }
             process_event event;
@@ -170,12 +171,11 @@ arrow_read_stats read_arrow_stream(ArrowArrayStream& stream_in, event_sink& sink
                         "TimeGenerated",
                         fmt::format("'{}' is not an ISO-8601 time; event kept without a time", *text));
             }
-            // As the export reader: an empty parent, and an empty or "-" original name, mean none.
-            if (const auto p = columns[parent].text(row); p && !p->empty()) event.parent_path = p;
-            if (const auto o = columns[original].text(row); o && !o->empty() && *o != "-")
-                event.original_file_name = o;
+            event.parent_path = columns[parent].text(row);
+            event.original_file_name = columns[original].text(row);
             event.user = columns[user].text(row);
             event.command_line = columns[command_line].text(row);
+            detail::normalise_context(event); // the rule every reader shares (record.h)
             ++stats.events;
             sink.on_event(event);
         }

@@ -139,7 +139,7 @@ class csv_line_parser final : public line_parser {
             return fields[static_cast<std::size_t>(i)];
         };
         const auto code = get(code_), action = get(action_);
-        if ((code_ >= 0 && code != "4688") || (action && *action != "ProcessCreated")) {
+        if ((code_ >= 0 && code != security_process_creation) || (action && *action != "ProcessCreated")) {
             ++c_.stats.other_events;
             return;
         }
@@ -166,9 +166,9 @@ class csv_line_parser final : public line_parser {
         // Defender's InitiatingProcessFolderPath, like FolderPath, may hold the folder only.
         if (parent && parent_file) *parent = image_path(*parent, *parent_file);
         if (parent) e.parent_path = *parent;
-        if (original && *original != "-") e.original_file_name = *original;
+        if (original) e.original_file_name = *original; // "-" and empty are none (record.h)
         const auto user = get(user_), command_line = get(command_line_);
-        if (user && *user != "-") e.user = *user;
+        if (user) e.user = *user;
         if (command_line) e.command_line = *command_line;
         deliver(e, c_.window, c_.stats, c_.sink);
     }

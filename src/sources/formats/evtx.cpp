@@ -165,8 +165,8 @@ void read_evtx(const std::string& path, event_sink& sink, diagnostics& diag, rea
             stats.bytes += xml.size();
             ++stats.records;
             const bool sysmon = r.provider == "Microsoft-Windows-Sysmon";
-            const bool is_4688 = r.event_id == "4688" && !sysmon;
-            const bool is_sysmon_1 = r.event_id == "1" && sysmon;
+            const bool is_4688 = r.event_id == security_process_creation && !sysmon;
+            const bool is_sysmon_1 = r.event_id == sysmon_process_creation && sysmon;
             if (!is_4688 && !is_sysmon_1) {
                 ++stats.other_events;
                 continue;
@@ -187,10 +187,10 @@ void read_evtx(const std::string& path, event_sink& sink, diagnostics& diag, rea
             const std::string& parent = r.data[is_4688 ? "ParentProcessName" : "ParentImage"];
             const std::string& original = r.data["OriginalFileName"];
             if (!parent.empty()) e.parent_path = parent;
-            if (!original.empty() && original != "-") e.original_file_name = original;
+            e.original_file_name = original; // "-" and empty are none (record.h)
             const std::string& user = r.data[is_4688 ? "SubjectUserName" : "User"];
             const std::string& command_line = r.data["CommandLine"];
-            if (!user.empty() && user != "-") e.user = user;
+            e.user = user;
             if (!command_line.empty()) e.command_line = command_line;
             deliver(e, window, stats, sink);
         }

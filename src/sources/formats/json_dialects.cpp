@@ -81,7 +81,7 @@ dialect dialect_for(input_format format, const field_map* overrides) {
     case input_format::ecs:
         d.name = "ECS";
         d.code = "/event/code";
-        d.codes = {"4688", "1"};
+        d.codes = {std::string(security_process_creation), std::string(sysmon_process_creation)};
         d.process = "/process/name";
         d.path = "/process/executable";
         d.host = "/host/name";
@@ -121,7 +121,7 @@ dialect dialect_for(input_format format, const field_map* overrides) {
     default:
         d.name = "SecurityEvent";
         d.code = "/EventID";
-        d.codes = {"4688"};
+        d.codes = {std::string(security_process_creation)};
         d.process = "/Process";
         d.path = "/NewProcessName";
         d.host = "/Computer";
@@ -254,8 +254,8 @@ class dialect_parser final : public line_parser {
         if (host) event.host = *host;
         event.time = time;
         if (parent && !parent->empty()) event.parent_path = *parent;
-        if (original && !original->empty() && *original != "-") event.original_file_name = *original;
-        if (user && !user->empty() && *user != "-") event.user = *user;
+        if (original) event.original_file_name = *original; // "-" and empty are none (record.h)
+        if (user) event.user = *user;
         if (command_line && !command_line->empty()) event.command_line = *command_line;
         deliver(event, c_.window, c_.stats, c_.sink);
         return true;

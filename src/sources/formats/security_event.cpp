@@ -194,8 +194,8 @@ class export_line_parser final : public detail::line_parser {
         event.path = path;
         event.host = host;
         event.time = time;
-        if (parent && !parent->empty()) event.parent_path = parent;
-        if (original && !original->empty() && *original != "-") event.original_file_name = original;
+        event.parent_path = parent;
+        event.original_file_name = original; // "-" and empty are none (record.h)
         detail::deliver(event, window_, stats_, sink_);
         return true;
     }
