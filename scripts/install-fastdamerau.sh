@@ -27,5 +27,5 @@ c="$src/fastDamerauLevenshtein/fastDamerauLevenshtein.c"
 sed -i 's/PyCode_New(a, k, l, s, f, code, c, n, v, fv, cell, fn, name, fline, lnos)$/PyCode_New(a, k, l, s, f, code, c, n, v, fv, cell, fn, name, name, fline, lnos, __pyx_empty_bytes)/' "$c"
 sed -i 's/(frame)->f_lineno = (lineno)$/((void)(frame), (void)(lineno))/' "$c"
 CFLAGS="-DCYTHON_FAST_THREAD_STATE=0 -DCYTHON_USE_PYLONG_INTERNALS=0 -DCYTHON_USE_EXC_INFO_STACK=0" \
-    "$py" -m pip install --quiet "$src"
+    "$py" -m pip install --quiet --use-pep517 "$src"
 "$py" -c "from fastDamerauLevenshtein import damerauLevenshtein as d; assert d('ca','abc',False)==2.0"
