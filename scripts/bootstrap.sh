@@ -2,13 +2,49 @@
 # Installs what masq needs on a fresh Debian 12 machine, and only what is missing.
 #
 #   scripts/bootstrap.sh build   C++ toolchain and libraries (enough for `make demo`)
+#   scripts/bootstrap.sh venv    the project's Python virtual environment .venv (nothing in it yet)
 #   scripts/bootstrap.sh test    the above, plus what the test suite runs against:
 #                                pytest, a local Spark (pyspark + Java 17) and the notebook's
 #                                fastDamerauLevenshtein package for the parity test, and the
 #                                Python package's build tools and test needs (pandas, pyarrow, nbconvert)
+#
+# Every Python package goes into .venv at the repository root (created from $PYTHON, default
+# python3, and reused when present), never into the system's Python: Debian's python3 refuses
+# `pip install` (PEP 668, "externally-managed-environment"). `make` runs .venv/bin/python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-build}"
+python="${PYTHON:-python3}" # the interpreter .venv is made from
+venv=.venv
+vpy="$venv/bin/python"
+
+apt_install() {
+    echo "bootstrap: installing Debian packages: $*" >&2
+    local sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+# .venv with a working pip; created (or, when a half-made one is there, re-created) from $python.
+# Debian ships venv's pip bootstrap (ensurepip) separately, in python3-venv.
+ensure_venv() {
+    if [[ -x "$vpy" ]] && "$vpy" -m pip --version >/dev/null 2>&1; then return; fi
+    echo "bootstrap: creating the virtual environment $venv from $python" >&2
+    local log
+    log=$(mktemp)
+    if ! "$python" -m venv --clear "$venv" >"$log" 2>&1; then
+        if "$python" -c "import ensurepip" 2>/dev/null && ! grep -q ensurepip "$log"; then
+            cat "$log" >&2; rm -f "$log"; exit 1
+        fi
+        apt_install python3-venv
+        "$python" -m venv --clear "$venv" >&2
+    fi
+    rm -f "$log"
+    # Never pip-install anywhere but into the virtual environment.
+    "$vpy" -c "import sys; assert sys.prefix != sys.base_prefix, sys.prefix" ||
+        { echo "bootstrap: $vpy is not a virtual environment" >&2; exit 1; }
+}
 
 apt_packages=(
     build-essential cmake ninja-build pkg-config
@@ -25,28 +61,27 @@ for p in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
-    echo "bootstrap: installing Debian packages: ${missing[*]}" >&2
-    sudo=""
-    [[ $(id -u) -ne 0 ]] && sudo="sudo"
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -qq
-    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    apt_install "${missing[@]}"
+fi
+
+if [[ "$what" == "venv" || "$what" == "test" ]]; then
+    ensure_venv
 fi
 
 if [[ "$what" == "test" ]]; then
     py_missing=()
-    python3 -c "import pytest" 2>/dev/null || py_missing+=("pytest")
-    python3 -c "import pyspark" 2>/dev/null || py_missing+=("pyspark==3.5.*")
-    python3 -c "import azure.storage.blob" 2>/dev/null || py_missing+=("azure-storage-blob")
+    "$vpy" -c "import pytest" 2>/dev/null || py_missing+=("pytest")
+    "$vpy" -c "import pyspark" 2>/dev/null || py_missing+=("pyspark==3.5.*")
+    "$vpy" -c "import azure.storage.blob" 2>/dev/null || py_missing+=("azure-storage-blob")
     # The Python package (pip install .) and its tests: build tools, pandas/Arrow, the example notebook.
-    python3 -c "import nanobind, scikit_build_core" 2>/dev/null || py_missing+=("nanobind" "scikit-build-core")
-    python3 -c "import pandas, pyarrow" 2>/dev/null || py_missing+=("pandas" "pyarrow")
-    python3 -c "import nbconvert, ipykernel" 2>/dev/null || py_missing+=("nbconvert" "ipykernel")
+    "$vpy" -c "import nanobind, scikit_build_core" 2>/dev/null || py_missing+=("nanobind" "scikit-build-core")
+    "$vpy" -c "import pandas, pyarrow" 2>/dev/null || py_missing+=("pandas" "pyarrow")
+    "$vpy" -c "import nbconvert, ipykernel" 2>/dev/null || py_missing+=("nbconvert" "ipykernel")
     if ((${#py_missing[@]})); then
-        echo "bootstrap: installing Python packages: ${py_missing[*]}" >&2
-        python3 -m pip install --quiet --disable-pip-version-check "${py_missing[@]}" >&2
+        echo "bootstrap: installing Python packages into $venv: ${py_missing[*]}" >&2
+        "$vpy" -m pip install --quiet --disable-pip-version-check "${py_missing[@]}" >&2
     fi
-    scripts/install-fastdamerau.sh >&2
+    scripts/install-fastdamerau.sh "$vpy" >&2
     # Azurite, the Azure Blob Storage emulator the integration tests run against (npm).
     if [[ ! -x .cache/npm/node_modules/.bin/azurite-blob ]]; then
         echo "bootstrap: installing azurite (npm)" >&2

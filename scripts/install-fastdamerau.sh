@@ -10,18 +10,22 @@
 #   * setting a frame's line number (for tracebacks) becomes a no-op;
 #   * CYTHON_FAST_THREAD_STATE / PYLONG_INTERNALS / EXC_INFO_STACK = 0 make the
 #     runtime use the public C API instead of private structures.
+#
+#   scripts/install-fastdamerau.sh [PYTHON]   into PYTHON's environment (default: the project's .venv)
 set -euo pipefail
-if python3 -c "from fastDamerauLevenshtein import damerauLevenshtein as d; assert d('ca','abc',False)==2.0" 2>/dev/null; then
+cd "$(dirname "$0")/.."
+py="${1:-.venv/bin/python}"
+if "$py" -c "from fastDamerauLevenshtein import damerauLevenshtein as d; assert d('ca','abc',False)==2.0" 2>/dev/null; then
     exit 0
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 -m pip download --quiet --no-deps --no-binary :all: fastDamerauLevenshtein==1.0.7 -d "$work"
+"$py" -m pip download --quiet --no-deps --no-binary :all: fastDamerauLevenshtein==1.0.7 -d "$work"
 tar -xzf "$work"/fastDamerauLevenshtein-1.0.7.tar.gz -C "$work"
 src="$work/fastDamerauLevenshtein-1.0.7"
 c="$src/fastDamerauLevenshtein/fastDamerauLevenshtein.c"
 sed -i 's/PyCode_New(a, k, l, s, f, code, c, n, v, fv, cell, fn, name, fline, lnos)$/PyCode_New(a, k, l, s, f, code, c, n, v, fv, cell, fn, name, name, fline, lnos, __pyx_empty_bytes)/' "$c"
 sed -i 's/(frame)->f_lineno = (lineno)$/((void)(frame), (void)(lineno))/' "$c"
 CFLAGS="-DCYTHON_FAST_THREAD_STATE=0 -DCYTHON_USE_PYLONG_INTERNALS=0 -DCYTHON_USE_EXC_INFO_STACK=0" \
-    python3 -m pip install --quiet "$src"
-python3 -c "from fastDamerauLevenshtein import damerauLevenshtein as d; assert d('ca','abc',False)==2.0"
+    "$py" -m pip install --quiet --use-pep517 "$src"
+"$py" -c "from fastDamerauLevenshtein import damerauLevenshtein as d; assert d('ca','abc',False)==2.0"
