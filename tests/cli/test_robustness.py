@@ -33,3 +33,88 @@ def test_f1_json_dialect_minimal(masq_bin, data):
     r = run(masq_bin, "convert", "--input-format", "ecs", data / "json_dialects-at_pointer-after-error.min.json")
     no_crash(r)
     assert ":1:" in r.stderr
+
+
+class _Stub:
+    """Entra ID + Logs Ingestion stand-in: the token response and the ingestion answer are set by
+    the test; token requests and ingestion POSTs are counted."""
+
+    def __init__(self, token_body, status=204, body=b""):
+        import http.server
+        import threading
+        stub = self
+        self.token_requests = 0
+        self.posts = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if "/oauth2/v2.0/token" in self.path:
+                    stub.token_requests += 1
+                    code, payload = 200, token_body
+                else:
+                    stub.posts += 1
+                    code, payload = status, body
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def send_env(url, spool):
+    import os
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_", "MASQ_", "LOG_ANALYTICS_"))}
+    env.update({"AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c", "AZURE_CLIENT_SECRET": "secret-value",
+                "AZURE_AUTHORITY_HOST": url, "MASQ_DCE_ENDPOINT": url, "MASQ_DCR_IMMUTABLE_ID": "dcr-1",
+                "MASQ_SPOOL_DIR": str(spool)})
+    return env
+
+
+def findings(data, tmp_path, n):
+    """`n` distinct findings (one per batch with a small --max-batch-bytes)."""
+    line = (data / "one-finding.jsonl").read_text(encoding="utf-8").strip()
+    path = tmp_path / "findings.jsonl"
+    path.write_text("".join(line.replace("gepj.exe", f"gepj{i}.exe") + "\n" for i in range(n)), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("body", [b"{", b"{D}", b'{"a":"b""c"}', b'{"error":"x"\x15\x15}'])
+def test_f2_send_describes_a_broken_error_body(masq_bin, data, tmp_path, body):
+    stub = _Stub(b'{"access_token":"t","expires_in":3599}', status=400, body=body)
+    try:
+        r = run(masq_bin, "send", "--attempts", "1", findings(data, tmp_path, 1),
+                env=send_env(stub.url, tmp_path / "spool"))
+    finally:
+        stub.close()
+    no_crash(r)
+    assert "HTTP 400" in r.stderr
+    assert len(list((tmp_path / "spool").glob("*.jsonl"))) == 1  # the batch is kept, not lost
+
+
+@pytest.mark.parametrize("expires_in", [b"1e300", b'"1e400"', b'"nan"', b"55555553599", b"359050005029", b"-5",
+                                        b"555555555555555555555551799"])
+def test_f4_token_lifetime_out_of_range(masq_bin, data, tmp_path, expires_in):
+    stub = _Stub(b'{"access_token":"t","expires_in":' + expires_in + b"}")
+    try:
+        r = run(masq_bin, "send", "--max-batch-bytes", "1500", findings(data, tmp_path, 3),
+                env=send_env(stub.url, tmp_path / "spool"))
+    finally:
+        stub.close()
+    no_crash(r)
+    assert r.returncode == 0, r.stderr
+    assert stub.posts == 3
+    # One token serves every batch: a lifetime out of range is neither "expired already" nor forever.
+    assert stub.token_requests == 1
