@@ -118,3 +118,17 @@ def test_f4_token_lifetime_out_of_range(masq_bin, data, tmp_path, expires_in):
     assert stub.posts == 3
     # One token serves every batch: a lifetime out of range is neither "expired already" nor forever.
     assert stub.token_requests == 1
+
+
+def test_f3_send_survives_a_leading_continuation_header(masq_bin, data, tmp_path):
+    import sys
+    server = subprocess.Popen([sys.executable, data / "libcurl_fold_stub_server.py"], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        url = f"http://127.0.0.1:{server.stdout.readline().strip()}"
+        r = run(masq_bin, "send", "--attempts", "3", data / "one-finding.jsonl", env=send_env(url, tmp_path / "spool"))
+    finally:
+        server.kill()
+        server.wait()
+    no_crash(r)
+    assert len(list((tmp_path / "spool").glob("*.jsonl"))) == 1  # refused by the stub, kept in the spool
