@@ -132,3 +132,16 @@ def test_f3_send_survives_a_leading_continuation_header(masq_bin, data, tmp_path
         server.wait()
     no_crash(r)
     assert len(list((tmp_path / "spool").glob("*.jsonl"))) == 1  # refused by the stub, kept in the spool
+
+
+@pytest.mark.parametrize("bad", ["findings_reader-is_null-throws.jsonl",
+                                 "findings_reader-is_null-throws.libfuzzer-min.jsonl"])
+def test_f5_send_names_a_bad_findings_line_and_sends_the_rest(masq_bin, data, tmp_path, bad):
+    stub = _Stub(b'{"access_token":"t","expires_in":3599}')
+    try:
+        r = run(masq_bin, "send", data / bad, data / "one-finding.jsonl", env=send_env(stub.url, tmp_path / "spool"))
+    finally:
+        stub.close()
+    no_crash(r)
+    assert f"{bad}:1:" in r.stderr
+    assert stub.posts == 1
