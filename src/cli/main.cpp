@@ -215,6 +215,11 @@ int run_detect(const detect_cli& opt) {
             read.window.to = when(opt.to, "--to");
             if (!opt.since.empty()) {
                 const auto d = masq::parse_duration(opt.since);
+                if (!d && opt.since.size() > 1 &&
+                    opt.since.find_first_not_of("0123456789") == opt.since.size() - 1 &&
+                    std::string_view("smhdw").find(opt.since.back()) != std::string_view::npos)
+                    throw std::invalid_argument(
+                        fmt::format("--since '{}' is too long (at most about 29,000 years)", opt.since));
                 if (!d)
                     throw std::invalid_argument(
                         fmt::format("--since '{}' is not a duration such as 24h, 30m or 7d", opt.since));

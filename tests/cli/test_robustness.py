@@ -145,3 +145,22 @@ def test_f5_send_names_a_bad_findings_line_and_sends_the_rest(masq_bin, data, tm
     no_crash(r)
     assert f"{bad}:1:" in r.stderr
     assert stub.posts == 1
+
+
+@pytest.mark.parametrize("folder", ["y=99999999999", "y=120245", "y=2000000000/m=01", "y=2024/m=13"])
+def test_f7_f8_overflowing_folder_is_not_pruned(masq_bin, tmp_path, folder):
+    d = tmp_path / "export" / folder
+    d.mkdir(parents=True)
+    (d / "PT05M.json").write_text('{"TimeGenerated":"2024-05-01T10:00:00Z","EventID":4688,"Computer":"H",'
+                                  '"NewProcessName":"C:\\\\Windows\\\\System32\\\\a.exe","Process":"a.exe"}\n')
+    r = run(masq_bin, "detect", "--stats", "--from", "2024-05-01T00:00:00Z", "--to", "2024-05-02T00:00:00Z",
+            tmp_path / "export")
+    no_crash(r)
+    assert "kept 1 event" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("since", ["10675200d", "999999999d", "320242620h"])
+def test_f9_since_too_long_is_a_clear_error(masq_bin, root, since):
+    r = run(masq_bin, "detect", "--since", since, root / "data" / "sample")
+    assert r.returncode == 2
+    assert "too long" in r.stderr
