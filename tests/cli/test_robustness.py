@@ -164,3 +164,48 @@ def test_f9_since_too_long_is_a_clear_error(masq_bin, root, since):
     r = run(masq_bin, "detect", "--since", since, root / "data" / "sample")
     assert r.returncode == 2
     assert "too long" in r.stderr
+
+
+def test_o1_blob_listing_with_a_repeated_marker_stops(masq_bin, data):
+    import sys
+    server = subprocess.Popen([sys.executable, data / "blob-repeated-nextmarker-server.py", "60"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{server.stdout.readline().strip()}/account/container?sv=2023-01-03&sig=x"
+        r = run(masq_bin, "convert", url, timeout=30)
+    finally:
+        server.kill()
+        server.wait()
+    no_crash(r)
+    assert "NextMarker" in r.stderr
+    assert r.stdout.count("a.exe") == 1  # the blob listed on every page is read once
+
+
+def test_o4_blob_client_does_not_sleep_after_its_last_attempt(masq_bin, tmp_path):
+    import http.server
+    import threading
+    import time
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        url = f"http://127.0.0.1:{server.server_address[1]}/account/container?sv=2023-01-03&sig=x"
+        r = run(masq_bin, "convert", url)
+        elapsed = time.monotonic() - started
+    finally:
+        server.shutdown()
+        server.server_close()
+    no_crash(r)
+    assert "HTTP 503" in r.stderr
+    # Four attempts wait 0.2 + 0.4 + 0.8 s between them; a wait after the last would add 1.6 s.
+    assert elapsed < 2.8, elapsed
