@@ -127,6 +127,7 @@ struct detect_cli {
     std::vector<std::string> maps;
     std::string connection_string_file;
     unsigned blob_page_size = 5000;
+    std::size_t max_record_bytes = masq::read_options{}.max_record_bytes;
     bool strict = false, fail_on_findings = false, quiet = false, no_color = false;
     std::string send; ///< "sentinel" to send the findings after writing them
     masq::cli::sentinel_cli sentinel;
@@ -202,6 +203,7 @@ int run_detect(const detect_cli& opt) {
         std::getline(in, read.blob.connection_string);
     }
     read.blob.page_size = opt.blob_page_size;
+    read.max_record_bytes = opt.max_record_bytes;
     if (!parse_maps(opt.maps, read.fields)) return exit_error;
     if (!opt.from.empty() || !opt.to.empty() || !opt.since.empty()) {
         const auto when = [&](const std::string& text, const char* flag) -> std::optional<masq::timestamp> {
@@ -425,6 +427,7 @@ struct convert_cli {
     std::vector<std::string> inputs;
     std::string output, input_format = "auto";
     std::vector<std::string> maps;
+    std::size_t max_record_bytes = masq::read_options{}.max_record_bytes;
 };
 
 int run_convert(const convert_cli& opt) {
@@ -441,6 +444,7 @@ int run_convert(const convert_cli& opt) {
     masq::read_options read;
     read.format = *masq::parse_input_format(opt.input_format);
     read.fields = fields;
+    read.max_record_bytes = opt.max_record_bytes;
     // One thread: events come out in file order.
     for (const std::string& f : masq::expand_inputs(opt.inputs, diag))
         masq::read_events(f, writer, diag, stats, read);
@@ -589,6 +593,10 @@ int main(int argc, char** argv) {
         "AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN, or a SAS token in the URL)");
     detect->add_option("--blob-page-size", d.blob_page_size, "blobs per List Blobs call (default 5000)")
         ->check(CLI::Range(1u, 5000u));
+    detect
+        ->add_option("--max-record-bytes", d.max_record_bytes,
+                     "skip (and report) lines longer than this many bytes (default 64 MiB)")
+        ->check(CLI::PositiveNumber);
     detect->add_flag("--dedupe", d.dedupe,
                      "drop byte-identical records (the export rewrites a blob after a retry); costs about 20 "
                      "bytes of memory per distinct record");
@@ -642,6 +650,8 @@ See 'masq explain NAME' for why a name is or is not flagged.)");
     convert->add_option("--input-format", c.input_format, "auto, sentinel, ecs, defender, sysmon, csv")
         ->check(CLI::IsMember({"auto", "sentinel", "ecs", "defender", "sysmon", "csv"}));
     convert->add_option("--map", c.maps, "FIELD=PATH, as for detect")->allow_extra_args(false);
+    convert->add_option("--max-record-bytes", c.max_record_bytes, "skip (and report) longer lines, as for detect")
+        ->check(CLI::PositiveNumber);
     convert->footer(R"(Examples:
   masq convert Security.evtx > security.jsonl
   masq convert --input-format defender DeviceProcessEvents.csv | masq detect)");

@@ -50,7 +50,7 @@ std::uint64_t read_input(const std::string& path, std::uint64_t begin, std::uint
         const std::unique_ptr<detail::line_parser> parser = detail::make_line_parser(options.format, context);
         const detail::line_read r = detail::for_each_line(
             path, diag, [&](const detail::padded_line& line) { parser->parse(line); }, options.chunk_size,
-            begin, end, options.progress);
+            begin, end, options.progress, options.max_record_bytes);
         const bool whole = begin == 0 && end == whole_file;
         if (begin == 0) ++stats.files;
         if (whole) stats.bytes += r.bytes;

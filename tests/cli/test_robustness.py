@@ -209,3 +209,28 @@ def test_o4_blob_client_does_not_sleep_after_its_last_attempt(masq_bin, tmp_path
     assert "HTTP 503" in r.stderr
     # Four attempts wait 0.2 + 0.4 + 0.8 s between them; a wait after the last would add 1.6 s.
     assert elapsed < 2.8, elapsed
+
+
+def test_o5_gzip_of_one_huge_line_is_skipped_without_buffering_it(masq_bin, tmp_path):
+    import os
+    import zlib
+    # 128 MiB of one line in about 128 KB of gzip (the case found by hand was 3,000 MiB), then a
+    # good record; beside it a good file.
+    good = b'{"EventID":4688,"Computer":"H","NewProcessName":"C:\\\\Windows\\\\System32\\\\ok.exe","Process":"ok.exe"}\n'
+    z = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [z.compress(b'{"EventID":4688,"Process":"')]
+    mib = b"a" * (1 << 20)
+    parts += [z.compress(mib) for _ in range(128)]
+    parts += [z.compress(b'"}\n' + good), z.flush()]
+    (tmp_path / "huge.json.gz").write_bytes(b"".join(parts))
+    (tmp_path / "good.json").write_bytes(good)
+    proc = subprocess.Popen([masq_bin, "convert", "--max-record-bytes", str(1 << 20), tmp_path / "huge.json.gz",
+                             tmp_path / "good.json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)  # the output is a few lines: the pipes cannot fill
+    out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
+    proc.stdout.close()
+    proc.stderr.close()
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, err
+    assert "huge.json.gz:1:" in err and "--max-record-bytes" in err, err
+    assert out.count("ok.exe") == 4  # path and name, in both files
+    assert usage.ru_maxrss < 96 * 1024, usage.ru_maxrss  # KiB: the 128 MiB line was never held
