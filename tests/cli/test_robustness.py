@@ -234,3 +234,30 @@ def test_o5_gzip_of_one_huge_line_is_skipped_without_buffering_it(masq_bin, tmp_
     assert "huge.json.gz:1:" in err and "--max-record-bytes" in err, err
     assert out.count("ok.exe") == 4  # path and name, in both files
     assert usage.ru_maxrss < 96 * 1024, usage.ru_maxrss  # KiB: the 128 MiB line was never held
+
+
+def test_o2_truncated_evtx_is_reported(masq_bin, data, tmp_path):
+    whole = (data / "evtx-libfwevt-leak.fuzzer-found.evtx").read_bytes()
+    r = run(masq_bin, "convert", data / "evtx-libfwevt-leak.fuzzer-found.evtx")
+    no_crash(r)
+    assert "ends inside chunk" not in r.stderr
+    cut = tmp_path / "cut.evtx"
+    cut.write_bytes(whole[:40000])
+    r = run(masq_bin, "convert", cut)
+    no_crash(r)
+    assert r.returncode == 2
+    assert f"{cut}: the file ends inside chunk 1" in r.stderr
+
+
+@pytest.mark.parametrize("size,at_least", [(200000, 70), (69631, 0)])
+def test_o2_truncated_real_evtx_keeps_good_records(masq_bin, shared, tmp_path, size, at_least):
+    source = shared / "data" / "real" / "evtx" / "sysmon_mixed_with_eid1.evtx"
+    if not source.exists():
+        pytest.skip("the real .evtx corpus is not present")
+    cut = tmp_path / "cut.evtx"
+    cut.write_bytes(source.read_bytes()[:size])
+    r = run(masq_bin, "convert", cut)
+    no_crash(r)
+    assert r.returncode == 2
+    assert "ends inside chunk" in r.stderr and str(cut) in r.stderr
+    assert len(r.stdout.splitlines()) >= at_least
