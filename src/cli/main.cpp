@@ -650,7 +650,9 @@ See 'masq explain NAME' for why a name is or is not flagged.)");
     convert->add_option("--input-format", c.input_format, "auto, sentinel, ecs, defender, sysmon, csv")
         ->check(CLI::IsMember({"auto", "sentinel", "ecs", "defender", "sysmon", "csv"}));
     convert->add_option("--map", c.maps, "FIELD=PATH, as for detect")->allow_extra_args(false);
-    convert->add_option("--max-record-bytes", c.max_record_bytes, "skip (and report) longer lines, as for detect")
+    convert
+        ->add_option("--max-record-bytes", c.max_record_bytes,
+                     "skip (and report) longer lines, as for detect")
         ->check(CLI::PositiveNumber);
     convert->footer(R"(Examples:
   masq convert Security.evtx > security.jsonl

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <memory>
 #include <ctime>
 #include <curl/curl.h>
+#include <memory>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>

@@ -69,7 +69,8 @@ std::string read_finding(simdjson::ondemand::object o, finding& f, bool& is_find
         } else if (key == "suspicious_process") {
             ok = !v.get_string().get(s) && (f.suspicious_process = std::string(s), true);
         } else if (key == "normal_process") {
-            if (!is_null(v, ok) && ok) ok = !v.get_string().get(s) && (f.normal_process = std::string(s), true);
+            if (!is_null(v, ok) && ok)
+                ok = !v.get_string().get(s) && (f.normal_process = std::string(s), true);
         } else if (key == "score") {
             ok = !v.get_double().get(d) && (f.score = static_cast<float>(d), true);
         } else if (key == "similarity") {

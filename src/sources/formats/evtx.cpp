@@ -91,9 +91,10 @@ std::optional<std::string> truncation(const std::string& path) {
     const std::uint64_t counted = got == sizeof header ? header[42] | (header[43] << 8) : 0; // little-endian
     const std::uint64_t expected = header_bytes + counted * chunk_bytes;
     if (size < header_bytes || (size - header_bytes) % chunk_bytes != 0)
-        return fmt::format("the file ends inside chunk {} ({} bytes; chunks are 65,536 bytes after a 4,096-byte "
-                           "header): its later records are lost, the ones before are read",
-                           size < header_bytes ? 0 : (size - header_bytes) / chunk_bytes + 1, size);
+        return fmt::format(
+            "the file ends inside chunk {} ({} bytes; chunks are 65,536 bytes after a 4,096-byte "
+            "header): its later records are lost, the ones before are read",
+            size < header_bytes ? 0 : (size - header_bytes) / chunk_bytes + 1, size);
     if (size < expected)
         return fmt::format("the file has {} of the {} chunks its header counts: its later records are lost, "
                            "the ones before are read",

@@ -31,7 +31,8 @@ TEST(read_findings_jsonl, bare_word_where_null_is_allowed_is_a_named_problem) {
 TEST(read_findings_jsonl, null_is_still_allowed) {
     masq::diagnostics diag;
     const auto out = masq::read_findings_jsonl(
-        R"({"type":"finding","suspicious_process":"a","normal_process":null,"last_seen":null})", "f.jsonl", diag);
+        R"({"type":"finding","suspicious_process":"a","normal_process":null,"last_seen":null})", "f.jsonl",
+        diag);
     ASSERT_EQ(out.size(), 1u);
     EXPECT_FALSE(out[0].normal_process.has_value());
     EXPECT_FALSE(out[0].last_seen.has_value());
@@ -40,8 +41,8 @@ TEST(read_findings_jsonl, null_is_still_allowed) {
 
 TEST(write_findings_table, one_distinct_host_but_no_host_listed) {
     masq::diagnostics diag;
-    const auto out =
-        masq::read_findings_jsonl(R"({"type":"finding","suspicious_process":"p","distinct_hosts":1})", "f", diag);
+    const auto out = masq::read_findings_jsonl(
+        R"({"type":"finding","suspicious_process":"p","distinct_hosts":1})", "f", diag);
     ASSERT_EQ(out.size(), 1u);
     ASSERT_TRUE(out[0].hosts.empty());
     std::ostringstream table;

@@ -37,7 +37,8 @@ const char* const bad_lines[] = {R"({D})", R"({"a"})", R"({"a":1 "b":2})", R"({"
                                  R"({"ts": "2025-10-22T20:32:00.468Z", "kind": "start""ActionType"})"};
 
 TEST(json_dialects, abandoned_document_is_one_malformed_record) {
-    for (const auto format : {masq::input_format::ecs, masq::input_format::defender, masq::input_format::sysmon}) {
+    for (const auto format :
+         {masq::input_format::ecs, masq::input_format::defender, masq::input_format::sysmon}) {
         for (const char* bad : bad_lines) {
             SCOPED_TRACE(bad);
             const auto r = read(std::string(bad) + "\n" + ecs_line + "\n", format);

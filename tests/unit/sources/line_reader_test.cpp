@@ -20,12 +20,13 @@ struct lines_seen {
 };
 
 lines_seen read_lines(const std::string& path, std::size_t chunk, std::size_t max_line,
-                      std::uint64_t begin = 0, std::uint64_t end = std::numeric_limits<std::uint64_t>::max()) {
+                      std::uint64_t begin = 0,
+                      std::uint64_t end = std::numeric_limits<std::uint64_t>::max()) {
     lines_seen s;
     masq::detail::for_each_line(
         path, s.diag,
-        [&](const masq::detail::padded_line& l) { s.lines.emplace_back(l.number, std::string(l.text)); }, chunk,
-        begin, end, nullptr, max_line);
+        [&](const masq::detail::padded_line& l) { s.lines.emplace_back(l.number, std::string(l.text)); },
+        chunk, begin, end, nullptr, max_line);
     return s;
 }
 
@@ -36,9 +37,11 @@ std::string temp_file(const std::string& name, const std::string& data) {
 }
 
 TEST(for_each_line, a_line_over_the_limit_is_one_numbered_problem) {
-    const std::string data = "first\n" + std::string(10'000, 'a') + "\nthird\n" + std::string(300, 'b') + "\nlast";
+    const std::string data =
+        "first\n" + std::string(10'000, 'a') + "\nthird\n" + std::string(300, 'b') + "\nlast";
     const auto path = temp_file("plain.jsonl", data);
-    for (const std::size_t chunk : {std::size_t{16}, std::size_t{64}, std::size_t{4096}, std::size_t{1} << 20}) {
+    for (const std::size_t chunk :
+         {std::size_t{16}, std::size_t{64}, std::size_t{4096}, std::size_t{1} << 20}) {
         SCOPED_TRACE(chunk);
         const auto s = read_lines(path, chunk, 256);
         ASSERT_EQ(s.lines.size(), 3u);
@@ -57,7 +60,8 @@ TEST(for_each_line, a_line_over_the_limit_is_one_numbered_problem) {
 TEST(for_each_line, a_long_line_across_a_range_boundary_is_reported_once) {
     const std::string data = "first\n" + std::string(10'000, 'a') + "\nthird\n";
     const auto path = temp_file("ranges.jsonl", data);
-    for (const std::uint64_t cut : {std::uint64_t{3}, std::uint64_t{6}, std::uint64_t{7}, std::uint64_t{5000}}) {
+    for (const std::uint64_t cut :
+         {std::uint64_t{3}, std::uint64_t{6}, std::uint64_t{7}, std::uint64_t{5000}}) {
         SCOPED_TRACE(cut);
         const auto a = read_lines(path, 64, 256, 0, cut);
         const auto b = read_lines(path, 64, 256, cut);
