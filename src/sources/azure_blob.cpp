@@ -298,7 +298,9 @@ void read_blob_exports(const std::string& url, const blob_options& options, even
         // A truncated stream's partial last line is not parsed (as for files on disk).
         const std::string_view whole =
             compressed && !error.empty() ? text.substr(0, text.rfind('\n') + 1) : text;
-        for_each_line_in_buffer(whole, [&](const padded_line& line) { parser->parse(line); });
+        for_each_line_in_buffer(
+            whole, [&](const padded_line& line) { parser->parse(line); }, &diag, shown,
+            read.max_record_bytes);
     }
 }
 

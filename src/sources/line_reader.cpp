@@ -301,7 +301,8 @@ line_read for_each_line(const std::string& path, diagnostics& diag,
 }
 
 std::uint64_t for_each_line_in_buffer(std::string_view data,
-                                      const std::function<void(const padded_line&)>& on_line) {
+                                      const std::function<void(const padded_line&)>& on_line,
+                                      diagnostics* diag, std::string_view name, std::size_t max_line_bytes) {
     const simdjson::padded_string padded(data); // the data plus SIMDJSON_PADDING zero bytes
     const char* buf = padded.data();
     const std::size_t capacity = data.size() + simdjson::SIMDJSON_PADDING;
@@ -313,7 +314,13 @@ std::uint64_t for_each_line_in_buffer(std::string_view data,
             nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - buf) : data.size();
         std::size_t length = stop - start;
         if (length > 0 && buf[start + length - 1] == '\r') --length;
-        on_line({std::string_view(buf + start, length), capacity - start, ++line_number});
+        ++line_number;
+        if (length <= max_line_bytes)
+            on_line({std::string_view(buf + start, length), capacity - start, line_number});
+        else if (diag != nullptr)
+            diag->report(
+                problem_kind::malformed_record, std::string(name), line_number, "",
+                fmt::format("line longer than {} bytes (--max-record-bytes); skipped", max_line_bytes));
         start = stop + 1;
     }
     return data.size();

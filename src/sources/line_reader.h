@@ -60,8 +60,11 @@ line_read for_each_line(const std::string& path, diagnostics& diag,
                         std::atomic<std::uint64_t>* progress = nullptr,
                         std::size_t max_line_bytes = std::numeric_limits<std::size_t>::max());
 
-/// Same over a memory buffer (copied once into a padded buffer).
+/// Same over a memory buffer (copied once into a padded buffer). A line longer than
+/// `max_line_bytes` is skipped and, when `diag` is given, reported as a malformed record of `name`.
 std::uint64_t for_each_line_in_buffer(std::string_view data,
-                                      const std::function<void(const padded_line&)>& on_line);
+                                      const std::function<void(const padded_line&)>& on_line,
+                                      diagnostics* diag = nullptr, std::string_view name = {},
+                                      std::size_t max_line_bytes = std::numeric_limits<std::size_t>::max());
 
 } // namespace masq::detail

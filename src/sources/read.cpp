@@ -165,8 +165,9 @@ void read_buffer(std::string_view data, std::string_view name, event_sink& sink,
     const detail::parser_context context{name, sink, diag, stats, options.window, seen.get(), &options.fields};
     const std::unique_ptr<detail::line_parser> parser = detail::make_line_parser(options.format, context);
     ++stats.files;
-    stats.bytes +=
-        detail::for_each_line_in_buffer(data, [&](const detail::padded_line& line) { parser->parse(line); });
+    stats.bytes += detail::for_each_line_in_buffer(
+        data, [&](const detail::padded_line& line) { parser->parse(line); }, &diag, name,
+        options.max_record_bytes);
 }
 
 } // namespace masq

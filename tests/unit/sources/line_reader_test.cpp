@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The longest line the reader holds (read_options::max_record_bytes): a longer line is skipped as
 // one malformed record that keeps its line number, its bytes are never buffered whole, and the
-// lines around it are read (O5 in tests/data/fuzz-regressions/README.md).
+// lines around it are read, from files and from memory (O5 in tests/data/fuzz-regressions/README.md).
 #include "masq/read.h"
 #include "sources/line_reader.h"
 
@@ -102,6 +102,25 @@ TEST(read_into, gzip_inflating_to_one_huge_line_is_skipped) {
     EXPECT_EQ(diag.kept()[0].line, 2u);
     EXPECT_EQ(diag.kept()[0].file, path);
     fs::remove(path);
+}
+
+TEST(read_buffer, a_line_over_the_limit_is_one_numbered_problem) {
+    struct counting_sink final : masq::event_sink {
+        int events = 0;
+        void on_event(const masq::process_event&) override { ++events; }
+    } sink;
+    const std::string good = R"({"EventID":4688,"Process":"good.exe"})";
+    const std::string data =
+        good + "\n" + R"({"EventID":4688,"Process":")" + std::string(5000, 'a') + "\"}\n" + good;
+    masq::diagnostics diag;
+    masq::read_stats stats;
+    masq::read_options options;
+    options.max_record_bytes = 1000;
+    masq::read_buffer(data, "mem.json", sink, diag, stats, options);
+    EXPECT_EQ(sink.events, 2);
+    ASSERT_EQ(diag.kept().size(), 1u);
+    EXPECT_EQ(diag.kept()[0].line, 2u);
+    EXPECT_EQ(diag.kept()[0].file, "mem.json");
 }
 
 } // namespace
