@@ -132,6 +132,9 @@ struct read_options {
     time_window window;                                ///< events outside are counted and left out
     std::atomic<std::uint64_t>* progress = nullptr;    ///< if set, bytes read so far are added here
     std::uint64_t min_range = std::uint64_t{64} << 20; ///< a plain file is split into ranges of at least this
+    /// A line (record) longer than this is skipped as a malformed record, naming file and line,
+    /// without being held in memory: a hostile file of one huge line cannot exhaust memory.
+    std::size_t max_record_bytes = std::size_t{64} << 20;
     /// Drop records whose line is byte-identical to one already read (the export writes a blob
     /// again after a retry). Costs about 20 bytes of memory per distinct record (a 128-bit XXH3
     /// hash in a hash set), so memory grows with events, not names.

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <ctime>
 #include <curl/curl.h>
+#include <memory>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -45,21 +46,32 @@ http_client::http_client() {
     // curl_global_init is not thread-safe before 7.84; the first client initialises it once.
     static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
     (void)initialised;
-    curl_ = curl_easy_init();
+    // Connections, DNS answers and TLS sessions live in a share object rather than in one easy
+    // handle: each request gets a fresh easy handle and still reuses the connection. Reusing one
+    // easy handle (curl_easy_reset) lets libcurl 7.88.1 unfold a response's leading continuation
+    // line into the previous transfer's freed last header (lib/headers.c keeps `prevhead`).
+    CURLSH* share = curl_share_init();
+    if (share) {
+        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    }
+    share_ = share;
 }
 
 http_client::~http_client() {
-    curl_easy_cleanup(static_cast<CURL*>(curl_));
+    curl_share_cleanup(static_cast<CURLSH*>(share_));
 }
 
 http_response http_client::perform(const http_request& request) {
     http_response r;
-    CURL* curl = static_cast<CURL*>(curl_);
-    if (!curl) {
+    const std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(curl_easy_init(), &curl_easy_cleanup);
+    CURL* curl = handle.get();
+    if (!curl || !share_) {
         r.error = "cannot create an HTTP handle";
         return r;
     }
-    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_SHARE, static_cast<CURLSH*>(share_));
     curl_slist* headers = nullptr;
     for (const auto& h : request.headers)
         headers = curl_slist_append(headers, h.c_str());

@@ -2,9 +2,10 @@
 #pragma once
 
 // HTTP and the small pieces of cryptography the Azure REST APIs need, shared by the Blob Storage
-// reader and the Sentinel sink: one libcurl easy handle per client (so connections are reused),
-// base64 and HMAC-SHA256 from OpenSSL, RFC 1123 dates, form encoding and UUIDs. Internal to the
-// library; nothing here prints, and nothing here puts a secret into a message.
+// reader and the Sentinel sink: one libcurl connection cache per client (so connections are
+// reused) with a fresh easy handle per request, base64 and HMAC-SHA256 from OpenSSL, RFC 1123
+// dates, form encoding and UUIDs. Internal to the library; nothing here prints, and nothing here
+// puts a secret into a message.
 
 #include <chrono>
 #include <map>
@@ -45,7 +46,7 @@ class http_client {
     http_response perform(const http_request& request);
 
   private:
-    void* curl_ = nullptr;
+    void* share_ = nullptr; ///< CURLSH*: the connection cache, DNS and TLS sessions of this client
 };
 
 std::string base64_encode(std::string_view data);

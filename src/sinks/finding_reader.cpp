@@ -31,8 +31,18 @@ bool read_counts(value v, std::vector<value_count>& out) {
     return true;
 }
 
+/// Whether `v` is null; an error (e.g. the bare word `n`) is not "not null": it sets `ok` to false.
+/// (Converting the simdjson_result<bool> of is_null() to bool would throw instead.)
+bool is_null(value& v, bool& ok) {
+    bool null = false;
+    if (v.is_null().get(null)) ok = false;
+    return null;
+}
+
 bool read_time(value v, std::optional<timestamp>& out) {
-    if (v.is_null()) return true;
+    bool ok = true;
+    if (is_null(v, ok)) return true;
+    if (!ok) return false;
     std::string_view s;
     if (v.get_string().get(s)) return false;
     out = parse_iso8601(s);
@@ -59,7 +69,8 @@ std::string read_finding(simdjson::ondemand::object o, finding& f, bool& is_find
         } else if (key == "suspicious_process") {
             ok = !v.get_string().get(s) && (f.suspicious_process = std::string(s), true);
         } else if (key == "normal_process") {
-            if (!v.is_null()) ok = !v.get_string().get(s) && (f.normal_process = std::string(s), true);
+            if (!is_null(v, ok) && ok)
+                ok = !v.get_string().get(s) && (f.normal_process = std::string(s), true);
         } else if (key == "score") {
             ok = !v.get_double().get(d) && (f.score = static_cast<float>(d), true);
         } else if (key == "similarity") {
@@ -126,7 +137,15 @@ std::vector<finding> read_findings_jsonl(std::string_view data, std::string_view
         }
         finding f;
         bool is_finding = false;
-        if (const std::string bad = read_finding(o, f, is_finding); !bad.empty()) {
+        std::string bad;
+        try {
+            bad = read_finding(o, f, is_finding);
+        } catch (const simdjson::simdjson_error&) {
+            // Every lookup above checks its error code; should one slip through, it is this
+            // line's problem, not the caller's (a library caller would otherwise terminate).
+            bad = "(record)";
+        }
+        if (!bad.empty()) {
             diag.report(problem_kind::wrong_type, std::string(name), line_no, bad,
                         "unexpected value in a finding");
             continue;

@@ -180,9 +180,11 @@ void write_findings_table(std::ostream& out, std::span<const finding> findings,
                 static_cast<std::ptrdiff_t>(std::min(options.max_paths, f.suspicious_paths.size())));
         r.paths = display_safe(joined_counts(shown, f.suspicious_distinct_paths));
         if (r.paths.empty()) r.paths = "-";
-        r.hosts = f.distinct_hosts == 0   ? "-"
-                  : f.distinct_hosts == 1 ? display_safe(f.hosts[0].value)
-                                          : fmt::format("{} hosts", f.distinct_hosts);
+        // A finding read back from a file may say one host and list none.
+        r.hosts = f.distinct_hosts == 0                       ? "-"
+                  : f.distinct_hosts == 1 && !f.hosts.empty() ? display_safe(f.hosts.front().value)
+                  : f.distinct_hosts == 1                     ? "1 host"
+                                                              : fmt::format("{} hosts", f.distinct_hosts);
         r.last_seen = f.last_seen ? format_iso8601(*f.last_seen).substr(0, 19) + "Z" : "-";
         if (options.show_reasons) r.reason = display_safe(fmt::format("{}: {}", f.detector, f.reason));
         rows.push_back(std::move(r));

@@ -14,6 +14,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <map>
+#include <set>
 #include <thread>
 
 namespace masq::detail {
@@ -123,8 +124,10 @@ class blob_client {
         for (unsigned attempt = 1; attempt <= std::max(1u, options_.attempts); ++attempt) {
             r = once(path, query);
             const bool retry = !r.error.empty() || r.status == 429 || r.status >= 500;
-            if (!retry) return r;
-            std::this_thread::sleep_for(std::chrono::milliseconds(200 << (attempt - 1)));
+            // No wait after the last attempt: it would only delay the failure. The doubling
+            // stops at 12.8 s (and cannot overflow however many attempts are asked for).
+            if (!retry || attempt == std::max(1u, options_.attempts)) return r;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200) * (1u << std::min(attempt - 1, 6u)));
         }
         return r;
     }
@@ -236,6 +239,8 @@ void read_blob_exports(const std::string& url, const blob_options& options, even
     }
     std::vector<std::string> blobs;
     std::string marker;
+    // A server that hands out a marker it gave before would have us list forever.
+    std::set<std::string> markers_seen;
     do {
         std::map<std::string, std::string> query{
             {"comp", "list"},
@@ -255,8 +260,16 @@ void read_blob_exports(const std::string& url, const blob_options& options, even
         for (auto& n : page.names)
             if (is_export_blob(n)) blobs.push_back(std::move(n));
         marker = page.next_marker;
+        if (!marker.empty() && !markers_seen.insert(marker).second) {
+            diag.report(problem_kind::unreadable_file, l->shown, 0, "",
+                        fmt::format("the blob listing repeats a NextMarker after {} pages; listing stopped, "
+                                    "the blobs listed so far are read",
+                                    markers_seen.size() + 1));
+            break;
+        }
     } while (!marker.empty());
     std::sort(blobs.begin(), blobs.end()); // y=/m=/d=/h=/m= order is time order
+    blobs.erase(std::unique(blobs.begin(), blobs.end()), blobs.end()); // a repeated page lists them again
     for (const std::string& name : blobs) {
         if (masq::export_folder_outside(name, read.window)) {
             ++stats.pruned_files;
@@ -285,7 +298,9 @@ void read_blob_exports(const std::string& url, const blob_options& options, even
         // A truncated stream's partial last line is not parsed (as for files on disk).
         const std::string_view whole =
             compressed && !error.empty() ? text.substr(0, text.rfind('\n') + 1) : text;
-        for_each_line_in_buffer(whole, [&](const padded_line& line) { parser->parse(line); });
+        for_each_line_in_buffer(
+            whole, [&](const padded_line& line) { parser->parse(line); }, &diag, shown,
+            read.max_record_bytes);
     }
 }
 

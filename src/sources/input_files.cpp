@@ -38,9 +38,14 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
 }
 
 /// The time span an export folder path covers, from its `y=`, `m=`, `d=`, `h=`, `m=` components
-/// (the second `m=` is the minute); nothing when the path has no `y=` component.
+/// (the second `m=` is the minute); nothing when the path has no `y=` component, or when one of
+/// those components is out of range (a year of more than four digits, month 13, hour 24, …): such
+/// a folder is not a time folder, and is never pruned because of what an overflow made of it.
 std::optional<std::pair<timestamp, timestamp>> folder_span(std::string_view path) {
     int values[5] = {-1, -1, -1, -1, -1}; // year, month, day, hour, minute
+    static constexpr char order[5] = {'y', 'm', 'd', 'h', 'm'};
+    static constexpr int lowest[5] = {0, 1, 1, 0, 0};
+    static constexpr int highest[5] = {9999, 12, 31, 23, 59};
     std::size_t next = 0;
     std::size_t i = 0;
     while (i < path.size()) {
@@ -50,17 +55,16 @@ std::optional<std::pair<timestamp, timestamp>> folder_span(std::string_view path
         i = j + 1;
         if (part.size() < 3 || part[1] != '=') continue;
         const char key = part[0];
+        const std::string_view digits = part.substr(2);
+        if (digits.find_first_not_of("0123456789") != std::string_view::npos) continue;
+        if (next >= 5 || key != order[next]) continue;
+        // At most four digits are read (no value in range needs more), so nothing overflows.
+        if (digits.size() > 4) return std::nullopt;
         int value = 0;
-        bool digits = true;
-        for (char c : part.substr(2)) {
-            if (c < '0' || c > '9')
-                digits = false;
-            else
-                value = value * 10 + (c - '0');
-        }
-        if (!digits) continue;
-        static constexpr char order[5] = {'y', 'm', 'd', 'h', 'm'};
-        if (next < 5 && key == order[next]) values[next++] = value;
+        for (char c : digits)
+            value = value * 10 + (c - '0');
+        if (value < lowest[next] || value > highest[next]) return std::nullopt;
+        values[next++] = value;
     }
     if (values[0] < 0) return std::nullopt;
     const int month = values[1] < 1 ? 1 : values[1], day = values[2] < 1 ? 1 : values[2];

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <memory>
 #include <simdjson.h>
 #include <unistd.h>
@@ -186,7 +187,8 @@ bool starts_with_json_object(const std::string& path) {
 
 line_read for_each_line(const std::string& path, diagnostics& diag,
                         const std::function<void(const padded_line&)>& on_line, std::size_t chunk_size,
-                        std::uint64_t begin, std::uint64_t end, std::atomic<std::uint64_t>* progress) {
+                        std::uint64_t begin, std::uint64_t end, std::atomic<std::uint64_t>* progress,
+                        std::size_t max_line_bytes) {
     line_read result;
     const bool is_stdin = path == "-";
     const int fd = is_stdin ? dup(STDIN_FILENO) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -221,6 +223,12 @@ line_read for_each_line(const std::string& path, diagnostics& diag,
     bool skip_partial = begin > 0;
     std::uint64_t buffer_offset = begin == 0 ? 0 : begin - 1; // file offset of buf[0]
 
+    const auto too_long = [&](std::uint64_t line) {
+        diag.report(problem_kind::malformed_record, shown, line, "",
+                    fmt::format("line longer than {} bytes (--max-record-bytes); skipped", max_line_bytes));
+    };
+    // Inside a line known to be too long: its bytes are dropped, up to and with its newline.
+    bool discarding = false;
     std::vector<char> buf(chunk_size + simdjson::SIMDJSON_PADDING);
     std::size_t filled = 0;
     for (;;) {
@@ -235,6 +243,17 @@ line_read for_each_line(const std::string& path, diagnostics& diag,
             progress->fetch_add(static_cast<std::uint64_t>(got), std::memory_order_relaxed);
         filled += static_cast<std::size_t>(got);
         std::size_t start = 0;
+        if (discarding) {
+            const void* nl = std::memchr(buf.data(), '\n', filled);
+            if (nl == nullptr) {
+                if (at_end) return result;
+                buffer_offset += filled;
+                filled = 0;
+                continue;
+            }
+            start = static_cast<std::size_t>(static_cast<const char*>(nl) - buf.data()) + 1;
+            discarding = false;
+        }
         bool past_range = false;
         while (start < filled) {
             const void* nl = std::memchr(buf.data() + start, '\n', filled - start);
@@ -255,7 +274,10 @@ line_read for_each_line(const std::string& path, diagnostics& diag,
                 std::size_t length = stop - start;
                 if (length > 0 && buf[start + length - 1] == '\r') --length; // CRLF files
                 ++result.lines;
-                on_line({std::string_view(buf.data() + start, length), buf.size() - start, result.lines});
+                if (length > max_line_bytes)
+                    too_long(result.lines);
+                else
+                    on_line({std::string_view(buf.data() + start, length), buf.size() - start, result.lines});
             }
             start = stop + 1;
         }
@@ -264,11 +286,23 @@ line_read for_each_line(const std::string& path, diagnostics& diag,
         std::memmove(buf.data(), buf.data() + start, filled - start);
         filled -= start;
         buffer_offset += start;
+        if (filled > max_line_bytes) { // the line at buf[0] has no end yet and is already too long
+            if (skip_partial) {
+                skip_partial = false; // the previous range's line: that range reports it
+            } else {
+                if (buffer_offset >= end) return result;
+                too_long(++result.lines);
+            }
+            discarding = true;
+            buffer_offset += filled;
+            filled = 0;
+        }
     }
 }
 
 std::uint64_t for_each_line_in_buffer(std::string_view data,
-                                      const std::function<void(const padded_line&)>& on_line) {
+                                      const std::function<void(const padded_line&)>& on_line,
+                                      diagnostics* diag, std::string_view name, std::size_t max_line_bytes) {
     const simdjson::padded_string padded(data); // the data plus SIMDJSON_PADDING zero bytes
     const char* buf = padded.data();
     const std::size_t capacity = data.size() + simdjson::SIMDJSON_PADDING;
@@ -280,7 +314,13 @@ std::uint64_t for_each_line_in_buffer(std::string_view data,
             nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - buf) : data.size();
         std::size_t length = stop - start;
         if (length > 0 && buf[start + length - 1] == '\r') --length;
-        on_line({std::string_view(buf + start, length), capacity - start, ++line_number});
+        ++line_number;
+        if (length <= max_line_bytes)
+            on_line({std::string_view(buf + start, length), capacity - start, line_number});
+        else if (diag != nullptr)
+            diag->report(
+                problem_kind::malformed_record, std::string(name), line_number, "",
+                fmt::format("line longer than {} bytes (--max-record-bytes); skipped", max_line_bytes));
         start = stop + 1;
     }
     return data.size();

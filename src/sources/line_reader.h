@@ -50,15 +50,21 @@ struct line_read {
 /// this range, the one that crosses `begin` to the previous range — or of a whole compressed file
 /// or standard input. Open and read failures and truncated compressed data are reported to `diag`
 /// as file problems; lines read before such a failure have been delivered, and a partial last
-/// line of a truncated stream is not.
+/// line of a truncated stream is not. A line longer than `max_line_bytes` is not delivered but
+/// reported as a malformed record (it keeps its number): its bytes are dropped as they are read,
+/// so memory stays near `chunk_size` + `max_line_bytes` whatever the input.
 line_read for_each_line(const std::string& path, diagnostics& diag,
                         const std::function<void(const padded_line&)>& on_line,
                         std::size_t chunk_size = std::size_t{1} << 22, std::uint64_t begin = 0,
                         std::uint64_t end = std::numeric_limits<std::uint64_t>::max(),
-                        std::atomic<std::uint64_t>* progress = nullptr);
+                        std::atomic<std::uint64_t>* progress = nullptr,
+                        std::size_t max_line_bytes = std::numeric_limits<std::size_t>::max());
 
-/// Same over a memory buffer (copied once into a padded buffer).
+/// Same over a memory buffer (copied once into a padded buffer). A line longer than
+/// `max_line_bytes` is skipped and, when `diag` is given, reported as a malformed record of `name`.
 std::uint64_t for_each_line_in_buffer(std::string_view data,
-                                      const std::function<void(const padded_line&)>& on_line);
+                                      const std::function<void(const padded_line&)>& on_line,
+                                      diagnostics* diag = nullptr, std::string_view name = {},
+                                      std::size_t max_line_bytes = std::numeric_limits<std::size_t>::max());
 
 } // namespace masq::detail

@@ -55,7 +55,7 @@ std::uint64_t read_input(const std::string& path, std::uint64_t begin, std::uint
         const std::unique_ptr<detail::line_parser> parser = detail::make_line_parser(options.format, context);
         const detail::line_read r = detail::for_each_line(
             path, diag, [&](const detail::padded_line& line) { parser->parse(line); }, options.chunk_size,
-            begin, end, options.progress);
+            begin, end, options.progress, options.max_record_bytes);
         const bool whole = begin == 0 && end == whole_file;
         if (begin == 0) ++stats.files;
         if (whole) stats.bytes += r.bytes;
@@ -110,6 +110,10 @@ time_window make_time_window(std::string_view from, std::string_view to, std::st
     window.to = when(to, "--to");
     if (!since.empty()) {
         const auto d = parse_duration(since);
+        // A well-formed duration that parse_duration refused is one a timestamp cannot hold.
+        if (!d && since.size() > 1 && since.find_first_not_of("0123456789") == since.size() - 1 &&
+            std::string_view("smhdw").find(since.back()) != std::string_view::npos)
+            throw std::invalid_argument(fmt::format("--since '{}' is too long (at most about 29,000 years)", since));
         if (!d || *d > now)
             throw std::invalid_argument(
                 fmt::format("--since '{}' is not a duration such as 24h, 30m or 7d", since));
@@ -206,8 +210,9 @@ void read_buffer(std::string_view data, std::string_view name, event_sink& sink,
     const detail::parser_context context{name, sink, diag, stats, options.window, seen.get(), &options.fields};
     const std::unique_ptr<detail::line_parser> parser = detail::make_line_parser(options.format, context);
     ++stats.files;
-    stats.bytes +=
-        detail::for_each_line_in_buffer(data, [&](const detail::padded_line& line) { parser->parse(line); });
+    stats.bytes += detail::for_each_line_in_buffer(
+        data, [&](const detail::padded_line& line) { parser->parse(line); }, &diag, name,
+        options.max_record_bytes);
 }
 
 } // namespace masq

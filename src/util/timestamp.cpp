@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include <fmt/format.h>
+#include <limits>
 
 namespace masq {
 namespace {
@@ -168,6 +169,9 @@ std::optional<timestamp> parse_duration(std::string_view text) noexcept {
     default:
         return std::nullopt;
     }
+    // A span that does not fit in the ticks of a timestamp (about 29,000 years) is refused
+    // rather than wrapped around into a negative or tiny one.
+    if (value > std::numeric_limits<timestamp>::max() / (unit * ticks_per_second)) return std::nullopt;
     return value * unit * ticks_per_second;
 }
 

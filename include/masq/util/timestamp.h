@@ -27,7 +27,8 @@ std::optional<timestamp> parse_iso8601(std::string_view text) noexcept;
 /// Formats as `YYYY-MM-DDThh:mm:ss.fffZ`, with 7 fraction digits when the time has sub-millisecond ticks.
 std::string format_iso8601(timestamp t);
 
-/// Parses a span such as `24h`, `30m`, `7d`, `90s` into ticks.
+/// Parses a span such as `24h`, `30m`, `7d`, `90s` into ticks; nothing for anything else, and for
+/// a span too long for a timestamp (more than about 29,000 years).
 std::optional<timestamp> parse_duration(std::string_view text) noexcept;
 
 } // namespace masq

@@ -25,6 +25,7 @@ struct convert_cli {
     std::vector<std::string> inputs;
     std::string output, input_format = "auto";
     std::vector<std::string> maps;
+    std::size_t max_record_bytes = masq::read_options{}.max_record_bytes;
 };
 
 class convert_command final : public command {
@@ -38,6 +39,9 @@ class convert_command final : public command {
         convert->add_option("--input-format", o_.input_format, "auto, sentinel, ecs, defender, sysmon, csv")
             ->check(CLI::IsMember(input_format_choices()));
         convert->add_option("--map", o_.maps, "FIELD=PATH, as for detect")->allow_extra_args(false);
+        convert
+            ->add_option("--max-record-bytes", o_.max_record_bytes, "skip (and report) longer lines, as for detect")
+            ->check(CLI::PositiveNumber);
         convert->footer(R"(Examples:
   masq convert Security.evtx > security.jsonl
   masq convert --input-format defender DeviceProcessEvents.csv | masq detect)");
@@ -64,6 +68,7 @@ int convert_command::run() {
     masq::read_options read;
     read.format = *masq::parse_input_format(opt.input_format);
     read.fields = fields;
+    read.max_record_bytes = opt.max_record_bytes;
     // One thread: events come out in file order.
     for (const std::string& f : masq::expand_inputs(opt.inputs, diag))
         masq::read_events(f, writer, diag, stats, read);

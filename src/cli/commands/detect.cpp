@@ -35,6 +35,7 @@ struct detect_options_cli {
     std::vector<std::string> maps;
     std::string connection_string_file;
     unsigned blob_page_size = 5000;
+    std::size_t max_record_bytes = masq::read_options{}.max_record_bytes;
     bool strict = false, fail_on_findings = false, quiet = false, no_color = false;
     std::string send; ///< "sentinel" to send the findings after writing them
     sentinel_cli sentinel;
@@ -111,6 +112,10 @@ CLI::App* detect_command::add(CLI::App& app) {
         "AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN, or a SAS token in the URL)");
     detect->add_option("--blob-page-size", o_.blob_page_size, "blobs per List Blobs call (default 5000)")
         ->check(CLI::Range(1u, 5000u));
+    detect
+        ->add_option("--max-record-bytes", o_.max_record_bytes,
+                     "skip (and report) lines longer than this many bytes (default 64 MiB)")
+        ->check(CLI::PositiveNumber);
     detect->add_flag("--dedupe", o_.dedupe,
                      "drop byte-identical records (the export rewrites a blob after a retry); costs about 20 "
                      "bytes of memory per distinct record");
@@ -199,6 +204,7 @@ int detect_command::run() {
         std::getline(in, read.blob.connection_string);
     }
     read.blob.page_size = opt.blob_page_size;
+    read.max_record_bytes = opt.max_record_bytes;
     if (!parse_maps(opt.maps, read.fields)) return exit_error;
     try {
         read.window = masq::make_time_window(opt.from, opt.to, opt.since, masq::now());

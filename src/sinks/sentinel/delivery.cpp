@@ -12,6 +12,7 @@
 #include "net/http.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -81,15 +82,15 @@ std::string describe(const detail::http_response& r) {
     if (auto it = r.headers.find("x-ms-error-code"); it != r.headers.end()) code = it->second;
     // Azure Monitor errors: {"error":{"code":"…","message":"…"}}; Entra ID:
     // {"error":"…","error_description":"…"}. A string found at a pointer replaces what is known.
+    // The DOM parser validates the whole body before any lookup: an error body is not ours to
+    // trust, and the on-demand parser must not be asked again once it has hit bad JSON.
     if (!r.body.empty() && r.body.front() == '{') {
-        simdjson::ondemand::parser parser;
-        simdjson::padded_string padded(r.body);
-        simdjson::ondemand::document doc;
-        if (!parser.iterate(padded).get(doc)) {
+        simdjson::dom::parser parser;
+        simdjson::dom::element doc;
+        if (!parser.parse(r.body).get(doc)) {
             const auto take = [&](const char* pointer, std::string& into) {
                 std::string_view text;
-                if (!doc.at_pointer(pointer).get_string().get(text))
-                    into = std::string(text); // rewinds first
+                if (!doc.at_pointer(pointer).get_string().get(text)) into = std::string(text);
             };
             take("/error", code);
             take("/error/code", code);
@@ -105,6 +106,28 @@ std::string describe(const detail::http_response& r) {
 
 bool retryable(const detail::http_response& r) {
     return r.status == 0 || r.status == 408 || r.status == 429 || r.status >= 500;
+}
+
+/// Entra ID issues tokens for 60–90 minutes, and never for more than a day.
+constexpr double default_token_lifetime = 3600;
+constexpr double longest_token_lifetime = 86400;
+
+/// How long to keep a token, in seconds, from the response's `expires_in` as written (a number in
+/// v2.0 responses, a string in some v1.0 ones): five minutes less than it lives, or half its life
+/// when short. Absent, unreadable, NaN or not positive, the usual hour is assumed; over a day is
+/// taken as a day (a huge value must not overflow the clock).
+double token_lifetime_to_keep(std::optional<std::string_view> expires_in_json) {
+    double expires_in = default_token_lifetime;
+    if (expires_in_json) {
+        std::string text(*expires_in_json);
+        if (!text.empty() && text.front() == '"') text.erase(0, 1); // strtod stops at the closing quote
+        char* end = nullptr;
+        const double d = std::strtod(text.c_str(), &end);
+        if (end != text.c_str()) expires_in = d;
+    }
+    if (!(expires_in > 0)) expires_in = default_token_lifetime; // also NaN
+    expires_in = std::min(expires_in, longest_token_lifetime);  // also inf
+    return expires_in > 600 ? expires_in - 300 : expires_in / 2;
 }
 
 /// An Entra ID access token, kept until five minutes before it expires (or half its life when short).
@@ -139,7 +162,6 @@ class token_cache {
         simdjson::ondemand::parser parser;
         simdjson::padded_string padded(r.body);
         std::string_view token;
-        double expires_in = 3600;
         simdjson::ondemand::document doc;
         if (parser.iterate(padded).get(doc) || doc["access_token"].get_string().get(token) || token.empty()) {
             error = "token response without access_token";
@@ -147,17 +169,12 @@ class token_cache {
             return std::nullopt;
         }
         token_ = std::string(token);
-        // expires_in is a number in v2.0 responses and a string in some v1.0 ones.
+        // The number is read from its text (simdjson refuses integers over 64 bits), and nothing
+        // more is asked of the document after an error.
+        std::optional<std::string_view> expires_in;
         simdjson::ondemand::value v;
-        if (!doc["expires_in"].get(v)) {
-            std::string_view s;
-            double d = 0;
-            if (!v.get_double().get(d))
-                expires_in = d;
-            else if (!v.get_string().get(s))
-                expires_in = std::atof(std::string(s).c_str());
-        }
-        const double keep = expires_in > 600 ? expires_in - 300 : expires_in / 2;
+        if (!doc["expires_in"].get(v)) expires_in = v.raw_json_token();
+        const double keep = token_lifetime_to_keep(expires_in);
         expires_ = clock_type::now() + milliseconds(static_cast<long long>(keep * 1000));
         return token_;
     }

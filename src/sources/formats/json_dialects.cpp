@@ -176,10 +176,18 @@ class dialect_parser final : public line_parser {
             return std::nullopt;
         }
         ondemand::json_type type;
-        if (v.type().get(type)) return std::nullopt;
+        if (auto type_err = v.type().get(type)) {
+            ok = false;
+            report(type_err);
+            return std::nullopt;
+        }
         if (type == ondemand::json_type::string) {
             std::string_view s;
-            if (v.get_string().get(s)) return std::nullopt;
+            if (auto string_err = v.get_string().get(s)) {
+                ok = false;
+                report(string_err);
+                return std::nullopt;
+            }
             return s;
         }
         if (type == ondemand::json_type::number || type == ondemand::json_type::boolean)
@@ -208,7 +216,10 @@ class dialect_parser final : public line_parser {
         bool ok = true;
         // Owned copies: at_pointer rewinds the document, and unescaped strings live in the
         // parser's buffer only until the next string is read.
+        // Once simdjson has reported an error it has abandoned the document: another at_pointer
+        // would dereference its released state, so the remaining fields are not looked up.
         const auto take = [&](const std::string& pointer) -> std::optional<std::string> {
+            if (!ok) return std::nullopt;
             auto v = value_at(doc, pointer, ok);
             return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
         };

@@ -41,4 +41,14 @@ TEST(parse_duration, units) {
     EXPECT_FALSE(masq::parse_duration("5y").has_value());
 }
 
+// F9 in tests/data/fuzz-regressions/README.md: value * unit * ticks overflowed.
+TEST(parse_duration, too_long_for_a_timestamp_is_refused) {
+    EXPECT_FALSE(masq::parse_duration("10675200d").has_value());
+    EXPECT_FALSE(masq::parse_duration("999999999d").has_value());
+    EXPECT_FALSE(masq::parse_duration("320242620h").has_value());
+    EXPECT_FALSE(masq::parse_duration("1000000000w").has_value());
+    EXPECT_EQ(masq::parse_duration("10675199d"),
+              10675199LL * 86400 * ticks_per_second); // the longest in days
+}
+
 } // namespace

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+// The longest line the reader holds (read_options::max_record_bytes): a longer line is skipped as
+// one malformed record that keeps its line number, its bytes are never buffered whole, and the
+// lines around it are read, from files and from memory (O5 in tests/data/fuzz-regressions/README.md).
+#include "masq/read.h"
+#include "sources/line_reader.h"
+
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct lines_seen {
+    std::vector<std::pair<std::uint64_t, std::string>> lines;
+    masq::diagnostics diag;
+};
+
+lines_seen read_lines(const std::string& path, std::size_t chunk, std::size_t max_line,
+                      std::uint64_t begin = 0,
+                      std::uint64_t end = std::numeric_limits<std::uint64_t>::max()) {
+    lines_seen s;
+    masq::detail::for_each_line(
+        path, s.diag,
+        [&](const masq::detail::padded_line& l) { s.lines.emplace_back(l.number, std::string(l.text)); },
+        chunk, begin, end, nullptr, max_line);
+    return s;
+}
+
+std::string temp_file(const std::string& name, const std::string& data) {
+    const auto path = fs::temp_directory_path() / ("masq-line-reader-" + name);
+    std::ofstream(path, std::ios::binary) << data;
+    return path.string();
+}
+
+TEST(for_each_line, a_line_over_the_limit_is_one_numbered_problem) {
+    const std::string data =
+        "first\n" + std::string(10'000, 'a') + "\nthird\n" + std::string(300, 'b') + "\nlast";
+    const auto path = temp_file("plain.jsonl", data);
+    for (const std::size_t chunk :
+         {std::size_t{16}, std::size_t{64}, std::size_t{4096}, std::size_t{1} << 20}) {
+        SCOPED_TRACE(chunk);
+        const auto s = read_lines(path, chunk, 256);
+        ASSERT_EQ(s.lines.size(), 3u);
+        EXPECT_EQ(s.lines[0], (std::pair<std::uint64_t, std::string>{1, "first"}));
+        EXPECT_EQ(s.lines[1], (std::pair<std::uint64_t, std::string>{3, "third"}));
+        EXPECT_EQ(s.lines[2], (std::pair<std::uint64_t, std::string>{5, "last"}));
+        EXPECT_EQ(s.diag.count(masq::problem_kind::malformed_record), 2u);
+        ASSERT_EQ(s.diag.kept().size(), 2u);
+        EXPECT_EQ(s.diag.kept()[0].line, 2u);
+        EXPECT_EQ(s.diag.kept()[0].file, path);
+        EXPECT_EQ(s.diag.kept()[1].line, 4u);
+    }
+    fs::remove(path);
+}
+
+TEST(for_each_line, a_long_line_across_a_range_boundary_is_reported_once) {
+    const std::string data = "first\n" + std::string(10'000, 'a') + "\nthird\n";
+    const auto path = temp_file("ranges.jsonl", data);
+    for (const std::uint64_t cut :
+         {std::uint64_t{3}, std::uint64_t{6}, std::uint64_t{7}, std::uint64_t{5000}}) {
+        SCOPED_TRACE(cut);
+        const auto a = read_lines(path, 64, 256, 0, cut);
+        const auto b = read_lines(path, 64, 256, cut);
+        EXPECT_EQ(a.lines.size() + b.lines.size(), 2u);
+        EXPECT_EQ(a.diag.total() + b.diag.total(), 1u);
+    }
+    fs::remove(path);
+}
+
+TEST(read_into, gzip_inflating_to_one_huge_line_is_skipped) {
+    // 64 MiB of one line in about 64 KB of gzip, between two good records.
+    const auto path = (fs::temp_directory_path() / "masq-huge-line.json.gz").string();
+    {
+        gzFile out = gzopen(path.c_str(), "wb9");
+        ASSERT_NE(out, nullptr);
+        const std::string good = R"({"EventID":4688,"Process":"good.exe"})"
+                                 "\n";
+        gzwrite(out, good.data(), static_cast<unsigned>(good.size()));
+        const std::string head = R"({"EventID":4688,"Process":")";
+        gzwrite(out, head.data(), static_cast<unsigned>(head.size()));
+        const std::string mib(std::size_t{1} << 20, 'a');
+        for (int i = 0; i < 64; ++i)
+            gzwrite(out, mib.data(), static_cast<unsigned>(mib.size()));
+        const std::string tail = "\"}\n" + good;
+        gzwrite(out, tail.data(), static_cast<unsigned>(tail.size()));
+        gzclose(out);
+    }
+    masq::process_profile profile;
+    masq::diagnostics diag;
+    masq::read_stats stats;
+    masq::read_options options;
+    options.max_record_bytes = std::size_t{1} << 20;
+    const std::vector<std::string> inputs{path};
+    masq::read_into(inputs, profile, diag, stats, options);
+    EXPECT_EQ(stats.events, 2u);
+    ASSERT_EQ(diag.kept().size(), 1u);
+    EXPECT_EQ(diag.kept()[0].kind, masq::problem_kind::malformed_record);
+    EXPECT_EQ(diag.kept()[0].line, 2u);
+    EXPECT_EQ(diag.kept()[0].file, path);
+    fs::remove(path);
+}
+
+TEST(read_buffer, a_line_over_the_limit_is_one_numbered_problem) {
+    struct counting_sink final : masq::event_sink {
+        int events = 0;
+        void on_event(const masq::process_event&) override { ++events; }
+    } sink;
+    const std::string good = R"({"EventID":4688,"Process":"good.exe"})";
+    const std::string data =
+        good + "\n" + R"({"EventID":4688,"Process":")" + std::string(5000, 'a') + "\"}\n" + good;
+    masq::diagnostics diag;
+    masq::read_stats stats;
+    masq::read_options options;
+    options.max_record_bytes = 1000;
+    masq::read_buffer(data, "mem.json", sink, diag, stats, options);
+    EXPECT_EQ(sink.events, 2);
+    ASSERT_EQ(diag.kept().size(), 1u);
+    EXPECT_EQ(diag.kept()[0].line, 2u);
+    EXPECT_EQ(diag.kept()[0].file, "mem.json");
+}
+
+} // namespace
