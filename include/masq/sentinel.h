@@ -80,6 +80,28 @@ struct sentinel_destination {
     data_collector_target collector;
 };
 
+/// The Azure cloud a destination lives in: its Entra ID authority, Logs Ingestion audience and
+/// Data Collector host suffix.
+struct sentinel_cloud {
+    std::string_view name; ///< "public", "usgov", "china"
+    std::string_view authority;
+    std::string_view scope;
+    std::string_view collector_suffix;
+};
+
+/// The cloud named `name`, or null.
+const sentinel_cloud* find_sentinel_cloud(std::string_view name) noexcept;
+
+/**
+ * Fills what the caller left empty, the same way for the CLI and Python: from the environment
+ * (MASQ_DCE_ENDPOINT, MASQ_DCR_IMMUTABLE_ID, MASQ_DCR_STREAM, AZURE_TENANT_ID, AZURE_CLIENT_ID,
+ * AZURE_CLIENT_SECRET, AZURE_AUTHORITY_HOST; LOG_ANALYTICS_WORKSPACE_ID, LOG_ANALYTICS_SHARED_KEY,
+ * MASQ_DATA_COLLECTOR_ENDPOINT), then from `cloud` (authority, scope, and outside the public
+ * cloud the Data Collector endpoint `https://{workspace}.{suffix}`). Leave `authority_host` and
+ * `scope` empty to have them filled.
+ */
+void complete_from_environment(sentinel_destination& destination, const sentinel_cloud& cloud);
+
 /// What the records of a send look like.
 enum class sentinel_payload : std::uint8_t {
     findings, ///< one record per finding with its context (paths, hosts, counts, ranks, reason)

@@ -202,7 +202,7 @@ def send(findings=None, *, sink: str = "logs-ingestion", payload: str = "finding
          authority_host: Optional[str] = None, scope: Optional[str] = None, workspace_id: Optional[str] = None,
          shared_key: Optional[str] = None, log_type: Optional[str] = None,
          data_collector_endpoint: Optional[str] = None, max_batch_bytes: int = 0, attempts: int = 6,
-         timeout: float = 30.0, gzip: bool = True) -> dict:
+         timeout: float = 30.0, gzip: bool = True, cloud: str = "public") -> dict:
     """Sends findings to Microsoft Sentinel with the C++ sink of ``masq send`` (docs/sentinel.md).
 
     findings: the DataFrame ``masq.detect`` returns (or a list of such dicts); None with ``resume``.
@@ -211,6 +211,7 @@ def send(findings=None, *, sink: str = "logs-ingestion", payload: str = "finding
     AZURE_CLIENT_SECRET, AZURE_AUTHORITY_HOST, MASQ_DCE_ENDPOINT, MASQ_DCR_IMMUTABLE_ID,
     MASQ_DCR_STREAM, LOG_ANALYTICS_WORKSPACE_ID, LOG_ANALYTICS_SHARED_KEY,
     MASQ_DATA_COLLECTOR_ENDPOINT, MASQ_SPOOL_DIR (default ~/.local/state/masq/spool).
+    cloud: "public", "usgov" or "china" (as ``--cloud``): the authority, audience and Data Collector host.
     resume: deliver what earlier sends spooled instead.
 
     Returns the delivery report (records, delivered, batches, requests, retries, splits,
@@ -223,18 +224,15 @@ def send(findings=None, *, sink: str = "logs-ingestion", payload: str = "finding
         raise ValueError(f"payload must be 'findings' or 'seed', not {payload!r}")
     if findings is None and not resume:
         raise ValueError("nothing to send: pass findings, or resume=True")
-    env = os.environ.get
+    # Unset values are filled by the core from the environment and the cloud, as for the CLI.
     config = {
         "sink": sink, "payload": payload, "mode": mode or "", "resume": "1" if resume else "0",
         "spool": os.fspath(spool) if spool is not None else "",  # empty: the core's default_spool_dir()
-        "endpoint": endpoint or env("MASQ_DCE_ENDPOINT", ""), "dcr": dcr or env("MASQ_DCR_IMMUTABLE_ID", ""),
-        "stream": stream or env("MASQ_DCR_STREAM", ""), "tenant_id": tenant_id or env("AZURE_TENANT_ID", ""),
-        "client_id": client_id or env("AZURE_CLIENT_ID", ""),
-        "client_secret": client_secret or env("AZURE_CLIENT_SECRET", ""),
-        "authority_host": authority_host or env("AZURE_AUTHORITY_HOST", ""), "scope": scope or "",
-        "workspace_id": workspace_id or env("LOG_ANALYTICS_WORKSPACE_ID", ""),
-        "shared_key": shared_key or env("LOG_ANALYTICS_SHARED_KEY", ""), "log_type": log_type or "",
-        "data_collector_endpoint": data_collector_endpoint or env("MASQ_DATA_COLLECTOR_ENDPOINT", ""),
+        "endpoint": endpoint or "", "dcr": dcr or "", "stream": stream or "", "tenant_id": tenant_id or "",
+        "client_id": client_id or "", "client_secret": client_secret or "",
+        "authority_host": authority_host or "", "scope": scope or "", "cloud": cloud,
+        "workspace_id": workspace_id or "", "shared_key": shared_key or "", "log_type": log_type or "",
+        "data_collector_endpoint": data_collector_endpoint or "",
         "max_batch_bytes": str(int(max_batch_bytes)), "attempts": str(int(attempts)),
         "timeout": str(float(timeout)), "gzip": "1" if gzip else "0",
     }

@@ -237,13 +237,16 @@ nb::dict send_findings(const std::string& jsonl, const std::map<std::string, std
         auto& t = d.ingestion;
         t.endpoint = get("endpoint");
         t.dcr_immutable_id = get("dcr");
-        t.stream = get("stream", t.stream);
+        t.stream = get("stream");
         t.credentials.tenant_id = get("tenant_id");
         t.credentials.client_id = get("client_id");
         t.credentials.client_secret = get("client_secret");
-        t.credentials.authority_host = get("authority_host", t.credentials.authority_host);
-        t.credentials.scope = get("scope", t.credentials.scope);
+        t.credentials.authority_host = get("authority_host");
+        t.credentials.scope = get("scope");
     }
+    const masq::sentinel_cloud* cloud = masq::find_sentinel_cloud(get("cloud", "public"));
+    if (cloud == nullptr) throw std::invalid_argument("cloud must be 'public', 'usgov' or 'china'");
+    masq::complete_from_environment(d, *cloud); // the CLI's rules: environment, then the cloud
     masq::delivery_options o;
     o.spool_dir = get("spool", masq::default_spool_dir());
     o.max_batch_bytes = std::stoull(get("max_batch_bytes", "0"));

@@ -40,53 +40,31 @@ std::string first_of(const std::string& a, const std::string& b) {
     return a.empty() ? b : a;
 }
 
-struct cloud_names {
-    const char* authority;
-    const char* scope;
-    const char* collector_suffix;
-};
-
-cloud_names cloud_of(const std::string& cloud) {
-    if (cloud == "usgov")
-        return {"https://login.microsoftonline.us", "https://monitor.azure.us/.default",
-                "ods.opinsights.azure.us"};
-    if (cloud == "china")
-        return {"https://login.chinacloudapi.cn", "https://monitor.azure.cn/.default",
-                "ods.opinsights.azure.cn"};
-    return {"https://login.microsoftonline.com", "https://monitor.azure.com/.default",
-            "ods.opinsights.azure.com"};
-}
-
 /// Options and environment into a destination. Credentials come from the environment or files,
 /// never from the command line, where other users could read them in the process list.
 sentinel_destination destination_of(const sentinel_cli& o) {
     sentinel_destination d;
-    const cloud_names cloud = cloud_of(o.cloud);
     if (o.sink == "data-collector") {
         d.api = sentinel_api::data_collector;
         auto& c = d.collector;
-        c.workspace_id = first_of(o.workspace_id, env("LOG_ANALYTICS_WORKSPACE_ID"));
-        c.shared_key = o.shared_key_file.empty() ? env("LOG_ANALYTICS_SHARED_KEY")
-                                                 : read_secret_file(o.shared_key_file, "shared key");
+        c.workspace_id = o.workspace_id;
+        if (!o.shared_key_file.empty()) c.shared_key = read_secret_file(o.shared_key_file, "shared key");
         c.log_type = o.log_type;
-        c.endpoint = first_of(o.collector_endpoint, env("MASQ_DATA_COLLECTOR_ENDPOINT"));
-        if (c.endpoint.empty() && o.cloud != "public" && !c.workspace_id.empty())
-            c.endpoint = fmt::format("https://{}.{}", c.workspace_id, cloud.collector_suffix);
+        c.endpoint = o.collector_endpoint;
     } else {
         auto& t = d.ingestion;
-        t.endpoint = first_of(o.endpoint, env("MASQ_DCE_ENDPOINT"));
-        t.dcr_immutable_id = first_of(o.dcr, env("MASQ_DCR_IMMUTABLE_ID"));
-        t.stream = first_of(o.stream, first_of(env("MASQ_DCR_STREAM"), t.stream));
+        t.endpoint = o.endpoint;
+        t.dcr_immutable_id = o.dcr;
+        t.stream = o.stream;
         auto& cr = t.credentials;
-        cr.tenant_id = first_of(o.tenant, env("AZURE_TENANT_ID"));
-        cr.client_id = first_of(o.client_id, env("AZURE_CLIENT_ID"));
-        cr.client_secret = o.client_secret_file.empty()
-                               ? env("AZURE_CLIENT_SECRET")
-                               : read_secret_file(o.client_secret_file, "client secret");
-        cr.authority_host =
-            first_of(o.authority_host, first_of(env("AZURE_AUTHORITY_HOST"), cloud.authority));
-        cr.scope = first_of(o.scope, cloud.scope);
+        cr.tenant_id = o.tenant;
+        cr.client_id = o.client_id;
+        if (!o.client_secret_file.empty()) cr.client_secret = read_secret_file(o.client_secret_file, "client secret");
+        cr.authority_host = o.authority_host;
+        cr.scope = o.scope;
     }
+    // The environment and the cloud fill the rest, as for Python (sentinel/destination.cpp).
+    complete_from_environment(d, *find_sentinel_cloud(o.cloud));
     validate(d);
     return d;
 }
