@@ -5,6 +5,11 @@
 /// The per-name profile: the only structure that grows with the data, and it grows with distinct
 /// names (and their distinct paths and hosts), not with events. Profiles merge, so threads, files
 /// and days can each build one.
+///
+/// Abseil appears in this public header deliberately, and only here: the profile's maps are
+/// Abseil Swiss tables (`string_count_map`), probed once per event on the reader's hot path, and
+/// the detectors and bindings iterate them directly. Hiding them behind an opaque type would cost
+/// a call per probe; instead the installed package's masqConfig.cmake finds Abseil for callers.
 
 #include "masq/event.h"
 #include "masq/util/timestamp.h"
