@@ -205,15 +205,7 @@ listing parse_listing(const std::string& xml) {
     return out;
 }
 
-bool is_export_blob(std::string_view name) {
-    auto ends = [&](std::string_view s) {
-        return name.size() >= s.size() && name.substr(name.size() - s.size()) == s;
-    };
-    for (const char* ext : {".json", ".jsonl", ".ndjson", ".csv"})
-        for (const char* compressed : {"", ".gz", ".zst"})
-            if (ends(std::string(ext) + compressed)) return true;
-    return false;
-}
+bool is_export_blob(std::string_view name) { return has_event_extension(name, false); }
 
 } // namespace
 

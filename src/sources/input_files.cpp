@@ -2,6 +2,7 @@
 #include "masq/read.h"
 #include "sources/azure_blob.h"
 #include "sources/line_reader.h"
+#include "sources/record.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -10,21 +11,18 @@
 namespace masq {
 namespace {
 
+/// Without regard to ASCII case: Windows collections hold `SECURITY.EVTX` and `Events.JSON`.
 bool ends_with(std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+    if (s.size() < suffix.size()) return false;
+    const std::string_view tail = s.substr(s.size() - suffix.size());
+    for (std::size_t i = 0; i < tail.size(); ++i) {
+        const char c = tail[i] >= 'A' && tail[i] <= 'Z' ? static_cast<char>(tail[i] - 'A' + 'a') : tail[i];
+        if (c != suffix[i]) return false;
+    }
+    return true;
 }
 
-/// Export blobs are `PT05M.json`, `PT1H.json` and overflow `PT05M_1.json`; local copies are often
-/// `.jsonl`/`.ndjson`, and any of them may be gzipped.
-bool is_event_file(std::string_view name) {
-    if (name.empty() || name.front() == '.') return false;
-    if (ends_with(name, ".gz"))
-        name.remove_suffix(3);
-    else if (ends_with(name, ".zst"))
-        name.remove_suffix(4);
-    return ends_with(name, ".json") || ends_with(name, ".jsonl") || ends_with(name, ".ndjson") ||
-           ends_with(name, ".csv") || ends_with(name, ".evtx");
-}
+bool is_event_file(std::string_view name) { return detail::has_event_extension(name, true); }
 
 /// Days since 1970-01-01 of a civil date (H. Hinnant, "chrono-Compatible Low-Level Date
 /// Algorithms", days_from_civil).
@@ -179,5 +177,21 @@ void read_stats::merge(const read_stats& other) noexcept {
     pruned_files += other.pruned_files;
     duplicates += other.duplicates;
 }
+
+namespace detail {
+
+/// Export blobs are `PT05M.json`, `PT1H.json` and overflow `PT05M_1.json`; local copies are often
+/// `.jsonl`/`.ndjson`, and any of them may be gzipped or zstd-compressed.
+bool has_event_extension(std::string_view name, bool evtx) noexcept {
+    if (name.empty() || name.front() == '.') return false;
+    if (ends_with(name, ".gz"))
+        name.remove_suffix(3);
+    else if (ends_with(name, ".zst"))
+        name.remove_suffix(4);
+    return ends_with(name, ".json") || ends_with(name, ".jsonl") || ends_with(name, ".ndjson") ||
+           ends_with(name, ".csv") || (evtx && ends_with(name, ".evtx"));
+}
+
+} // namespace detail
 
 } // namespace masq

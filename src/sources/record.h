@@ -55,6 +55,11 @@ struct parser_context {
     const field_map* fields = nullptr; ///< user overrides (--map)
 };
 
+/// Whether a file or blob name is one masq reads when it walks a folder or lists a container:
+/// `.json`, `.jsonl`, `.ndjson`, `.csv` (and `.evtx` when `evtx`), optionally `.gz`/`.zst`,
+/// without regard to case (input_files.cpp).
+bool has_event_extension(std::string_view name, bool evtx) noexcept;
+
 /// The file name of a Windows or POSIX path (`C:\\x\\a.exe` -> `a.exe`), case kept.
 inline std::string_view file_name_of(std::string_view path) {
     const auto slash = path.find_last_of("\\/");

@@ -87,3 +87,13 @@ def test_quiet_hides_the_summary_but_never_an_error(masq_bin, root):
     assert "/nonexistent/events.json" in out.stderr
     assert "distinct names" not in out.stderr
     assert out.stdout  # the good input's findings are still written
+
+
+def test_upper_case_extensions_are_read(masq_bin, shared, tmp_path):
+    # Windows collections are often SECURITY.EVTX and Events.JSON: a folder of them is not empty.
+    real = shared / "data" / "real"
+    (tmp_path / "SYSMON.EVTX").write_bytes((real / "evtx" / "sysmon1_svchost_masqueraded_execution.evtx").read_bytes())
+    (tmp_path / "Events.JSON").write_bytes((real / "real_process_events.jsonl").read_bytes())
+    out = run(masq_bin, "detect", "-f", "jsonl", tmp_path)
+    assert "in 2 files" in out.stderr, out.stderr
+    assert "7,309 events" in out.stderr
