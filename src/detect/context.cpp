@@ -107,27 +107,46 @@ bool runs_from_writable_folder(const name_stats& stats) {
     return false;
 }
 
+namespace {
+
+/// data/catalog/writable_folders.tsv: a folder part (`contains`) or a whole folder (`exact`).
+struct folder_row {
+    std::string_view folder, match;
+};
+
+constexpr folder_row writable_folders[] = {
+#include "masq_data/catalog/writable_folders.inc"
+};
+
+/// data/catalog/extensions.tsv: an extension (lower-case, no dot) and its kind, executable or decoy.
+struct extension_row {
+    std::string_view extension, kind;
+};
+
+constexpr extension_row extensions[] = {
+#include "masq_data/catalog/extensions.inc"
+};
+
+bool has_extension(std::string_view ext, std::string_view kind) {
+    for (const extension_row& e : extensions)
+        if (e.extension == ext && e.kind == kind) return true;
+    return false;
+}
+
+} // namespace
+
 bool user_writable_folder(std::string_view folder) {
-    for (std::string_view part :
-         {"\\users\\", "\\temp\\", "\\tmp\\", "\\programdata\\", "\\appdata\\", "\\downloads\\", "\\public\\",
-          "\\perflogs\\", "\\windows\\fonts\\", "\\recycler\\", "\\$recycle.bin\\", "\\diagnostics\\"})
-        if (folder.find(part) != std::string_view::npos) return true;
-    return folder == "?:\\";
+    for (const auto& [part, match] : writable_folders)
+        if (match == "exact" ? folder == part : folder.find(part) != std::string_view::npos) return true;
+    return false;
 }
 
 bool executable_extension(std::string_view ext) {
-    for (std::string_view e : {"exe", "com", "scr", "pif", "bat", "cmd", "cpl", "msi", "ps1", "vbs", "vbe",
-                               "js", "jse", "wsf", "hta", "lnk", "jar"})
-        if (ext == e) return true;
-    return false;
+    return has_extension(ext, "executable");
 }
 
 bool decoy_extension(std::string_view ext) {
-    for (std::string_view e : {"pdf", "doc", "docx", "docm", "xls", "xlsx", "xlsm", "ppt", "pptx", "rtf",
-                               "txt", "jpg", "jpeg", "png",  "gif", "bmp",  "mp3",  "mp4", "avi",  "mov",
-                               "wav", "zip", "rar",  "7z",   "htm", "html", "csv",  "odt", "exe",  "dll"})
-        if (ext == e) return true;
-    return false;
+    return has_extension(ext, "decoy");
 }
 
 std::ptrdiff_t full_mode_edits(std::size_t stem_length) noexcept {

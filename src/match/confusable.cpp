@@ -51,29 +51,35 @@ bool is_hidden(char32_t c) noexcept {
            c == 0x00AD;
 }
 
+/// The swaps attackers make on top of Unicode's confusables, applied left to right on the
+/// lower-cased skeleton, the first matching row winning (data/catalog/character_swaps.tsv).
+struct swap_row {
+    std::string_view from, to;
+};
+
+constexpr swap_row character_swaps[] = {
+#include "masq_data/catalog/character_swaps.inc"
+};
+
 } // namespace
 
 std::string confusable_skeleton(std::string_view name) {
     std::string s = to_lower_full(icu_skeleton(name));
     std::string out;
     out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        if (c == 'i')
-            out += 'l';
-        else if (c == '5')
-            out += 's';
-        else if (c == '3')
-            out += 'e';
-        else if (c == '0')
-            out += 'o';
-        else if (c == 'v' && i + 1 < s.size() && s[i + 1] == 'v') {
-            out += 'w';
-            ++i;
-        } else if (c == 'm')
-            out += "rn"; // after lower-casing an upper-case M the ICU rule m→rn is missed
-        else
-            out += c;
+    const std::string_view view(s);
+    for (std::size_t i = 0; i < s.size();) {
+        const swap_row* swap = nullptr;
+        for (const swap_row& w : character_swaps)
+            if (!w.from.empty() && view.substr(i, w.from.size()) == w.from) {
+                swap = &w;
+                break;
+            }
+        if (swap != nullptr) {
+            out += swap->to;
+            i += swap->from.size();
+        } else
+            out += s[i++];
     }
     return out;
 }

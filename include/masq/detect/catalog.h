@@ -4,8 +4,9 @@
 /// @file catalog.h
 /// What masq knows about Windows without seeing any data: the system binaries and common
 /// applications attackers imitate, the folders they belong in, and the legitimate look-alike
-/// pairs that must not be reported. Compiled from ../shared/reference/masquerading-detection.md
-/// §(b) (the union of Sigma, Elastic, Splunk, MITRE CAR) and Windows documentation.
+/// pairs that must not be reported. The facts are reviewed tables compiled into the library,
+/// each row with its source (Sigma, Elastic, Splunk, MITRE CAR and ATT&CK, Windows
+/// documentation): data/catalog/README.md.
 
 #include <span>
 #include <string_view>
@@ -44,7 +45,7 @@ bool folder_expected(const known_binary& binary, std::string_view folder) noexce
  * The processes that may start `name` (lower-cased file names), for the Windows processes whose
  * parent is fixed by the boot sequence or the service control manager — `lsass.exe` only from
  * `wininit.exe`, `svchost.exe` from `services.exe` (and the few known others) — or empty when
- * `name` has no such rule. From ../shared/reference/masquerading-detection.md §(b) (Elastic
+ * `name` has no such rule. From data/catalog/parents.tsv (Elastic
  * "Unusual Parent-Child Relationship", Sigma `proc_creation_win_susp_proc_wrong_parent`,
  * MITRE CAR-2021-04-001, SANS Hunt Evil), keeping only parents that hold on every Windows version
  * and leaving out processes whose parents vary (conhost, dllhost, WerFault).

@@ -38,12 +38,26 @@ std::u32string_view without_version(std::u32string_view stem) {
     return stem;
 }
 
+/// The Program Files folders, where only installers write (data/catalog/program_files.tsv).
+struct prefix_row {
+    std::string_view prefix;
+};
+
+constexpr prefix_row program_files[] = {
+#include "masq_data/catalog/program_files.inc"
+};
+
+bool under_program_files(std::string_view folder) {
+    for (const auto& [prefix] : program_files)
+        if (folder.starts_with(prefix)) return true;
+    return false;
+}
+
 /// Every path of the name is under Program Files (where only installers write).
 bool installed_software_only(const name_stats& stats) {
     for (const auto& [path, count] : stats.paths) {
         const std::string folder = normalize_windows_path(path).folder;
-        if (folder.rfind("?:\\program files\\", 0) != 0 && folder.rfind("?:\\program files (x86)\\", 0) != 0)
-            return false;
+        if (!under_program_files(folder)) return false;
     }
     return !stats.paths.empty();
 }

@@ -18,11 +18,18 @@ std::string normalise_original(std::string_view original) {
     return s;
 }
 
-/// Attack and admin tools whose original names identify them even though Windows does not ship them.
+/// Attack and admin tools whose original names identify them even though Windows does not ship
+/// them (data/catalog/dual_use_tools.tsv).
+struct tool_row {
+    std::string_view original_file_name;
+};
+
+constexpr tool_row dual_use_tools[] = {
+#include "masq_data/catalog/dual_use_tools.inc"
+};
+
 bool dual_use_tool(std::string_view original) {
-    for (std::string_view t :
-         {"adfind.exe", "mimikatz.exe", "rclone.exe", "psexec.c", "psexesvc.exe", "procdump", "nc.exe",
-          "ncat.exe", "plink.exe", "anydesk.exe", "teamviewer.exe", "ngrok.exe"})
+    for (const auto& [t] : dual_use_tools)
         if (original == t) return true;
     return false;
 }

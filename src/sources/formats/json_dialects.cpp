@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 #include <simdjson.h>
+#include <span>
 
 namespace masq {
 
@@ -75,48 +76,61 @@ struct dialect {
     std::string parent, parent_file, original, user, command_line;
 };
 
+/// data/mappings/<dialect>.tsv: a dialect field and its JSON pointer (`codes`: one accepted event
+/// code a row; `action_value`: the value of `action` that marks a process start).
+struct mapping_row {
+    std::string_view field, value;
+};
+
+constexpr mapping_row ecs_mapping[] = {
+#include "masq_data/mappings/ecs.inc"
+};
+constexpr mapping_row defender_mapping[] = {
+#include "masq_data/mappings/defender.inc"
+};
+constexpr mapping_row sysmon_mapping[] = {
+#include "masq_data/mappings/sysmon.inc"
+};
+
+std::string* mapped_field(dialect& d, std::string_view field) {
+    if (field == "code") return &d.code;
+    if (field == "action") return &d.action;
+    if (field == "action_value") return &d.action_value;
+    if (field == "process") return &d.process;
+    if (field == "path") return &d.path;
+    if (field == "host") return &d.host;
+    if (field == "time") return &d.time;
+    if (field == "alt_time") return &d.alt_time;
+    if (field == "parent") return &d.parent;
+    if (field == "parent_file") return &d.parent_file;
+    if (field == "original") return &d.original;
+    if (field == "user") return &d.user;
+    if (field == "command_line") return &d.command_line;
+    return nullptr;
+}
+
+void apply_mapping(dialect& d, std::span<const mapping_row> rows) {
+    for (const auto& [field, value] : rows)
+        if (field == "codes")
+            d.codes.emplace_back(value);
+        else if (std::string* member = mapped_field(d, field))
+            *member = value;
+}
+
 dialect dialect_for(input_format format, const field_map* overrides) {
     dialect d;
     switch (format) {
     case input_format::ecs:
         d.name = "ECS";
-        d.code = "/event/code";
-        d.codes = {std::string(security_process_creation), std::string(sysmon_process_creation)};
-        d.process = "/process/name";
-        d.path = "/process/executable";
-        d.host = "/host/name";
-        d.time = "/@timestamp";
-        d.parent = "/process/parent/executable";
-        d.original = "/process/pe/original_file_name";
-        d.user = "/user/name";
-        d.command_line = "/process/command_line";
+        apply_mapping(d, ecs_mapping);
         break;
     case input_format::defender:
         d.name = "Defender";
-        d.action = "/ActionType";
-        d.action_value = "ProcessCreated";
-        d.process = "/FileName";
-        d.path = "/FolderPath";
-        d.host = "/DeviceName";
-        d.time = "/Timestamp";
-        d.parent = "/InitiatingProcessFolderPath";
-        d.parent_file = "/InitiatingProcessFileName";
-        d.original = "/ProcessVersionInfoOriginalFileName";
-        d.user = "/AccountName";
-        d.command_line = "/ProcessCommandLine";
+        apply_mapping(d, defender_mapping);
         break;
     case input_format::sysmon:
         d.name = "Sysmon";
-        d.code = "/Event/System/EventID";
-        d.codes = {"1"};
-        d.path = "/Event/EventData/Image";
-        d.host = "/Event/System/Computer";
-        d.time = "/Event/EventData/UtcTime";
-        d.alt_time = "/Event/System/TimeCreated/#attributes/SystemTime";
-        d.parent = "/Event/EventData/ParentImage";
-        d.original = "/Event/EventData/OriginalFileName";
-        d.user = "/Event/EventData/User";
-        d.command_line = "/Event/EventData/CommandLine";
+        apply_mapping(d, sysmon_mapping);
         break;
     default:
         d.name = "SecurityEvent";
