@@ -6,6 +6,7 @@
 #include "masq/arrow_stream.h"
 #include "masq/allow_list.h"
 #include "masq/detect.h"
+#include "masq/detect/detectors.h"
 #include "masq/diagnostics.h"
 #include "masq/synth.h"
 #include "masq/profile.h"
