@@ -22,6 +22,7 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <string>
 #include <thread>
 
 namespace masq {
@@ -101,7 +102,10 @@ blob_options blob_options::from_environment() {
 time_window make_time_window(std::string_view from, std::string_view to, std::string_view since, timestamp now) {
     const auto when = [](std::string_view text, const char* flag) -> std::optional<timestamp> {
         if (text.empty()) return std::nullopt;
-        const auto t = parse_iso8601(text);
+        auto t = parse_iso8601(text);
+        // A date alone (2019-01-15) is its midnight UTC, as KQL's datetime() reads it.
+        if (!t && text.size() == 10 && text[4] == '-' && text[7] == '-')
+            t = parse_iso8601(std::string(text) + "T00:00:00Z");
         if (!t) throw std::invalid_argument(fmt::format("{} '{}' is not an ISO-8601 time", flag, text));
         return t;
     };

@@ -13,6 +13,9 @@ TEST(make_time_window, parses_and_refuses_an_empty_window) {
     EXPECT_THROW((void)masq::make_time_window("2020-01-01T00:00:00Z", "2019-01-01T00:00:00Z", "", 0),
                  std::invalid_argument);
     EXPECT_THROW((void)masq::make_time_window("yesterday", "", "", 0), std::invalid_argument);
+    const auto dates = masq::make_time_window("2019-01-15", "2019-01-16", "", 0);
+    EXPECT_EQ(*dates.from, *masq::parse_iso8601("2019-01-15T00:00:00Z"));
+    EXPECT_EQ(*dates.to - *dates.from, 86400 * masq::ticks_per_second);
     EXPECT_THROW((void)masq::make_time_window("", "", "24x", masq::now()), std::invalid_argument);
     const auto since = masq::make_time_window("", "", "24h", masq::now());
     ASSERT_TRUE(since.from);
