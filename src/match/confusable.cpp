@@ -3,6 +3,7 @@
 
 #include "masq/util/unicode.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <memory>
 #include <unicode/uchar.h>
@@ -128,6 +129,10 @@ bool is_mixed_script(std::string_view name) {
 
 std::vector<char32_t> hidden_characters(std::string_view name) {
     std::vector<char32_t> found;
+    // Every hidden character is outside ASCII: most names are answered by a byte scan, without
+    // decoding (the rlo and invisible detectors both ask about every name).
+    if (std::none_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+        return found;
     for (char32_t c : decode_utf8(name))
         if (is_hidden(c)) found.push_back(c);
     return found;
