@@ -23,38 +23,50 @@ detect_result detect_full(const process_profile& profile, const detect_options& 
     all.max_paths = 0;
     all.max_hosts = 0;
     const detectors::detector_context ctx = detectors::make_context(profile, split, all);
-    std::vector<finding> found;
-    for (const detectors::detector* d : detectors::full_mode_table())
-        if (detectors::enabled(options, d->info.id)) d->run(ctx, found);
+    // Each finding carries the category of the detector that made it, from the table.
+    struct tagged {
+        finding f;
+        detector_category category;
+    };
+    std::vector<tagged> found;
+    std::vector<finding> batch;
+    for (const detectors::detector* d : detectors::full_mode_table()) {
+        if (!detectors::enabled(options, d->info.id)) continue;
+        batch.clear();
+        d->run(ctx, batch);
+        for (finding& f : batch)
+            found.push_back({std::move(f), d->info.category});
+    }
 
     // One finding per (suspicious name, category, imitated name): the highest score wins, so
     // `svch0st.exe` is a confusable (0 for o) rather than also a one-edit look-alike. Path and
     // parent findings are about where and how a name ran, not the name, and each stays separate.
-    const auto category = [](const finding& f) {
-        const detector_info* d = find_detector(detect_mode::full, f.detector);
-        return d != nullptr ? d->category : detector_category::name;
-    };
-    std::stable_sort(found.begin(), found.end(), [](const finding& a, const finding& b) {
-        if (a.suspicious_process != b.suspicious_process) return a.suspicious_process < b.suspicious_process;
-        return a.score > b.score;
+    std::stable_sort(found.begin(), found.end(), [](const tagged& a, const tagged& b) {
+        if (a.f.suspicious_process != b.f.suspicious_process) return a.f.suspicious_process < b.f.suspicious_process;
+        return a.f.score > b.f.score;
     });
     // A suppressed finding still stands for its category: its lower-scored duplicates are
     // dropped as duplicates, not suppressed (and counted) again.
-    std::vector<finding> kept, suppressed;
-    for (finding& f : found) {
-        const auto same = [&](const finding& k) {
-            return k.suspicious_process == f.suspicious_process && category(k) == category(f) &&
-                   (k.normal_process == f.normal_process || !f.normal_process || !k.normal_process);
-        };
-        if (std::any_of(kept.begin(), kept.end(), same) || std::any_of(suppressed.begin(), suppressed.end(), same))
-            continue;
+    std::vector<const tagged*> standing; // kept or suppressed
+    std::vector<tagged*> keep;
+    for (tagged& t : found) {
+        const finding& f = t.f;
+        const bool duplicate = std::any_of(standing.begin(), standing.end(), [&](const tagged* k) {
+            return k->f.suspicious_process == f.suspicious_process && k->category == t.category &&
+                   (k->f.normal_process == f.normal_process || !f.normal_process || !k->f.normal_process);
+        });
+        if (duplicate) continue;
+        standing.push_back(&t);
         if (options.allow != nullptr && options.allow->match(f) != nullptr) {
             ++result.summary.suppressed;
-            suppressed.push_back(std::move(f));
             continue;
         }
-        kept.push_back(std::move(f));
+        keep.push_back(&t);
     }
+    std::vector<finding> kept;
+    kept.reserve(keep.size());
+    for (tagged* t : keep)
+        kept.push_back(std::move(t->f));
     for (finding& f : kept) {
         if (options.max_paths != 0 && f.suspicious_paths.size() > options.max_paths)
             f.suspicious_paths.resize(options.max_paths);
