@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cli/sentinel_options.h"
+#include "cli/report.h"
 
 #include "masq/util/text.h"
 #include "masq/diagnostics.h"
@@ -18,14 +19,6 @@
 namespace masq::cli {
 namespace {
 
-constexpr int exit_ok = 0;
-constexpr int exit_error = 2;
-
-std::string env(const char* name) {
-    const char* v = std::getenv(name);
-    return v ? v : "";
-}
-
 /// The first line of a secret file, without surrounding whitespace. Throws naming the file only.
 std::string read_secret_file(const std::string& path, const char* what) {
     std::ifstream in(path);
@@ -34,10 +27,6 @@ std::string read_secret_file(const std::string& path, const char* what) {
         throw sentinel_config_error(fmt::format("cannot read the {} file {}", what, path));
     const auto a = line.find_first_not_of(" \t\r\n"), b = line.find_last_not_of(" \t\r\n");
     return a == std::string::npos ? std::string() : line.substr(a, b - a + 1);
-}
-
-std::string first_of(const std::string& a, const std::string& b) {
-    return a.empty() ? b : a;
 }
 
 /// Options and environment into a destination. Credentials come from the environment or files,
