@@ -35,6 +35,19 @@ struct process_event {
     std::optional<std::string_view> user;
     /// The command line, when the source has it.
     std::optional<std::string_view> command_line;
+    /// Image hashes as the source records them (Sysmon `Hashes`: `SHA256=…,MD5=…`; Defender
+    /// `SHA256`), when it has them.
+    std::optional<std::string_view> hashes;
+    /// The new process's id (`NewProcessId`, Sysmon `ProcessId`) and its parent's (`ProcessId` of
+    /// a 4688, Sysmon `ParentProcessId`), as numbers (4688 writes them in hex: `0x1a4`).
+    std::optional<std::uint64_t> process_id;
+    std::optional<std::uint64_t> parent_process_id;
+    /// Where the event is in its source, for an analyst to open it: the file or blob it came from
+    /// (set by the reader driver when a reader leaves it empty), the 1-based line of a text
+    /// format, the `EventRecordID` of an EVTX record (or of a JSON export that carries one).
+    std::string_view source;
+    std::uint64_t line = 0;
+    std::optional<std::uint64_t> record_id;
     event_origin origin = event_origin::user;
 };
 
