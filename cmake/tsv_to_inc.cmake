@@ -6,7 +6,8 @@
 #
 # The first line of the table is its header; COLUMNS names the header columns to emit, in that
 # order. Every row must have as many tab-separated fields as the header and a non-empty `source`
-# column (which documents the row and is not compiled in). Blank lines are skipped. Fields are
+# column (which documents the row and is not compiled in; a schema table has `description`
+# instead). Blank lines and lines starting with `#` are skipped. Fields are
 # UTF-8 and written as they are, with backslashes and double quotes escaped.
 cmake_minimum_required(VERSION 3.22)
 
@@ -42,7 +43,7 @@ set(out "// Generated from ${INPUT} by cmake/tsv_to_inc.cmake: edit the table, n
 set(line_number 0)
 foreach(line IN LISTS lines)
     math(EXPR line_number "${line_number} + 1")
-    if(line STREQUAL "")
+    if(line STREQUAL "" OR line MATCHES "^#")
         continue()
     endif()
     string(REPLACE "\t" ";" fields "${line}")
@@ -58,9 +59,13 @@ foreach(line IN LISTS lines)
             endif()
             list(APPEND indices ${index})
         endforeach()
+        # Facts name their source; a schema describes its fields instead.
         list(FIND header "source" source_index)
         if(source_index LESS 0)
-            message(FATAL_ERROR "${INPUT}: the header has no column `source`")
+            list(FIND header "description" source_index)
+        endif()
+        if(source_index LESS 0)
+            message(FATAL_ERROR "${INPUT}: the header has no column `source` (or `description`)")
         endif()
         continue()
     endif()

@@ -37,6 +37,11 @@ struct detect_options {
     /// The detectors to run, by id (detect/detectors.h, `parse_detector_list`); empty runs every
     /// detector of the mode.
     std::vector<std::string> detectors;
+    /// Sample events listed per alert (`--samples`); the reader must have kept as many
+    /// (`read_options::samples`).
+    std::size_t samples = 3;
+    /// Alerts below this level are left out (and counted in `detect_summary::below_level`).
+    alert_level min_level = alert_level::informational;
 };
 
 /// Parses "seed" or "full".
@@ -59,6 +64,7 @@ struct detect_summary {
     std::uint64_t candidates = 0;     ///< pairs the similarity index let through to exact verification
     std::size_t findings = 0;
     std::size_t suppressed = 0; ///< full mode: findings matched by the allow-list
+    std::size_t below_level = 0; ///< alerts left out by `min_level`
 };
 
 struct detect_result {

@@ -33,6 +33,7 @@
 #include "masq/allow_list.h"
 #include "masq/explain.h"
 #include "masq/finding.h"
+#include "masq/schema.h"
 
 // findings -> people and machines
 #include "masq/write.h"

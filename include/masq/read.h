@@ -139,6 +139,9 @@ struct read_options {
     /// again after a retry). Costs about 20 bytes of memory per distinct record (a 128-bit XXH3
     /// hash in a hash set), so memory grows with events, not names.
     bool dedupe = false;
+    /// Example events kept per name and variant (path, parent, original name) for the alerts'
+    /// samples: the earliest by (time, source, line), so the same for any thread count.
+    std::size_t samples = 3;
     input_format format = input_format::auto_detect;
     blob_options blob; ///< for https:// and http:// inputs
     field_map fields;  ///< --map overrides (a non-empty map makes every file use the generic JSON reader)
