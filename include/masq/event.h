@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace masq {
@@ -35,6 +36,10 @@ struct process_event {
     std::optional<std::string_view> user;
     /// The command line, when the source has it.
     std::optional<std::string_view> command_line;
+    /// Or the command line as the JSON string token it was read as, quotes and escapes included,
+    /// for a reader on the hot path that leaves unescaping to the few events kept as samples
+    /// (`json_unescape`, util/text.h).
+    std::optional<std::string_view> command_line_json;
     /// Image hashes as the source records them (Sysmon `Hashes`: `SHA256=…,MD5=…`; Defender
     /// `SHA256`), when it has them.
     std::optional<std::string_view> hashes;
@@ -49,6 +54,26 @@ struct process_event {
     std::uint64_t line = 0;
     std::optional<std::uint64_t> record_id;
     event_origin origin = event_origin::user;
+};
+
+/// One event kept in full, as an alert's example: what an analyst pivots on (strings owned).
+struct event_sample {
+    std::optional<timestamp> time;
+    std::string host;
+    std::string user;
+    std::string path;   ///< the image path as logged
+    std::string parent; ///< the parent's path as logged
+    std::string command_line;
+    std::string original_file_name;
+    std::string hashes;
+    std::optional<std::uint64_t> process_id;
+    std::optional<std::uint64_t> parent_process_id;
+    /// Where it came from: the file or blob, its 1-based line in a text format (0: none), the
+    /// EVTX `EventRecordID` (or an export's record id).
+    std::string source;
+    std::uint64_t line = 0;
+    std::optional<std::uint64_t> record_id;
+    friend bool operator==(const event_sample&, const event_sample&) = default;
 };
 
 /// Receives events from a source as they are read; a source never builds a list of all events.

@@ -42,26 +42,6 @@ struct detection {
     friend bool operator==(const detection&, const detection&) = default;
 };
 
-/// One example event of an alert's evidence, with what an analyst pivots on.
-struct event_sample {
-    std::optional<timestamp> time;
-    std::string host;
-    std::string user;
-    std::string path;   ///< the image path as logged
-    std::string parent; ///< the parent's path as logged
-    std::string command_line;
-    std::string original_file_name;
-    std::string hashes;
-    std::optional<std::uint64_t> process_id;
-    std::optional<std::uint64_t> parent_process_id;
-    /// Where it came from: the file or blob, its 1-based line in a text format (0: none), the
-    /// EVTX `EventRecordID` (or an export's record id).
-    std::string source;
-    std::uint64_t line = 0;
-    std::optional<std::uint64_t> record_id;
-    friend bool operator==(const event_sample&, const event_sample&) = default;
-};
-
 struct finding {
     alert_level level = alert_level::medium;
     std::string detector;                      ///< the strongest detection's id, e.g. "name-similarity"

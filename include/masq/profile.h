@@ -45,6 +45,42 @@ struct value_count {
     friend bool operator==(const value_count&, const value_count&) = default;
 };
 
+/// The part of an event's identity that decides whether it is evidence: where it ran from, what
+/// started it, what the PE says it is. Alerts are built from sets of variants (docs/alerts.md).
+struct variant_key {
+    std::optional<std::string> path, parent, original_name;
+    friend bool operator==(const variant_key&, const variant_key&) = default;
+    friend auto operator<=>(const variant_key&, const variant_key&) = default;
+    template <class H>
+    friend H AbslHashValue(H h, const variant_key& k) {
+        return H::combine(std::move(h), k.path, k.parent, k.original_name);
+    }
+};
+
+/// The events of one name with one variant: counts, hosts and times over those events only, and
+/// the earliest few of them in full (`event_sample`, event.h) for an alert to show.
+struct variant_stats {
+    std::uint64_t count = 0;
+    string_count_map hosts;
+    timestamp first_seen = std::numeric_limits<timestamp>::max();
+    timestamp last_seen = std::numeric_limits<timestamp>::min();
+    std::vector<event_sample> samples; ///< earliest first by (time, source, line, record id)
+    bool has_time() const noexcept { return first_seen <= last_seen; }
+    void merge(const variant_stats& other, std::size_t sample_limit);
+};
+
+/// Whether sample `a` comes before `b`: by time (untimed last), then source, line and record id.
+bool sample_before(const event_sample& a, const event_sample& b) noexcept;
+
+/// Whether the sample of `event` would be kept among `samples` (cheap: copies nothing).
+bool wants_sample(const std::vector<event_sample>& samples, const process_event& event, std::size_t limit) noexcept;
+
+/// Keeps `sample` among the `limit` earliest of `samples` (sorted by `sample_before`).
+void keep_sample(std::vector<event_sample>& samples, event_sample sample, std::size_t limit);
+
+/// The sample of an event (strings copied).
+event_sample make_sample(const process_event& event);
+
 /// Everything known about one lower-cased process name.
 struct name_stats {
     std::uint64_t count = 0;           ///< events (the notebook's groupBy count)
@@ -63,9 +99,12 @@ struct name_stats {
     void tally(const process_event& event);
     timestamp first_seen = std::numeric_limits<timestamp>::max();
     timestamp last_seen = std::numeric_limits<timestamp>::min();
+    /// The name's events by variant; `paths`, `hosts`, `parents` and `original_names` are their sums.
+    absl::flat_hash_map<variant_key, variant_stats> variants;
 
     bool has_time() const noexcept { return first_seen <= last_seen; }
-    void merge(const name_stats& other);
+    /// `sample_limit`: samples kept per variant (`read_options::samples`).
+    void merge(const name_stats& other, std::size_t sample_limit = 3);
 };
 
 /// Sorted by count (descending), then value; at most `limit` entries (0 = all).
@@ -86,6 +125,10 @@ class process_profile final : public event_sink {
     void on_event(const process_event& event) override { add(event); }
 
     void merge(const process_profile& other);
+
+    /// Samples kept per name and variant (default 3; `read_options::samples`).
+    void set_sample_limit(std::size_t limit) noexcept { sample_limit_ = limit; }
+    std::size_t sample_limit() const noexcept { return sample_limit_; }
 
     /// Adds what is known of one lower-cased name (`std::nullopt`: the null-name group), e.g. from
     /// a faster accumulator; its `count` is added to `events()`.
@@ -123,6 +166,7 @@ class process_profile final : public event_sink {
     absl::flat_hash_map<std::string, name_stats*, string_hash, std::equal_to<>> by_raw_name_;
     std::optional<name_stats> null_name_;
     std::uint64_t events_ = 0;
+    std::size_t sample_limit_ = 3;
     std::string lowered_; // scratch buffer for lower-casing
 };
 

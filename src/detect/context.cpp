@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <limits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -52,25 +53,107 @@ const target* find_target(const detector_context& ctx, std::string_view name) {
     return nullptr;
 }
 
+bool overlaps(const evidence_set& a, const evidence_set& b) noexcept {
+    if (a.empty() || b.empty()) return true;
+    for (auto i = a.begin(), j = b.begin(); i != a.end() && j != b.end();) {
+        if (*i == *j) return true;
+        if (std::less<>{}(*i, *j))
+            ++i;
+        else
+            ++j;
+    }
+    return false;
+}
+
+namespace {
+
+void add_to(string_count_map& map, std::string_view key, std::uint64_t n) {
+    if (auto it = map.find(key); it != map.end())
+        it->second += n;
+    else
+        map.emplace(std::string(key), n);
+}
+
+/// Counts, hosts, paths, parents, times and samples over a set of variants.
+struct evidence_totals {
+    std::uint64_t count = 0;
+    string_count_map paths, hosts, parents;
+    timestamp first = std::numeric_limits<timestamp>::max();
+    timestamp last = std::numeric_limits<timestamp>::min();
+    std::vector<event_sample> samples;
+
+    void add(const variant_key& key, const variant_stats& v, std::size_t sample_limit) {
+        count += v.count;
+        if (key.path) add_to(paths, *key.path, v.count);
+        if (key.parent) add_to(parents, *key.parent, v.count);
+        for (const auto& [host, n] : v.hosts)
+            add_to(hosts, host, n);
+        first = std::min(first, v.first_seen);
+        last = std::max(last, v.last_seen);
+        for (const event_sample& sample : v.samples)
+            keep_sample(samples, sample, sample_limit);
+    }
+};
+
+} // namespace
+
+void fill_evidence(finding& f, const name_stats& s, const evidence_set& evidence, const name_stats* imitated,
+                   const detect_options& options) {
+    evidence_totals in, out;
+    const std::size_t sample_limit = options.samples == 0 ? std::numeric_limits<std::size_t>::max() : options.samples;
+    for (const auto& [key, v] : s.variants) {
+        const bool is_evidence = evidence.empty() || std::binary_search(evidence.begin(), evidence.end(), &key);
+        (is_evidence ? in : out).add(key, v, is_evidence ? sample_limit : 0);
+    }
+    if (s.variants.empty() && evidence.empty()) { // a profile of aggregates only (Spark)
+        in.count = s.count;
+        in.paths = s.paths;
+        in.hosts = s.hosts;
+        in.parents = s.parents;
+        in.first = s.first_seen;
+        in.last = s.last_seen;
+    }
+    f.suspicious_count = in.count;
+    f.suspicious_paths = top_values(in.paths, options.max_paths);
+    f.suspicious_distinct_paths = in.paths.size();
+    f.hosts = top_values(in.hosts, options.max_hosts);
+    f.distinct_hosts = in.hosts.size();
+    f.parents = top_values(in.parents, options.max_paths);
+    f.first_seen.reset();
+    f.last_seen.reset();
+    if (in.first <= in.last) {
+        f.first_seen = in.first;
+        f.last_seen = in.last;
+    }
+    f.samples = std::move(in.samples);
+    if (imitated == nullptr) {
+        f.normal_count = out.count;
+        f.normal_paths = top_values(out.paths, options.max_paths);
+        f.normal_distinct_paths = out.paths.size();
+        f.normal_distinct_hosts = out.hosts.size();
+    } else {
+        f.normal_count = imitated->count;
+        f.normal_paths = top_values(imitated->paths, options.max_paths);
+        f.normal_distinct_paths = imitated->paths.size();
+        f.normal_distinct_hosts = imitated->hosts.size();
+    }
+}
+
+alert_level level_of_score(double score) noexcept {
+    if (score >= 0.9) return alert_level::high;
+    if (score >= 0.8) return alert_level::medium;
+    if (score >= 0.65) return alert_level::low;
+    return alert_level::informational;
+}
+
 finding make_finding(const name_stats& s, double suspect_rank, const name_stats* n, double imitated_rank,
                      const detect_options& options) {
     finding f;
-    f.suspicious_paths = top_values(s.paths, options.max_paths);
-    f.suspicious_distinct_paths = s.paths.size();
-    f.suspicious_count = s.count;
+    fill_evidence(f, s, {}, n, options);
     f.suspicious_percent_rank = suspect_rank;
-    f.hosts = top_values(s.hosts, options.max_hosts);
-    f.distinct_hosts = s.hosts.size();
-    if (s.has_time()) {
-        f.first_seen = s.first_seen;
-        f.last_seen = s.last_seen;
-    }
     f.in_user_data = s.user_count > 0;
     f.involves_synthetic = s.synthetic_count > 0;
     if (n != nullptr) {
-        f.normal_paths = top_values(n->paths, options.max_paths);
-        f.normal_distinct_paths = n->paths.size();
-        f.normal_count = n->count;
         f.normal_percent_rank = imitated_rank;
         f.in_user_data = f.in_user_data && n->user_count > 0;
         f.involves_synthetic = f.involves_synthetic || n->synthetic_count > 0;
@@ -78,27 +161,34 @@ finding make_finding(const name_stats& s, double suspect_rank, const name_stats*
     return f;
 }
 
-finding make_finding(const detector_context& ctx, const name_entry& suspect, const target* imitated,
-                     std::string detector, double score, std::string reason) {
+hit make_finding(const detector_context& ctx, const name_entry& suspect, const target* imitated,
+                 std::string detector, double score, std::string reason, evidence_set evidence) {
+    if (imitated != nullptr && imitated->name == suspect.name) imitated = nullptr; // never itself
     const name_entry* normal = imitated != nullptr ? imitated->entry : nullptr;
-    finding f = make_finding(*suspect.stats, suspect.percent_rank, normal != nullptr ? normal->stats : nullptr,
-                             normal != nullptr ? normal->percent_rank : 0.0, ctx.options);
+    hit h;
+    h.suspect = &suspect;
+    h.evidence = std::move(evidence);
+    finding& f = h.f;
+    f.suspicious_percent_rank = suspect.percent_rank;
+    f.in_user_data = suspect.stats->user_count > 0;
+    f.involves_synthetic = suspect.stats->synthetic_count > 0;
+    fill_evidence(f, *suspect.stats, h.evidence, normal != nullptr ? normal->stats : nullptr, ctx.options);
+    if (normal != nullptr) {
+        f.normal_percent_rank = normal->percent_rank;
+        f.in_user_data = f.in_user_data && normal->stats->user_count > 0;
+        f.involves_synthetic = f.involves_synthetic || normal->stats->synthetic_count > 0;
+    }
+    const detector_info* info = find_detector(detect_mode::full, detector);
     f.detector = std::move(detector);
+    f.technique = info != nullptr ? std::string(info->technique) : std::string();
     f.suspicious_process = suspect.name;
     if (imitated != nullptr) f.normal_process = imitated->name;
     f.score = static_cast<float>(std::clamp(score, 0.0, 1.0));
     f.similarity = 0.0; // name-similarity sets the stems' similarity; other detectors have none
-    f.reason = std::move(reason);
-    // Rarity per host: how widespread the name is, and where most of its events are.
-    const name_stats& s = *suspect.stats;
-    if (ctx.total_hosts > 0 && !s.hosts.empty()) {
-        const value_count top = top_values(s.hosts, 1).front();
-        f.reason += fmt::format("; on {} of {} host{}", s.hosts.size(), ctx.total_hosts,
-                                ctx.total_hosts == 1 ? "" : "s");
-        if (s.hosts.size() > 1)
-            f.reason += fmt::format(", most on {} ({} of {} events)", top.value, top.count, s.count);
-    }
-    return f;
+    f.reason = reason;
+    f.level = level_of_score(f.score);
+    f.detections.push_back({f.detector, f.technique, f.score, std::move(reason)});
+    return h;
 }
 
 bool runs_from_writable_folder(const name_stats& stats) {

@@ -12,6 +12,7 @@
 #include "masq/profile.h"
 #include "masq/rank.h"
 
+#include <algorithm>
 #include <optional>
 #include <span>
 #include <string>
@@ -51,16 +52,51 @@ detector_context make_context(const process_profile& profile, const frequency_sp
 /// The target named `name`, or null.
 const target* find_target(const detector_context& ctx, std::string_view name);
 
+/// The events a detection is about, as a set of the suspect's variants (sorted by address, no
+/// repeats); empty means every event of the name (a look-alike name is suspicious wherever it runs).
+using evidence_set = std::vector<const variant_key*>;
+
+/// Whether two evidence sets share an event (an empty set is the whole name and shares all).
+bool overlaps(const evidence_set& a, const evidence_set& b) noexcept;
+
+/// A detection before merging: the finding it would be on its own, and its evidence.
+struct hit {
+    finding f;
+    evidence_set evidence;
+    const name_entry* suspect = nullptr;
+};
+
+/// Fills a finding's evidence fields — count, paths, hosts, times, parents, samples — from the
+/// events of `evidence` in `suspect`, and, when `imitated` is null, its context fields
+/// (`normal_*`) from the name's other events: the legitimate runs of the same binary. Lists are
+/// trimmed to `options.max_paths`, `max_hosts` and `samples` (0 = all).
+void fill_evidence(finding& f, const name_stats& suspect, const evidence_set& evidence,
+                   const name_stats* imitated, const detect_options& options);
+
 /// The finding builder both modes share: a finding about `suspect` (and the name it imitates,
 /// when it has events) with its context filled in — paths, counts, percent ranks, hosts, times,
-/// user-data and synthetic flags — trimmed to `options.max_paths` and `options.max_hosts`.
+/// parents, samples, user-data and synthetic flags — over all the suspect's events.
 finding make_finding(const name_stats& suspect, double suspect_rank, const name_stats* imitated,
                      double imitated_rank, const detect_options& options);
 
-/// A full-mode finding about `suspect`: `make_finding` plus the detector, score, reason and the
-/// name's spread over the fleet's hosts appended to the reason.
-finding make_finding(const detector_context& ctx, const name_entry& suspect, const target* imitated,
-                     std::string detector, double score, std::string reason);
+/// A full-mode detection about the `evidence` events of `suspect`: the finding with the detector
+/// (its ATT&CK technique from the table), score, reason, and the evidence's spread over the
+/// fleet's hosts appended to the reason. `imitated` is the other name it imitates (never itself).
+hit make_finding(const detector_context& ctx, const name_entry& suspect, const target* imitated,
+                 std::string detector, double score, std::string reason, evidence_set evidence = {});
+
+/// The level of a detection score before corroboration (docs/alerts.md, "Levels").
+alert_level level_of_score(double score) noexcept;
+
+/// The name's variants whose events match `keep`, as an evidence set.
+template <class F>
+evidence_set variants_where(const name_stats& stats, F&& keep) {
+    evidence_set out;
+    for (const auto& [key, v] : stats.variants)
+        if (keep(key, v)) out.push_back(&key);
+    std::sort(out.begin(), out.end());
+    return out;
+}
 
 /// What `masq explain` asks each detector about one name.
 struct explain_request {
@@ -72,7 +108,7 @@ struct explain_request {
 /// One row of a mode's detector table: what it is, how it runs, how it explains itself.
 struct detector {
     detector_info info;
-    void (*run)(const detector_context& ctx, std::vector<finding>& out);
+    void (*run)(const detector_context& ctx, std::vector<hit>& out);
     /// Appends the detector's own reasoning about one name (may be null: nothing to add).
     void (*explain)(const detector_context& ctx, const explain_request& request, std::vector<std::string>& lines);
 };

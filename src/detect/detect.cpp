@@ -7,10 +7,98 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
+#include <span>
 #include <stdexcept>
 
 namespace masq {
 namespace {
+
+/// The alert of one group of events of a name (docs/alerts.md, "One alert per incident"): the
+/// detections that fired on them, strongest first (it names the alert's detector and technique),
+/// counts and hosts over these events only, and a level raised by one for each further category
+/// (name, path, parent) that fired.
+finding build_alert(std::vector<const detectors::hit*> hits, const detectors::evidence_set& evidence,
+                    const std::vector<detector_category>& categories, const std::vector<detectors::hit>& all,
+                    const detectors::detector_context& ctx, const detect_options& options) {
+    std::stable_sort(hits.begin(), hits.end(),
+                     [](const detectors::hit* a, const detectors::hit* b) { return a->f.score > b->f.score; });
+    finding alert = hits.front()->f;
+    const detectors::hit* imitating = nullptr;
+    std::vector<detector_category> seen;
+    alert.detections.clear();
+    for (const detectors::hit* h : hits) {
+        alert.detections.insert(alert.detections.end(), h->f.detections.begin(), h->f.detections.end());
+        if (alert.expected.empty()) alert.expected = h->f.expected;
+        if (imitating == nullptr && h->f.normal_process) imitating = h;
+        const detector_category c = categories[static_cast<std::size_t>(h - all.data())];
+        if (std::find(seen.begin(), seen.end(), c) == seen.end()) seen.push_back(c);
+    }
+    const name_stats& stats = *hits.front()->suspect->stats;
+    detectors::fill_evidence(alert, stats, evidence, nullptr, options);
+    if (imitating != nullptr) {
+        const finding& n = imitating->f;
+        alert.normal_process = n.normal_process;
+        alert.normal_count = n.normal_count;
+        alert.normal_paths = n.normal_paths;
+        alert.normal_distinct_paths = n.normal_distinct_paths;
+        alert.normal_distinct_hosts = n.normal_distinct_hosts;
+        alert.normal_percent_rank = n.normal_percent_rank;
+        alert.in_user_data = n.in_user_data;
+        alert.involves_synthetic = n.involves_synthetic;
+    }
+    alert.reason.clear();
+    for (const detection& d : alert.detections)
+        alert.reason += (alert.reason.empty() ? "" : " + ") + d.reason;
+    // Rarity per host: how many of the name's events these are, and how widespread.
+    if (alert.suspicious_count == stats.count)
+        alert.reason += fmt::format("; {} event{}", stats.count, stats.count == 1 ? "" : "s");
+    else
+        alert.reason += fmt::format("; {} of {} events of {}", alert.suspicious_count, stats.count,
+                                    alert.suspicious_process);
+    if (ctx.total_hosts > 0 && alert.distinct_hosts > 0) {
+        alert.reason += fmt::format(", on {} of {} host{}", alert.distinct_hosts, ctx.total_hosts,
+                                    ctx.total_hosts == 1 ? "" : "s");
+        if (alert.distinct_hosts > 1 && !alert.hosts.empty())
+            alert.reason += fmt::format(", most on {} ({})", alert.hosts.front().value, alert.hosts.front().count);
+    }
+    const int level = static_cast<int>(detectors::level_of_score(alert.score)) + static_cast<int>(seen.size()) - 1;
+    alert.level = static_cast<alert_level>(std::min(level, static_cast<int>(alert_level::critical)));
+    return alert;
+}
+
+/// Splits the kept detections of one name into alerts: the name's events are grouped by the set
+/// of detections whose evidence holds them, so every event is in one alert at most and an alert's
+/// counts are exactly those of its events (a `svchost.exe` from Downloads started by `cmd.exe` is
+/// one alert; a `svchost.exe` from System32 started by `cmd.exe` is another).
+void alerts_of_name(std::span<const std::size_t> kept, const std::vector<detectors::hit>& found,
+                    const std::vector<detector_category>& categories, const detectors::detector_context& ctx,
+                    const detect_options& options, std::vector<finding>& out) {
+    const name_stats& stats = *found[kept.front()].suspect->stats;
+    if (stats.variants.empty()) { // aggregates only (Spark): every detection is about the whole name
+        std::vector<const detectors::hit*> hits;
+        for (std::size_t i : kept)
+            hits.push_back(&found[i]);
+        out.push_back(build_alert(std::move(hits), {}, categories, found, ctx, options));
+        return;
+    }
+    std::map<std::vector<std::size_t>, detectors::evidence_set> groups;
+    for (const auto& [key, v] : stats.variants) {
+        std::vector<std::size_t> signature;
+        for (std::size_t i : kept) {
+            const detectors::evidence_set& e = found[i].evidence;
+            if (e.empty() || std::binary_search(e.begin(), e.end(), &key)) signature.push_back(i);
+        }
+        if (!signature.empty()) groups[signature].push_back(&key);
+    }
+    for (auto& [signature, evidence] : groups) {
+        std::sort(evidence.begin(), evidence.end());
+        std::vector<const detectors::hit*> hits;
+        for (std::size_t i : signature)
+            hits.push_back(&found[i]);
+        out.push_back(build_alert(std::move(hits), evidence, categories, found, ctx, options));
+    }
+}
 
 detect_result detect_full(const process_profile& profile, const detect_options& options) {
     detect_result result;
@@ -23,61 +111,80 @@ detect_result detect_full(const process_profile& profile, const detect_options& 
     all.max_paths = 0;
     all.max_hosts = 0;
     const detectors::detector_context ctx = detectors::make_context(profile, split, all);
-    // Each finding carries the category of the detector that made it, from the table.
-    struct tagged {
-        finding f;
-        detector_category category;
-    };
-    std::vector<tagged> found;
-    std::vector<finding> batch;
+    // Each detection carries the category of the detector that made it, from the table.
+    std::vector<detectors::hit> found;
+    std::vector<detector_category> category;
+    std::vector<detectors::hit> batch;
     for (const detectors::detector* d : detectors::full_mode_table()) {
         if (!detectors::enabled(options, d->info.id)) continue;
         batch.clear();
         d->run(ctx, batch);
-        for (finding& f : batch)
-            found.push_back({std::move(f), d->info.category});
+        for (detectors::hit& h : batch) {
+            found.push_back(std::move(h));
+            category.push_back(d->info.category);
+        }
     }
 
-    // One finding per (suspicious name, category, imitated name): the highest score wins, so
-    // `svch0st.exe` is a confusable (0 for o) rather than also a one-edit look-alike. Path and
-    // parent findings are about where and how a name ran, not the name, and each stays separate.
-    std::stable_sort(found.begin(), found.end(), [](const tagged& a, const tagged& b) {
-        if (a.f.suspicious_process != b.f.suspicious_process) return a.f.suspicious_process < b.f.suspicious_process;
-        return a.f.score > b.f.score;
+    // One detection per (name, category, imitated name, evidence): the highest score wins, so
+    // `svch0st.exe` is a confusable (0 for o) rather than also a one-edit look-alike.
+    std::vector<std::size_t> order(found.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (found[a].f.suspicious_process != found[b].f.suspicious_process)
+            return found[a].f.suspicious_process < found[b].f.suspicious_process;
+        return found[a].f.score > found[b].f.score;
     });
-    // A suppressed finding still stands for its category: its lower-scored duplicates are
+    // A suppressed detection still stands for its category: its lower-scored duplicates are
     // dropped as duplicates, not suppressed (and counted) again.
-    std::vector<const tagged*> standing; // kept or suppressed
-    std::vector<tagged*> keep;
-    for (tagged& t : found) {
-        const finding& f = t.f;
-        const bool duplicate = std::any_of(standing.begin(), standing.end(), [&](const tagged* k) {
-            return k->f.suspicious_process == f.suspicious_process && k->category == t.category &&
-                   (k->f.normal_process == f.normal_process || !f.normal_process || !k->f.normal_process);
+    std::vector<std::size_t> standing, keep;
+    for (std::size_t i : order) {
+        const detectors::hit& h = found[i];
+        const finding& f = h.f;
+        const bool duplicate = std::any_of(standing.begin(), standing.end(), [&](std::size_t k) {
+            const finding& other = found[k].f;
+            return other.suspicious_process == f.suspicious_process && category[k] == category[i] &&
+                   found[k].evidence == h.evidence &&
+                   (other.normal_process == f.normal_process || !f.normal_process || !other.normal_process);
         });
         if (duplicate) continue;
-        standing.push_back(&t);
+        standing.push_back(i);
         if (options.allow != nullptr && options.allow->match(f) != nullptr) {
             ++result.summary.suppressed;
             continue;
         }
-        keep.push_back(&t);
+        keep.push_back(i);
+    }
+    // The alerts of each name (kept is in name order).
+    std::vector<finding> alerts;
+    for (std::size_t begin = 0; begin < keep.size();) {
+        std::size_t end = begin;
+        while (end < keep.size() && found[keep[end]].f.suspicious_process == found[keep[begin]].f.suspicious_process)
+            ++end;
+        alerts_of_name(std::span(keep).subspan(begin, end - begin), found, category, ctx, all, alerts);
+        begin = end;
     }
     std::vector<finding> kept;
-    kept.reserve(keep.size());
-    for (tagged* t : keep)
-        kept.push_back(std::move(t->f));
-    for (finding& f : kept) {
+    kept.reserve(alerts.size());
+    for (finding& f : alerts) {
+        if (f.level < options.min_level) {
+            ++result.summary.below_level;
+            continue;
+        }
         if (options.max_paths != 0 && f.suspicious_paths.size() > options.max_paths)
             f.suspicious_paths.resize(options.max_paths);
         if (options.max_paths != 0 && f.normal_paths.size() > options.max_paths)
             f.normal_paths.resize(options.max_paths);
+        if (options.max_paths != 0 && f.parents.size() > options.max_paths) f.parents.resize(options.max_paths);
         if (options.max_hosts != 0 && f.hosts.size() > options.max_hosts) f.hosts.resize(options.max_hosts);
+        kept.push_back(std::move(f));
     }
     std::stable_sort(kept.begin(), kept.end(), [](const finding& a, const finding& b) {
+        if (a.level != b.level) return a.level > b.level;
         if (a.score != b.score) return a.score > b.score;
         if (a.suspicious_process != b.suspicious_process) return a.suspicious_process < b.suspicious_process;
-        return a.detector < b.detector;
+        if (a.detector != b.detector) return a.detector < b.detector;
+        return a.first_seen < b.first_seen;
     });
     result.findings = std::move(kept);
     result.summary.findings = result.findings.size();
@@ -163,6 +270,13 @@ detect_result detect(const process_profile& profile, const detect_options& optio
                                  m.distance, m.distance == 1 ? "" : "s", *normal.name, what, m.similarity,
                                  options.similarity_threshold, *normal.name, f->count,
                                  f->count == 1 ? "" : "s", *suspicious.name, s->count);
+        out.technique = std::string(seed_detector.technique);
+        out.level = detectors::level_of_score(out.score);
+        out.detections.push_back({out.detector, out.technique, out.score, out.reason});
+        if (out.level < options.min_level) {
+            ++result.summary.below_level;
+            continue;
+        }
         result.findings.push_back(std::move(out));
     }
     std::stable_sort(result.findings.begin(), result.findings.end(), [](const finding& a, const finding& b) {

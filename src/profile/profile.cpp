@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "masq/profile.h"
 
+#include "masq/util/text.h"
 #include "masq/util/unicode.h"
 
 #include <algorithm>
@@ -17,7 +18,66 @@ void add_count(string_count_map& map, std::string_view key, std::uint64_t n) {
 
 } // namespace
 
-void name_stats::merge(const name_stats& other) {
+bool sample_before(const event_sample& a, const event_sample& b) noexcept {
+    if (a.time != b.time) {
+        if (!a.time) return false;
+        if (!b.time) return true;
+        return *a.time < *b.time;
+    }
+    if (a.source != b.source) return a.source < b.source;
+    if (a.line != b.line) return a.line < b.line;
+    return a.record_id < b.record_id;
+}
+
+bool wants_sample(const std::vector<event_sample>& samples, const process_event& e, std::size_t limit) noexcept {
+    if (limit == 0) return false;
+    if (samples.size() < limit) return true;
+    const event_sample& last = samples.back();
+    if (e.time != last.time) return e.time && (!last.time || *e.time < *last.time);
+    if (e.source != last.source) return e.source < std::string_view(last.source);
+    if (e.line != last.line) return e.line < last.line;
+    return e.record_id < last.record_id;
+}
+
+void keep_sample(std::vector<event_sample>& samples, event_sample sample, std::size_t limit) {
+    if (limit == 0) return;
+    if (samples.size() >= limit && !sample_before(sample, samples.back())) return;
+    if (std::find(samples.begin(), samples.end(), sample) != samples.end()) return;
+    const auto at = std::upper_bound(samples.begin(), samples.end(), sample, sample_before);
+    samples.insert(at, std::move(sample));
+    if (samples.size() > limit) samples.pop_back();
+}
+
+event_sample make_sample(const process_event& e) {
+    event_sample s;
+    s.time = e.time;
+    const auto copy = [](const std::optional<std::string_view>& v) { return v ? std::string(*v) : std::string(); };
+    s.host = copy(e.host);
+    s.user = copy(e.user);
+    s.path = copy(e.path);
+    s.parent = copy(e.parent_path);
+    s.command_line = e.command_line_json ? json_unescape(*e.command_line_json) : copy(e.command_line);
+    s.original_file_name = copy(e.original_file_name);
+    s.hashes = copy(e.hashes);
+    s.process_id = e.process_id;
+    s.parent_process_id = e.parent_process_id;
+    s.source = std::string(e.source);
+    s.line = e.line;
+    s.record_id = e.record_id;
+    return s;
+}
+
+void variant_stats::merge(const variant_stats& other, std::size_t sample_limit) {
+    count += other.count;
+    for (const auto& [host, n] : other.hosts)
+        add_count(hosts, host, n);
+    first_seen = std::min(first_seen, other.first_seen);
+    last_seen = std::max(last_seen, other.last_seen);
+    for (const event_sample& s : other.samples)
+        keep_sample(samples, s, sample_limit);
+}
+
+void name_stats::merge(const name_stats& other, std::size_t sample_limit) {
     count += other.count;
     user_count += other.user_count;
     synthetic_count += other.synthetic_count;
@@ -35,6 +95,8 @@ void name_stats::merge(const name_stats& other) {
         add_command_line(line);
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
+    for (const auto& [key, v] : other.variants)
+        variants[key].merge(v, sample_limit);
 }
 
 void name_stats::tally(const process_event& event) {
@@ -73,13 +135,15 @@ std::vector<value_count> top_values(const string_count_map& values, std::size_t 
 }
 
 process_profile::process_profile(const process_profile& other)
-    : names_(other.names_), null_name_(other.null_name_), events_(other.events_) {}
+    : names_(other.names_), null_name_(other.null_name_), events_(other.events_),
+      sample_limit_(other.sample_limit_) {}
 
 process_profile& process_profile::operator=(const process_profile& other) {
     if (this != &other) {
         names_ = other.names_;
         null_name_ = other.null_name_;
         events_ = other.events_;
+        sample_limit_ = other.sample_limit_;
         by_raw_name_.clear();
     }
     return *this;
@@ -108,29 +172,41 @@ void process_profile::add(const process_event& event) {
     if (event.original_file_name) add_count(stats.original_names, *event.original_file_name, 1);
     if (event.user) add_count(stats.users, *event.user, 1);
     if (event.command_line) stats.add_command_line(*event.command_line);
+    const auto owned = [](const std::optional<std::string_view>& v) {
+        return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
+    };
+    variant_stats& v = stats.variants[variant_key{owned(event.path), owned(event.parent_path),
+                                                  owned(event.original_file_name)}];
+    ++v.count;
+    if (event.host) add_count(v.hosts, *event.host, 1);
+    if (event.time) {
+        v.first_seen = std::min(v.first_seen, *event.time);
+        v.last_seen = std::max(v.last_seen, *event.time);
+    }
+    if (wants_sample(v.samples, event, sample_limit_)) keep_sample(v.samples, make_sample(event), sample_limit_);
 }
 
 void process_profile::add_stats(std::optional<std::string_view> lowered_name, const name_stats& stats) {
     events_ += stats.count;
     if (!lowered_name) {
         if (!null_name_) null_name_.emplace();
-        null_name_->merge(stats);
+        null_name_->merge(stats, sample_limit_);
         return;
     }
     auto it = names_.find(*lowered_name);
     if (it == names_.end()) it = names_.emplace(std::string(*lowered_name), name_stats{}).first;
-    it->second.merge(stats);
+    it->second.merge(stats, sample_limit_);
 }
 
 void process_profile::merge(const process_profile& other) {
     events_ += other.events_;
     if (other.null_name_) {
         if (!null_name_) null_name_.emplace();
-        null_name_->merge(*other.null_name_);
+        null_name_->merge(*other.null_name_, sample_limit_);
     }
     for (const auto& [name, stats] : other.names_) {
         if (auto it = names_.find(std::string_view(name)); it != names_.end())
-            it->second.merge(stats);
+            it->second.merge(stats, sample_limit_);
         else
             names_.emplace(name, stats);
     }

@@ -35,27 +35,73 @@ profile_builder::slot& profile_builder::slot_for(const std::optional<std::string
 void profile_builder::on_event(const process_event& event) {
     slot& s = slot_for(event.process);
     s.totals.tally(event);
-    if (event.path) ++s.paths[paths_.id(*event.path, s.last_path)];
-    if (event.host) ++s.hosts[hosts_.id(*event.host)];
-    if (event.parent_path) ++s.parents[parents_.id(*event.parent_path, s.last_parent)];
-    if (event.original_file_name) ++s.original_names[original_names_.id(*event.original_file_name)];
+    variant_ids ids;
+    if (event.path) ids.path = paths_.id(*event.path, s.last_path);
+    if (event.parent_path) ids.parent = parents_.id(*event.parent_path, s.last_parent);
+    if (event.original_file_name) ids.original = original_names_.id(*event.original_file_name);
+    if (s.last_variant == nullptr || !(ids == s.last_ids)) {
+        s.last_variant = &s.variants[ids];
+        s.last_ids = ids; // valid until the next insertion, which only this line makes
+    }
+    variant_acc& v = *s.last_variant;
+    ++v.count;
+    if (event.host) ++v.hosts[hosts_.id(*event.host)];
+    if (event.time) {
+        v.first_seen = std::min(v.first_seen, *event.time);
+        v.last_seen = std::max(v.last_seen, *event.time);
+    }
     if (event.user) ++s.users[users_.id(*event.user, s.last_user)];
     if (event.command_line && s.totals.command_lines.size() < name_stats::command_line_samples)
         s.totals.add_command_line(*event.command_line);
+    if (sample_limit_ > 0) {
+        process_event keyed = event;
+        keyed.line = task_ << task_shift | event.line;
+        if (wants_sample(v.samples, keyed, sample_limit_))
+            keep_sample(v.samples, make_sample(keyed), sample_limit_);
+    }
 }
 
-void profile_builder::flush_into(process_profile& profile) {
+void profile_builder::flush_into(process_profile& profile, std::span<const std::uint64_t> line_offsets) {
+    const auto text = [](const dictionary& d, std::uint32_t id) {
+        return id == none ? std::nullopt : std::optional<std::string>(std::string(d.at(id)));
+    };
+    const auto file_line = [&](std::uint64_t encoded) {
+        const std::uint64_t task = encoded >> task_shift, line = encoded & ((std::uint64_t{1} << task_shift) - 1);
+        return line == 0 ? 0 : (task < line_offsets.size() ? line_offsets[task] : 0) + line;
+    };
     auto materialise = [&](slot& s) {
         name_stats out = std::move(s.totals);
-        out.paths.reserve(s.paths.size());
-        for (const auto& [id, n] : s.paths)
+        absl::flat_hash_map<std::uint32_t, std::uint64_t> paths, hosts, parents, originals;
+        for (auto& [ids, acc] : s.variants) {
+            if (ids.path != none) paths[ids.path] += acc.count;
+            if (ids.parent != none) parents[ids.parent] += acc.count;
+            if (ids.original != none) originals[ids.original] += acc.count;
+            variant_stats v;
+            v.count = acc.count;
+            v.first_seen = acc.first_seen;
+            v.last_seen = acc.last_seen;
+            v.hosts.reserve(acc.hosts.size());
+            for (const auto& [id, n] : acc.hosts) {
+                hosts[id] += n;
+                v.hosts.emplace(std::string(hosts_.at(id)), n);
+            }
+            v.samples = std::move(acc.samples);
+            for (event_sample& sample : v.samples)
+                sample.line = file_line(sample.line);
+            std::sort(v.samples.begin(), v.samples.end(), sample_before);
+            out.variants.emplace(variant_key{text(paths_, ids.path), text(parents_, ids.parent),
+                                             text(original_names_, ids.original)},
+                                 std::move(v));
+        }
+        out.paths.reserve(paths.size());
+        for (const auto& [id, n] : paths)
             out.paths.emplace(std::string(paths_.at(id)), n);
-        out.hosts.reserve(s.hosts.size());
-        for (const auto& [id, n] : s.hosts)
+        out.hosts.reserve(hosts.size());
+        for (const auto& [id, n] : hosts)
             out.hosts.emplace(std::string(hosts_.at(id)), n);
-        for (const auto& [id, n] : s.parents)
+        for (const auto& [id, n] : parents)
             out.parents.emplace(std::string(parents_.at(id)), n);
-        for (const auto& [id, n] : s.original_names)
+        for (const auto& [id, n] : originals)
             out.original_names.emplace(std::string(original_names_.at(id)), n);
         for (const auto& [id, n] : s.users)
             out.users.emplace(std::string(users_.at(id)), n);
@@ -64,7 +110,7 @@ void profile_builder::flush_into(process_profile& profile) {
     if (null_slot_) profile.add_stats(std::nullopt, materialise(*null_slot_));
     for (std::size_t i = 0; i < slots_.size(); ++i)
         profile.add_stats(names_[i], materialise(slots_[i]));
-    *this = profile_builder{};
+    *this = profile_builder{sample_limit_};
 }
 
 } // namespace masq::detail

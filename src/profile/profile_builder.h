@@ -11,6 +11,8 @@
 
 #include <absl/container/flat_hash_map.h>
 #include <deque>
+#include <limits>
+#include <span>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,10 +22,17 @@ namespace masq::detail {
 
 class profile_builder final : public event_sink {
   public:
+    explicit profile_builder(std::size_t sample_limit = 3) : sample_limit_(sample_limit) {}
     void on_event(const process_event& event) override;
 
-    /// Adds everything gathered to `profile` and leaves this builder empty.
-    void flush_into(process_profile& profile);
+    /// The events that follow come from read task `task` (the driver's unit: a file, or a byte
+    /// range of one), whose lines are numbered from the start of the range. Samples remember the
+    /// task until `flush_into` turns their lines into lines of the file.
+    void begin_task(std::uint64_t task) noexcept { task_ = task; }
+
+    /// Adds everything gathered to `profile` and leaves this builder empty. `line_offsets[t]`:
+    /// the lines of the file before task `t`'s range (none given: every task starts its file).
+    void flush_into(process_profile& profile, std::span<const std::uint64_t> line_offsets = {});
 
   private:
     /// The last value seen for one field of one name, so a repeat (most names run from one path
@@ -33,10 +42,33 @@ class profile_builder final : public event_sink {
         std::uint32_t id = 0;
         bool set = false;
     };
+    static constexpr std::uint32_t none = 0xFFFFFFFFu; ///< a variant without that field
+    /// A variant (profile.h, `variant_key`) as dictionary ids: path, parent, original name.
+    struct variant_ids {
+        std::uint32_t path = none, parent = none, original = none;
+        friend bool operator==(const variant_ids&, const variant_ids&) = default;
+        template <class H>
+        friend H AbslHashValue(H h, const variant_ids& v) {
+            return H::combine(std::move(h), v.path, v.parent, v.original);
+        }
+    };
+    /// One variant's events: hosts by id, times, the earliest samples. The name's per-path,
+    /// per-host and per-parent counts are summed from these when the builder is flushed, so an
+    /// event costs one variant lookup (usually a repeat of the last) and one host count.
+    struct variant_acc {
+        std::uint64_t count = 0;
+        absl::flat_hash_map<std::uint32_t, std::uint64_t> hosts;
+        timestamp first_seen = std::numeric_limits<timestamp>::max();
+        timestamp last_seen = std::numeric_limits<timestamp>::min();
+        std::vector<event_sample> samples;
+    };
     struct slot {
-        name_stats totals; // counts and times; paths and hosts stay empty here
-        absl::flat_hash_map<std::uint32_t, std::uint64_t> paths, hosts, parents, original_names, users;
+        name_stats totals; // counts, times, command lines; the per-value maps are filled at flush
+        absl::flat_hash_map<variant_ids, variant_acc> variants;
+        absl::flat_hash_map<std::uint32_t, std::uint64_t> users;
         last_seen last_path, last_parent, last_user;
+        variant_ids last_ids;
+        variant_acc* last_variant = nullptr;
     };
     class dictionary {
       public:
@@ -65,6 +97,11 @@ class profile_builder final : public event_sink {
     std::optional<slot> null_slot_;
     dictionary paths_, hosts_, parents_, original_names_, users_;
     std::string lowered_;
+    std::size_t sample_limit_;
+    std::uint64_t task_ = 0;
+    /// Until the flush a sample's line is `task << task_shift | line in the range`, which orders
+    /// the samples of one file as their lines in it do.
+    static constexpr unsigned task_shift = 40;
 };
 
 } // namespace masq::detail

@@ -34,6 +34,22 @@ std::string_view display_name(const std::string& path) {
     return path == "-" ? std::string_view("<stdin>") : std::string_view(path);
 }
 
+/// Names the input of every event a reader hands on without one (`process_event::source`).
+class source_stamp final : public event_sink {
+  public:
+    source_stamp(event_sink& sink, std::string_view source) : sink_(sink), source_(source) {}
+    void on_event(const process_event& event) override {
+        if (!event.source.empty()) return sink_.on_event(event);
+        process_event stamped = event;
+        stamped.source = source_;
+        sink_.on_event(stamped);
+    }
+
+  private:
+    event_sink& sink_;
+    std::string_view source_;
+};
+
 /// Reads one input, or the byte range [begin, end) of a plain line file, into `sink`. Returns the
 /// lines read (to number the problems of the ranges after it). Whatever fails below — a hostile
 /// input that exhausts memory, a library that throws — is a problem of this input: it is
@@ -48,7 +64,8 @@ std::uint64_t read_input(const std::string& path, std::uint64_t begin, std::uint
             return 0;
         }
         if (path != "-" && detail::is_evtx_file(path)) {
-            detail::read_evtx(path, sink, diag, stats, options.window);
+            source_stamp stamped(sink, display_name(path));
+            detail::read_evtx(path, stamped, diag, stats, options.window);
             return 0;
         }
         const detail::parser_context context{display_name(path), sink,      diag, stats, options.window,
@@ -160,7 +177,11 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
         }
     }
     const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(threads, tasks.size()));
-    std::vector<detail::profile_builder> profiles(workers);
+    std::vector<detail::profile_builder> profiles;
+    profiles.reserve(workers);
+    for (std::size_t w = 0; w < workers; ++w)
+        profiles.emplace_back(options.samples);
+    profile.set_sample_limit(options.samples);
     std::unique_ptr<detail::record_set> seen =
         options.dedupe ? std::make_unique<detail::record_set>() : nullptr;
     std::vector<read_stats> worker_stats(workers);
@@ -168,6 +189,7 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
     auto work = [&](std::size_t w) {
         for (std::size_t i; (i = next.fetch_add(1)) < tasks.size();) {
             read_task& t = *tasks[i];
+            profiles[w].begin_task(i);
             t.lines = read_input(files[t.file], t.begin, t.end, profiles[w], t.problems, worker_stats[w],
                                  options, seen.get());
         }
@@ -186,18 +208,21 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
         std::error_code ec;
         if (split) stats.bytes += static_cast<std::uint64_t>(std::filesystem::file_size(files[f], ec));
     }
-    for (std::size_t w = 0; w < workers; ++w) {
-        profiles[w].flush_into(profile);
-        stats.merge(worker_stats[w]);
-    }
-    // Problems in file and line order: a range's lines are numbered after those of the ranges
-    // before it in the same file.
+    // Problems and samples in file and line order: a range's lines are numbered after those of
+    // the ranges before it in the same file.
+    std::vector<std::uint64_t> line_offsets(tasks.size(), 0);
     std::uint64_t offset = 0;
     for (std::size_t i = 0; i < tasks.size(); ++i) {
         if (i > 0 && tasks[i]->file != tasks[i - 1]->file) offset = 0;
-        diag.absorb(tasks[i]->problems, offset);
+        line_offsets[i] = offset;
         offset += tasks[i]->lines;
     }
+    for (std::size_t w = 0; w < workers; ++w) {
+        profiles[w].flush_into(profile, line_offsets);
+        stats.merge(worker_stats[w]);
+    }
+    for (std::size_t i = 0; i < tasks.size(); ++i)
+        diag.absorb(tasks[i]->problems, line_offsets[i]);
 }
 
 void read_events(const std::string& input, event_sink& sink, diagnostics& diag, read_stats& stats,

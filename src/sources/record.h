@@ -106,6 +106,31 @@ inline void normalise_context(process_event& event) noexcept {
     if (none(event.original_file_name)) event.original_file_name.reset();
     if (none(event.user)) event.user.reset();
     if (none(event.command_line)) event.command_line.reset();
+    if (event.command_line_json && (*event.command_line_json == "\"\"" || *event.command_line_json == "\"-\""))
+        event.command_line_json.reset();
+    if (none(event.hashes)) event.hashes.reset();
+}
+
+/// A process or record id as sources write it: decimal (`4242`), hexadecimal as 4688 writes it
+/// (`0x1a4`), optionally a JSON string's quotes around either. Anything else is no id.
+inline std::optional<std::uint64_t> parse_id(std::string_view text) noexcept {
+    if (text.size() >= 2 && text.front() == '"' && text.back() == '"') text = text.substr(1, text.size() - 2);
+    int base = 10;
+    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+        text.remove_prefix(2);
+        base = 16;
+    }
+    if (text.empty() || text.size() > 20) return std::nullopt;
+    std::uint64_t v = 0;
+    for (char c : text) {
+        int d = c >= '0' && c <= '9' ? c - '0' : -1;
+        if (base == 16 && d < 0) d = c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0) return std::nullopt;
+        const std::uint64_t next = v * static_cast<std::uint64_t>(base) + static_cast<std::uint64_t>(d);
+        if (next / static_cast<std::uint64_t>(base) != v) return std::nullopt; // overflow
+        v = next;
+    }
+    return v;
 }
 
 /// The end every reader shares: the context rule above, then the window, which keeps what a time

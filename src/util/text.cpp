@@ -56,4 +56,87 @@ std::string display_safe(std::string_view text) {
     return out;
 }
 
+namespace {
+
+int hex_digit(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/// The code unit of `\uXXXX` at `s[i]` (the backslash), or -1.
+long utf16_escape(std::string_view s, std::size_t i) noexcept {
+    if (i + 6 > s.size() || s[i] != '\\' || s[i + 1] != 'u') return -1;
+    long v = 0;
+    for (std::size_t k = i + 2; k < i + 6; ++k) {
+        const int d = hex_digit(s[k]);
+        if (d < 0) return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+void append_utf8(std::string& out, std::uint32_t c) {
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+    } else if (c < 0x800) {
+        out += static_cast<char>(0xC0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        out += static_cast<char>(0xE0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (c >> 18));
+        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+}
+
+} // namespace
+
+std::string json_unescape(std::string_view token) {
+    if (token.size() < 2 || token.front() != '"' || token.back() != '"') return std::string(token);
+    const std::string_view s = token.substr(1, token.size() - 2);
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '\\' || i + 1 >= s.size()) {
+            out += s[i];
+            continue;
+        }
+        const char e = s[i + 1];
+        switch (e) {
+        case 'n': out += '\n'; ++i; continue;
+        case 't': out += '\t'; ++i; continue;
+        case 'r': out += '\r'; ++i; continue;
+        case 'b': out += '\b'; ++i; continue;
+        case 'f': out += '\f'; ++i; continue;
+        case 'u': break;
+        default: out += e; ++i; continue; // \" \\ \/
+        }
+        const long hi = utf16_escape(s, i);
+        if (hi < 0) {
+            out += s[i];
+            continue;
+        }
+        std::uint32_t code = 0xFFFD;
+        std::size_t used = 6;
+        if (hi >= 0xD800 && hi <= 0xDBFF) {
+            const long lo = utf16_escape(s, i + 6);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                code = 0x10000 + ((static_cast<std::uint32_t>(hi) - 0xD800) << 10) + (static_cast<std::uint32_t>(lo) - 0xDC00);
+                used = 12;
+            }
+        } else if (hi < 0xDC00 || hi > 0xDFFF) {
+            code = static_cast<std::uint32_t>(hi);
+        }
+        append_utf8(out, code);
+        i += used - 1;
+    }
+    return out;
+}
+
 } // namespace masq

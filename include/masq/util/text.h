@@ -39,4 +39,9 @@ std::string json_quote(std::string_view text);
 /// `text` with control, bidi and invisible characters replaced by `<U+XXXX>` for display.
 std::string display_safe(std::string_view text);
 
+/// The text of a JSON string token (`"C:\\x \u00e9"`, quotes included) with its escapes
+/// resolved (RFC 8259, section 7); an unpaired surrogate becomes U+FFFD. A token without quotes
+/// is returned as it is.
+std::string json_unescape(std::string_view token);
+
 } // namespace masq

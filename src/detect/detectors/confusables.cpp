@@ -11,7 +11,7 @@
 namespace masq::detectors {
 namespace {
 
-void run(const detector_context& ctx, std::vector<finding>& out) {
+void run(const detector_context& ctx, std::vector<hit>& out) {
     std::unordered_map<std::string, const target*> by_skeleton;
     for (const target& t : ctx.targets) {
         auto [it, inserted] = by_skeleton.emplace(confusable_skeleton(t.name), &t);

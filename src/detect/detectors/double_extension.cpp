@@ -9,7 +9,7 @@ namespace masq::detectors {
 
 namespace {
 
-void run(const detector_context& ctx, std::vector<finding>& out) {
+void run(const detector_context& ctx, std::vector<hit>& out) {
     for (const name_entry& e : ctx.names) {
         const std::string_view name = e.name;
         const auto last = name.rfind('.');

@@ -46,7 +46,7 @@ bool is_bidi_control(char32_t c) {
 
 /// One pass for both detectors: a name with a bidirectional control is an `rlo` finding, one
 /// with only invisible characters an `invisible` finding.
-void run_for(const detector_context& ctx, std::vector<finding>& out, bool want_bidi) {
+void run_for(const detector_context& ctx, std::vector<hit>& out, bool want_bidi) {
     for (const name_entry& e : ctx.names) {
         const std::vector<char32_t> hidden = masq::hidden_characters(e.name);
         if (hidden.empty()) continue;
@@ -69,8 +69,8 @@ void run_for(const detector_context& ctx, std::vector<finding>& out, bool want_b
     }
 }
 
-void run_rlo(const detector_context& ctx, std::vector<finding>& out) { run_for(ctx, out, true); }
-void run_invisible(const detector_context& ctx, std::vector<finding>& out) { run_for(ctx, out, false); }
+void run_rlo(const detector_context& ctx, std::vector<hit>& out) { run_for(ctx, out, true); }
+void run_invisible(const detector_context& ctx, std::vector<hit>& out) { run_for(ctx, out, false); }
 
 /// Each hidden character of the kind the detector looks for, by name.
 void explain_for(const explain_request& request, std::vector<std::string>& lines, bool want_bidi) {

@@ -78,7 +78,7 @@ std::string describe(const target& t) {
 
 bool windows_binary(const target& t) { return t.known != nullptr && t.known->role != binary_role::application; }
 
-void run(const detector_context& ctx, std::vector<finding>& out) {
+void run(const detector_context& ctx, std::vector<hit>& out) {
     std::vector<std::u32string> stems;
     std::vector<const target*> indexed;
     std::vector<std::string> extensions;
@@ -177,14 +177,15 @@ void run(const detector_context& ctx, std::vector<finding>& out) {
                                   b.t->name.substr(b.t->name.rfind('.') + 1));
         if (writable[i]) reason += "; runs from a user-writable folder";
         reason += fmt::format("; {} seen {} time{}", s.name, s.stats->count, s.stats->count == 1 ? "" : "s");
-        finding f = make_finding(ctx, s, b.t, "name-similarity", score, std::move(reason));
+        hit h = make_finding(ctx, s, b.t, "name-similarity", score, std::move(reason));
+        finding& f = h.f;
         f.distance = b.distance;
         const std::size_t longest_stem = std::max(
             suspect_parts[i].stem.size(), decode_utf8(b.t->name.substr(0, b.t->name.rfind('.'))).size());
         f.similarity = longest_stem == 0 ? 1.0
                                          : static_cast<double>(longest_stem - b.distance) /
                                                static_cast<double>(longest_stem);
-        out.push_back(std::move(f));
+        out.push_back(std::move(h));
     }
 }
 

@@ -34,7 +34,8 @@ bool dual_use_tool(std::string_view original) {
     return false;
 }
 
-void run(const detector_context& ctx, std::vector<finding>& out) {
+/// One detection per name and original file name; its evidence is the events that recorded it.
+void run(const detector_context& ctx, std::vector<hit>& out) {
     for (const name_entry& e : ctx.names) {
         for (const value_count& o : top_values(e.stats->original_names)) {
             const std::string original = normalise_original(o.value);
@@ -47,18 +48,21 @@ void run(const detector_context& ctx, std::vector<finding>& out) {
             const std::string_view original_stem = std::string_view(original).substr(0, original.rfind('.'));
             if (known == nullptr && stem.substr(0, original_stem.size()) == original_stem) continue;
             if (is_benign_lookalike(e.name, original)) continue;
-            const target* imitated = find_target(ctx, original);
             double score = 0.85;
             if (known != nullptr && known->role == binary_role::core) score += 0.05;
             if (known == nullptr) score += 0.05; // an attack tool under a disguise
-            out.push_back(make_finding(ctx, e, imitated, "renamed", score,
-                                       fmt::format("{} is {} renamed (OriginalFileName {}, {} of {} events)",
-                                                   e.name, original, o.value, o.count, e.stats->count)));
-            break; // one finding per name: the most frequent original name
+            evidence_set evidence = variants_where(*e.stats, [&](const variant_key& key, const variant_stats&) {
+                return key.original_name && *key.original_name == o.value;
+            });
+            // What it really is, not what it imitates: the name it runs under is its own.
+            hit h = make_finding(ctx, e, nullptr, "renamed", score,
+                                 fmt::format("really {} (OriginalFileName {})", original, o.value),
+                                 std::move(evidence));
+            h.f.expected = fmt::format("OriginalFileName {}", e.name);
+            out.push_back(std::move(h));
         }
     }
 }
-
 
 /// The original file names the events recorded for the name, if any.
 void explain(const detector_context&, const explain_request& request, std::vector<std::string>& lines) {

@@ -8,6 +8,7 @@
 #include "masq/util/windows_path.h"
 
 #include <fmt/format.h>
+#include <map>
 #include <regex>
 
 namespace masq::detectors {
@@ -23,7 +24,10 @@ std::string undecorated(std::string_view name) {
     return plain == s ? std::string() : plain;
 }
 
-void run(const detector_context& ctx, std::vector<finding>& out) {
+/// One alert per name and unexpected folder: the folder is what an analyst investigates (a
+/// `svchost.exe` in Downloads and one in a temp folder are two incidents), and its counts are
+/// those of its own events (docs/alerts.md, "Evidence").
+void run(const detector_context& ctx, std::vector<hit>& out) {
     for (const name_entry& e : ctx.names) {
         const known_binary* known = e.known;
         std::string plain;
@@ -32,40 +36,47 @@ void run(const detector_context& ctx, std::vector<finding>& out) {
             if (!plain.empty()) known = find_known_binary(plain);
         }
         if (known == nullptr) continue;
-        std::vector<value_count> wrong;
-        std::uint64_t wrong_events = 0;
-        bool writable = false;
-        for (const value_count& p : top_values(e.stats->paths)) {
-            const normalized_path np = normalize_windows_path(p.value);
+        // Unexpected folders in a stable order (most events first, then by name).
+        std::map<std::string, std::uint64_t> events_by_folder;
+        for (const auto& [key, v] : e.stats->variants) {
+            if (!key.path) continue;
+            const normalized_path np = normalize_windows_path(*key.path);
             if (np.folder.empty() || folder_expected(*known, np.folder)) continue;
-            writable = writable || user_writable_folder(np.folder);
-            wrong.push_back(p);
-            wrong_events += p.count;
+            events_by_folder[np.folder] += v.count;
         }
-        if (wrong.empty()) continue;
-        const target* imitated = find_target(ctx, known->name);
-        double score = known->role == binary_role::core     ? 0.9
-                       : known->role == binary_role::system ? 0.75
-                                                            : 0.55;
-        if (writable) score += 0.05;
+        if (events_by_folder.empty()) continue;
+        std::vector<std::pair<std::string, std::uint64_t>> folders(events_by_folder.begin(), events_by_folder.end());
+        std::stable_sort(folders.begin(), folders.end(),
+                         [](const auto& a, const auto& b) { return a.second > b.second; });
+        const target* imitated = plain.empty() ? nullptr : find_target(ctx, known->name);
         std::string expected;
         for (std::string_view f : known->folders)
             expected += (expected.empty() ? "" : " or ") + std::string(f);
         if (expected.empty()) expected = "a Windows servicing folder";
-        std::string reason = fmt::format("{}{} runs from {} ({} of {} event{}); expected {}", e.name,
-                                         plain.empty() ? "" : fmt::format(" (a copy of {})", known->name),
-                                         normalize_windows_path(wrong[0].value).folder, wrong_events,
-                                         e.stats->count, e.stats->count == 1 ? "" : "s", expected);
-        if (wrong.size() > 1) reason += fmt::format("; {} unexpected folders", wrong.size());
-        finding f = make_finding(ctx, e, imitated, "path", score, std::move(reason));
-        f.suspicious_distinct_paths = wrong.size();
-        if (ctx.options.max_paths != 0 && wrong.size() > ctx.options.max_paths)
-            wrong.resize(ctx.options.max_paths);
-        f.suspicious_paths = std::move(wrong);
-        out.push_back(std::move(f));
+        for (const auto& [folder, folder_events] : folders) {
+            const bool writable = user_writable_folder(folder);
+            double score = known->role == binary_role::core     ? 0.9
+                           : known->role == binary_role::system ? 0.75
+                                                                : 0.55;
+            if (writable) score += 0.05;
+            std::string logged; // the path as logged, its most frequent spelling in the folder
+            std::uint64_t logged_count = 0;
+            evidence_set evidence = variants_where(*e.stats, [&](const variant_key& key, const variant_stats& v) {
+                if (!key.path || normalize_windows_path(*key.path).folder != folder) return false;
+                if (v.count > logged_count || (v.count == logged_count && *key.path < logged))
+                    logged = *key.path, logged_count = v.count;
+                return true;
+            });
+            // The counts are the alert's (its events may be split further by parent).
+            std::string reason = fmt::format("{}runs from {}; expected {}",
+                                             plain.empty() ? "" : fmt::format("a copy of {} ", known->name),
+                                             logged, expected);
+            hit h = make_finding(ctx, e, imitated, "path", score, std::move(reason), std::move(evidence));
+            h.f.expected = expected;
+            out.push_back(std::move(h));
+        }
     }
 }
-
 
 /// The folders the catalog expects and, for a path given with --path, its normal form.
 void explain(const detector_context&, const explain_request& request, std::vector<std::string>& lines) {

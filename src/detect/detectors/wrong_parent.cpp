@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
 
 namespace masq::detectors {
 namespace {
@@ -21,40 +22,46 @@ bool unknown_parent(std::string_view file) {
     return file.empty() || file == "-" || file == "?";
 }
 
-void run(const detector_context& ctx, std::vector<finding>& out) {
+/// One detection per name and unexpected parent: its evidence is the events that parent started.
+void run(const detector_context& ctx, std::vector<hit>& out) {
     for (const name_entry& e : ctx.names) {
         const auto allowed = expected_parents(e.name);
         if (allowed.empty() || e.stats->parents.empty()) continue;
-        std::vector<value_count> wrong;
-        std::uint64_t wrong_events = 0, known_events = 0;
-        bool writable = false;
-        for (const value_count& p : top_values(e.stats->parents)) {
-            const normalized_path np = normalize_windows_path(p.value);
+        std::uint64_t known_events = 0;
+        std::map<std::string, std::uint64_t> by_parent; // parent file name -> events
+        for (const auto& [key, v] : e.stats->variants) {
+            if (!key.parent) continue;
+            const normalized_path np = normalize_windows_path(*key.parent);
             if (unknown_parent(np.file)) continue;
-            known_events += p.count;
+            known_events += v.count;
             if (std::find(allowed.begin(), allowed.end(), np.file) != allowed.end()) continue;
-            writable = writable || user_writable_folder(np.folder);
-            wrong.push_back(p);
-            wrong_events += p.count;
+            by_parent[np.file] += v.count;
         }
-        if (wrong.empty()) continue;
-        const target* self = find_target(ctx, e.name);
-        double score = e.known != nullptr && e.known->role == binary_role::core ? 0.85 : 0.8;
-        if (writable) score += 0.05;
+        if (by_parent.empty()) continue;
         std::string expected;
         for (std::size_t i = 0; i < allowed.size(); ++i)
             expected += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + std::string(allowed[i]);
-        std::string parents;
-        for (std::size_t i = 0; i < wrong.size() && i < 3; ++i)
-            parents += fmt::format("{}{} ({})", i == 0 ? "" : ", ", wrong[i].value, wrong[i].count);
-        if (wrong.size() > 3) parents += fmt::format(" and {} more", wrong.size() - 3);
-        std::string reason =
-            fmt::format("{} started by {}: {} of {} event{} with a known parent; expected {}", e.name,
-                        parents, wrong_events, known_events, known_events == 1 ? "" : "s", expected);
-        out.push_back(make_finding(ctx, e, self, "parent", score, std::move(reason)));
+        for (const auto& [parent, events] : by_parent) {
+            bool writable = false;
+            std::string logged; // the parent's path as logged, the most frequent spelling
+            std::uint64_t logged_count = 0;
+            evidence_set evidence = variants_where(*e.stats, [&](const variant_key& key, const variant_stats& v) {
+                if (!key.parent || normalize_windows_path(*key.parent).file != parent) return false;
+                writable = writable || user_writable_folder(normalize_windows_path(*key.parent).folder);
+                if (v.count > logged_count || (v.count == logged_count && *key.parent < logged))
+                    logged = *key.parent, logged_count = v.count;
+                return true;
+            });
+            double score = e.known != nullptr && e.known->role == binary_role::core ? 0.85 : 0.8;
+            if (writable) score += 0.05;
+            std::string reason = fmt::format("started by {}; expected {} ({} of {} event{} with a known parent)",
+                                             logged, expected, events, known_events, known_events == 1 ? "" : "s");
+            hit h = make_finding(ctx, e, nullptr, "parent", score, std::move(reason), std::move(evidence));
+            h.f.expected = expected;
+            out.push_back(std::move(h));
+        }
     }
 }
-
 
 /// The parents the rule allows and those seen in the data.
 void explain(const detector_context&, const explain_request& request, std::vector<std::string>& lines) {

@@ -111,6 +111,13 @@ class csv_line_parser final : public line_parser {
             original_ = column({"originalfilename", "processversioninfooriginalfilename"}, "");
             user_ = column({"subjectusername", "accountname", "user", "username"}, "");
             command_line_ = column({"commandline", "processcommandline"}, "");
+            hashes_ = column({"hashes", "sha256"}, "");
+            pid_ = column({"newprocessid", "processid"}, "");
+            // A 4688 calls the parent's id ProcessId (its own is NewProcessId); Sysmon and
+            // Defender call their own id ProcessId.
+            parent_pid_ = column({"newprocessid"}, "") >= 0 ? column({"processid"}, "")
+                                                          : column({"parentprocessid", "initiatingprocessid"}, "");
+            record_id_ = column({"eventrecordid", "recordid", "reportid"}, "");
             if (process_ < 0 && path_ < 0)
                 problem(problem_kind::malformed_record, "",
                         "no process column in the header (Process, FileName, "
@@ -170,6 +177,12 @@ class csv_line_parser final : public line_parser {
         const auto user = get(user_), command_line = get(command_line_);
         if (user) e.user = *user;
         if (command_line) e.command_line = *command_line;
+        if (const auto hashes = get(hashes_)) e.hashes = *hashes;
+        if (const auto pid = get(pid_)) e.process_id = parse_id(*pid);
+        if (const auto ppid = get(parent_pid_)) e.parent_process_id = parse_id(*ppid);
+        if (const auto record = get(record_id_)) e.record_id = parse_id(*record);
+        e.source = c_.file;
+        e.line = row_line_;
         deliver(e, c_.window, c_.stats, c_.sink);
     }
 
@@ -178,7 +191,8 @@ class csv_line_parser final : public line_parser {
     std::vector<std::string> fields_;
     std::vector<std::string> header_;
     int process_ = -1, path_ = -1, host_ = -1, time_ = -1, code_ = -1, action_ = -1, parent_ = -1,
-        parent_file_ = -1, original_ = -1, user_ = -1, command_line_ = -1;
+        parent_file_ = -1, original_ = -1, user_ = -1, command_line_ = -1, hashes_ = -1, pid_ = -1,
+        parent_pid_ = -1, record_id_ = -1;
     std::uint64_t row_line_ = 0;
     bool in_row_ = false;
 };

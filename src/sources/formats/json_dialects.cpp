@@ -74,6 +74,7 @@ struct dialect {
     std::string action, action_value; ///< Defender's ActionType, when present
     std::string process, path, host, time, alt_time;
     std::string parent, parent_file, original, user, command_line;
+    std::string hashes, pid, parent_pid, record_id;
 };
 
 /// data/mappings/<dialect>.tsv: a dialect field and its JSON pointer (`codes`: one accepted event
@@ -106,6 +107,10 @@ std::string* mapped_field(dialect& d, std::string_view field) {
     if (field == "original") return &d.original;
     if (field == "user") return &d.user;
     if (field == "command_line") return &d.command_line;
+    if (field == "hashes") return &d.hashes;
+    if (field == "pid") return &d.pid;
+    if (field == "parent_pid") return &d.parent_pid;
+    if (field == "record_id") return &d.record_id;
     return nullptr;
 }
 
@@ -144,6 +149,9 @@ dialect dialect_for(input_format format, const field_map* overrides) {
         d.original = "/OriginalFileName";
         d.user = "/SubjectUserName";
         d.command_line = "/CommandLine";
+        d.pid = "/NewProcessId";
+        d.parent_pid = "/ProcessId";
+        d.record_id = "/EventRecordId";
         break;
     }
     if (overrides != nullptr) {
@@ -248,6 +256,10 @@ class dialect_parser final : public line_parser {
         const auto original = take(d_.original);
         const auto user = take(d_.user);
         const auto command_line = take(d_.command_line);
+        const auto hashes = take(d_.hashes);
+        const auto pid = take(d_.pid);
+        const auto parent_pid = take(d_.parent_pid);
+        const auto record_id = take(d_.record_id);
         if (!time_text) time_text = take(d_.alt_time);
         if (!ok) return false;
         ++c_.stats.records;
@@ -282,6 +294,12 @@ class dialect_parser final : public line_parser {
         if (original) event.original_file_name = *original; // "-" and empty are none (record.h)
         if (user) event.user = *user;
         if (command_line && !command_line->empty()) event.command_line = *command_line;
+        if (hashes) event.hashes = *hashes;
+        if (pid) event.process_id = parse_id(*pid);
+        if (parent_pid) event.parent_process_id = parse_id(*parent_pid);
+        if (record_id) event.record_id = parse_id(*record_id);
+        event.source = c_.file;
+        event.line = line_;
         deliver(event, c_.window, c_.stats, c_.sink);
         return true;
     }
