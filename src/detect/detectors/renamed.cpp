@@ -58,7 +58,6 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
             hit h = make_finding(ctx, e, nullptr, "renamed", score,
                                  fmt::format("really {} (OriginalFileName {})", original, o.value),
                                  std::move(evidence));
-            h.f.expected = fmt::format("OriginalFileName {}", e.name);
             out.push_back(std::move(h));
         }
     }

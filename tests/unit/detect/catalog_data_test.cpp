@@ -243,7 +243,7 @@ TEST(catalog_data, character_swaps_apply_to_lower_cased_text_once_each) {
 TEST(catalog_data, mappings_name_dialect_fields_with_json_pointers) {
     const std::set<std::string_view> pointer_fields = {"code",        "action",   "process",  "path",
                                                        "host",        "time",     "alt_time", "parent",
-                                                       "parent_file", "original", "user",     "command_line"};
+                                                       "parent_file", "original", "user",     "command_line", "hashes", "pid", "parent_pid", "record_id"};
     const std::pair<const char*, std::span<const two_columns>> dialects[] = {
         {"ecs", ecs_mapping}, {"defender", defender_mapping}, {"sysmon", sysmon_mapping}};
     for (const auto& [name, rows] : dialects) {

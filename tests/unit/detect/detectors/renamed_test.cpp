@@ -27,7 +27,10 @@ TEST(full_mode, renamed_binaries_from_the_original_file_name) {
     const auto* jabber = find(fs, "jabber.exe");
     ASSERT_NE(jabber, nullptr);
     EXPECT_EQ(jabber->detector, "renamed");
-    EXPECT_EQ(jabber->normal_process, "regsvr32.exe");
+    // What it really is goes in the reason; it imitates no other name (it runs under its own).
+    EXPECT_EQ(jabber->normal_process, std::nullopt);
+    EXPECT_NE(jabber->reason.find("really regsvr32.exe"), std::string::npos) << jabber->reason;
+    EXPECT_EQ(jabber->technique, "T1036.003");
     EXPECT_EQ(find(fs, "powershell.exe"), nullptr);
     EXPECT_EQ(find(fs, "psexec64.exe"), nullptr);
 }

@@ -39,9 +39,11 @@ TEST(full_mode, processes_started_by_the_wrong_parent) {
     };
     const auto* lsass = parent_finding("lsass.exe");
     ASSERT_NE(lsass, nullptr);
-    EXPECT_NE(lsass->reason.find("started by C:\\Windows\\System32\\cmd.exe (1): 1 of 4 events"),
-              std::string::npos)
+    EXPECT_NE(lsass->reason.find("started by C:\\Windows\\System32\\cmd.exe;"), std::string::npos)
         << lsass->reason;
+    EXPECT_NE(lsass->reason.find("(1 of 4 events with a known parent)"), std::string::npos) << lsass->reason;
+    EXPECT_EQ(lsass->suspicious_count, 1u); // the evidence: the one event cmd.exe started
+    EXPECT_EQ(lsass->expected, "wininit.exe");
     EXPECT_NE(lsass->reason.find("expected wininit.exe"), std::string::npos) << lsass->reason;
     const auto* services = parent_finding("services.exe");
     ASSERT_NE(services, nullptr);
