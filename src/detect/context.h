@@ -134,6 +134,7 @@ extern const detector wrong_folder;
 extern const detector right_to_left_override;
 extern const detector invisible_characters;
 extern const detector double_extension;
+extern const detector space_after_name;
 extern const detector renamed_binaries;
 extern const detector wrong_parent;
 

@@ -28,6 +28,8 @@ struct detect_options_cli {
     std::string format;
     std::string output;
     std::size_t max_paths = 10;
+    std::size_t samples = 3;
+    std::string min_level = "informational";
     unsigned threads = 0;
     std::string from, to, since;
     bool stats = false, dedupe = false;
@@ -90,6 +92,15 @@ CLI::App* detect_command::add(CLI::App& app) {
         "full mode: JSON-lines allow-list of accepted findings (name, path, host, detector, reason)");
     detect->add_option("--max-paths", o_.max_paths, "paths listed per name in a finding (0 = all)")
         ->capture_default_str();
+    detect
+        ->add_option("--samples", o_.samples,
+                     "example events listed per alert: time, host, user, parent, command line, ids, file and line")
+        ->capture_default_str();
+    detect
+        ->add_option("--min-level", o_.min_level,
+                     "leave out alerts below this level: critical, high, medium, low, informational")
+        ->check(CLI::IsMember({"critical", "high", "medium", "low", "informational"}))
+        ->capture_default_str();
     detect->add_option("-j,--threads", o_.threads,
                        "threads for reading and matching (default: all cores; output never depends on it)");
     detect->add_option("--from", o_.from, "only events with TimeGenerated at or after this ISO-8601 time");
@@ -133,7 +144,8 @@ CLI::App* detect_command::add(CLI::App& app) {
     add_sentinel_options(*detect, o_.sentinel);
     detect->footer(R"(Examples:
   masq detect export/                                  # full mode over an export folder tree
-  masq detect --allow accepteo_.jsonl -f jsonl events.jsonl.gz
+  masq detect --allow accepted.jsonl -f jsonl events.jsonl.gz
+  masq detect --min-level high --detectors -parent export/   # high and critical alerts only
   masq detect --mode seed export/                      # exactly the notebook
   masq detect --mode seed PT05M.json.gz -f jsonl -o findings.jsonl
   masq detect --mode seed --inject-synthetic --seed 7 events.jsonl
@@ -146,7 +158,7 @@ names, true Damerau-Levenshtein similarity with the notebook's extension rule, f
 Full mode (the default) also compares rare names with Windows binaries that are rare themselves,
 allows one edit in short names, sees look-alike characters, system binaries in the wrong folder,
 right-to-left override and double extensions, and skips known benign look-alike pairs.
-See 'masq explain NAME' for why a name is or is not flaggeo_.)");
+See 'masq explain NAME' for why a name is or is not flagged.)");
 
     return detect;
 }
@@ -160,6 +172,8 @@ int detect_command::run() {
     options.thresholds.infrequent = opt.infrequent;
     options.similarity_threshold = opt.similarity;
     options.max_paths = opt.max_paths;
+    options.samples = opt.samples;
+    options.min_level = masq::parse_level(opt.min_level).value_or(masq::alert_level::informational);
     options.threads = opt.threads;
     // The library's option rules (the same as Python's), checked before any input is read.
     try {
@@ -192,6 +206,7 @@ int detect_command::run() {
     masq::read_options read;
     read.threads = opt.threads;
     read.dedupe = opt.dedupe;
+    read.samples = opt.samples;
     read.format = *masq::parse_input_format(opt.input_format);
     // Azure conventions for credentials; none of them is ever printed.
     read.blob = masq::blob_options::from_environment();
