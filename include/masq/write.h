@@ -43,7 +43,9 @@ void write_findings_table(std::ostream& out, std::span<const finding> findings, 
 
 /// Writes `event` as one SecurityEvent export line (what `masq convert` prints and every reader
 /// reads back): TimeGenerated, EventID 4688, Computer (left out when `with_host` is false),
-/// NewProcessName, Process, Type.
+/// NewProcessName, Process, then the context the event has — ParentProcessName, OriginalFileName,
+/// SubjectUserName, CommandLine, Hashes, NewProcessId and ProcessId (hex, as 4688 writes them),
+/// EventRecordId — and Type.
 void write_security_event_line(std::ostream& out, const process_event& event, bool with_host = true);
 
 /// The float32 as the shortest decimal that round-trips (Java's `Float.toString` digits).

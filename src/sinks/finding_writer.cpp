@@ -214,11 +214,4 @@ void write_findings_table(std::ostream& out, std::span<const finding> findings,
     }
 }
 
-void write_security_event_line(std::ostream& out, const process_event& e, bool with_host) {
-    out << "{\"TimeGenerated\":" << (e.time ? json_quote(format_iso8601(*e.time)) : "null") << ",\"EventID\":4688";
-    if (with_host) out << ",\"Computer\":" << (e.host ? json_quote(*e.host) : "null");
-    out << ",\"NewProcessName\":" << (e.path ? json_quote(*e.path) : "null")
-        << ",\"Process\":" << (e.process ? json_quote(*e.process) : "null") << ",\"Type\":\"SecurityEvent\"}\n";
-}
-
 } // namespace masq

@@ -149,6 +149,7 @@ dialect dialect_for(input_format format, const field_map* overrides) {
         d.original = "/OriginalFileName";
         d.user = "/SubjectUserName";
         d.command_line = "/CommandLine";
+        d.hashes = "/Hashes";
         d.pid = "/NewProcessId";
         d.parent_pid = "/ProcessId";
         d.record_id = "/EventRecordId";

@@ -119,7 +119,7 @@ class export_line_parser final : public detail::line_parser {
             return false;
         }
         std::optional<std::string_view> process, path, host, time_text, parent, original, user, command_line,
-            new_process_id, process_id;
+            new_process_id, process_id, hashes, record_id;
         bool is_4688 = false;
         for (auto field_result : object) {
             ondemand::field field;
@@ -140,6 +140,9 @@ class export_line_parser final : public detail::line_parser {
             bool ok = true;
             // Dispatch on the length first: 34 columns per record, 5 of them read.
             switch (key.size()) {
+            case 6:
+                if (key == "Hashes") ok = string_column(value, key, hashes);
+                break;
             case 7:
                 if (key == "EventID")
                     ok = read_event_id(value, is_4688);
@@ -162,7 +165,10 @@ class export_line_parser final : public detail::line_parser {
                 if (key == "NewProcessId") new_process_id = raw_token(value);
                 break;
             case 13:
-                if (key == "TimeGenerated") ok = string_column(value, key, time_text);
+                if (key == "TimeGenerated")
+                    ok = string_column(value, key, time_text);
+                else if (key == "EventRecordId")
+                    record_id = raw_token(value);
                 break;
             case 14:
                 if (key == "NewProcessName") ok = string_column(value, key, path);
@@ -213,6 +219,8 @@ class export_line_parser final : public detail::line_parser {
         if (command_line && command_line->front() == '"') event.command_line_json = command_line;
         if (new_process_id) event.process_id = detail::parse_id(*new_process_id);
         if (process_id) event.parent_process_id = detail::parse_id(*process_id);
+        if (record_id) event.record_id = detail::parse_id(*record_id);
+        event.hashes = hashes;
         event.source = file_;
         event.line = line_;
         detail::deliver(event, window_, stats_, sink_);
