@@ -250,7 +250,9 @@ def score(findings, injected):
     wrong = {(i["name"], i["folder"]) for i in injected if i["class"] == "wrong folder"}
 
     def wrong_folder_hit(f, item):
-        return f["detector"] == "path" and f["suspicious_process"] == item[0] and any(
+        # An alert lists every detection that fired on its events (docs/alerts.md).
+        detectors = [d["detector"] for d in f.get("detections", [f])]
+        return "path" in detectors and f["suspicious_process"] == item[0] and any(
             p["path"].lower().startswith(item[1].split("{user}")[0].lower()) and
             p["path"].lower().endswith(item[0]) for p in f["suspicious_paths"])
 
