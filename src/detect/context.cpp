@@ -10,6 +10,30 @@
 
 namespace masq::detectors {
 
+namespace {
+
+/// A copy of aggregate-only stats with a variant for each path, parent and original name (the
+/// kinds are not crossed: nothing says which path ran under which parent). Hosts stay per name.
+const name_stats& variants_from_aggregates(const name_stats& aggregates, detector_context& ctx) {
+    name_stats& s = ctx.with_variants.emplace_back(aggregates);
+    const auto add = [&](const string_count_map& values, std::optional<std::string> variant_key::*field) {
+        for (const auto& [value, n] : values) {
+            variant_key key;
+            key.*field = value;
+            variant_stats& v = s.variants[key];
+            v.count += n;
+            v.first_seen = s.first_seen;
+            v.last_seen = s.last_seen;
+        }
+    };
+    add(s.paths, &variant_key::path);
+    add(s.parents, &variant_key::parent);
+    add(s.original_names, &variant_key::original_name);
+    return s;
+}
+
+} // namespace
+
 detector_context make_context(const process_profile& profile, const frequency_split& split,
                               const detect_options& options) {
     detector_context ctx{profile, options, {}, {}, 0};
@@ -23,6 +47,7 @@ detector_context make_context(const process_profile& profile, const frequency_sp
         name_entry e;
         e.name = *r.name;
         e.stats = profile.find(*r.name);
+        if (e.stats->variants.empty() && e.stats->count > 0) e.stats = &variants_from_aggregates(*e.stats, ctx);
         e.percent_rank = r.percent_rank;
         e.frequent = frequent[i];
         e.known = find_known_binary(e.name);
@@ -101,17 +126,22 @@ void fill_evidence(finding& f, const name_stats& s, const evidence_set& evidence
                    const detect_options& options) {
     evidence_totals in, out;
     const std::size_t sample_limit = options.samples == 0 ? std::numeric_limits<std::size_t>::max() : options.samples;
-    for (const auto& [key, v] : s.variants) {
-        const bool is_evidence = evidence.empty() || std::binary_search(evidence.begin(), evidence.end(), &key);
-        (is_evidence ? in : out).add(key, v, is_evidence ? sample_limit : 0);
-    }
-    if (s.variants.empty() && evidence.empty()) { // a profile of aggregates only (Spark)
+    if (evidence.empty()) {
+        // The whole name: its own totals (exact also when its variants are per kind, not crossed).
         in.count = s.count;
         in.paths = s.paths;
         in.hosts = s.hosts;
         in.parents = s.parents;
         in.first = s.first_seen;
         in.last = s.last_seen;
+        for (const auto& [key, v] : s.variants)
+            for (const event_sample& sample : v.samples)
+                keep_sample(in.samples, sample, sample_limit);
+    } else {
+        for (const auto& [key, v] : s.variants) {
+            const bool is_evidence = std::binary_search(evidence.begin(), evidence.end(), &key);
+            (is_evidence ? in : out).add(key, v, is_evidence ? sample_limit : 0);
+        }
     }
     f.suspicious_count = in.count;
     f.suspicious_paths = top_values(in.paths, options.max_paths);

@@ -13,6 +13,7 @@
 #include "masq/rank.h"
 
 #include <algorithm>
+#include <deque>
 #include <optional>
 #include <span>
 #include <string>
@@ -44,6 +45,10 @@ struct detector_context {
     std::vector<name_entry> names;
     std::vector<target> targets;
     std::uint64_t total_hosts = 0;
+    /// Names of a profile of aggregates only (Spark's first pass: counts per path, parent and
+    /// original name, no variants) seen with one variant per value of each kind, so the
+    /// detectors that look at variants still see their paths, parents and original names.
+    std::deque<name_stats> with_variants;
 };
 
 detector_context make_context(const process_profile& profile, const frequency_split& split,

@@ -93,6 +93,7 @@ void alerts_of_name(std::span<const std::size_t> kept, const std::vector<detecto
     }
     for (auto& [signature, evidence] : groups) {
         std::sort(evidence.begin(), evidence.end());
+        if (evidence.size() == stats.variants.size()) evidence.clear(); // the whole name
         std::vector<const detectors::hit*> hits;
         for (std::size_t i : signature)
             hits.push_back(&found[i]);
