@@ -73,6 +73,9 @@ struct event_sample {
     std::string source;
     std::uint64_t line = 0;
     std::optional<std::uint64_t> record_id;
+    /// Its place in the input (the reader's: input file, then line), by which the first samples
+    /// of each variant are chosen — the same ones for any thread count.
+    std::uint64_t order = 0;
     friend bool operator==(const event_sample&, const event_sample&) = default;
 };
 

@@ -64,16 +64,16 @@ struct variant_stats {
     string_count_map hosts;
     timestamp first_seen = std::numeric_limits<timestamp>::max();
     timestamp last_seen = std::numeric_limits<timestamp>::min();
-    std::vector<event_sample> samples; ///< earliest first by (time, source, line, record id)
+    std::vector<event_sample> samples; ///< the first in input order (`event_sample::order`)
     bool has_time() const noexcept { return first_seen <= last_seen; }
     void merge(const variant_stats& other, std::size_t sample_limit);
 };
 
-/// Whether sample `a` comes before `b`: by time (untimed last), then source, line and record id.
+/// Whether sample `a` comes before `b` in the input: by `order`, then source, line and record id.
 bool sample_before(const event_sample& a, const event_sample& b) noexcept;
 
-/// Whether the sample of `event` would be kept among `samples` (cheap: copies nothing).
-bool wants_sample(const std::vector<event_sample>& samples, const process_event& event, std::size_t limit) noexcept;
+/// Whether sample `a` happened before `b`: by time (untimed last), then as `sample_before`.
+bool sample_earlier(const event_sample& a, const event_sample& b) noexcept;
 
 /// Keeps `sample` among the `limit` earliest of `samples` (sorted by `sample_before`).
 void keep_sample(std::vector<event_sample>& samples, event_sample sample, std::size_t limit);
@@ -90,7 +90,6 @@ struct name_stats {
     string_count_map hosts;            ///< distinct Computer values with counts
     string_count_map parents;          ///< distinct parent paths with counts (when the source has them)
     string_count_map original_names;   ///< distinct PE original file names with counts (Sysmon, Defender)
-    string_count_map users;            ///< distinct accounts with counts (when the source has them)
     std::vector<std::string>
         command_lines; ///< up to `command_line_samples` distinct examples, first seen first
     static constexpr std::size_t command_line_samples = 3;

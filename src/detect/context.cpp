@@ -156,6 +156,7 @@ void fill_evidence(finding& f, const name_stats& s, const evidence_set& evidence
         f.last_seen = in.last;
     }
     f.samples = std::move(in.samples);
+    std::sort(f.samples.begin(), f.samples.end(), sample_earlier); // shown earliest first
     if (imitated == nullptr) {
         f.normal_count = out.count;
         f.normal_paths = top_values(out.paths, options.max_paths);

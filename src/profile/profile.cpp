@@ -19,24 +19,19 @@ void add_count(string_count_map& map, std::string_view key, std::uint64_t n) {
 } // namespace
 
 bool sample_before(const event_sample& a, const event_sample& b) noexcept {
-    if (a.time != b.time) {
-        if (!a.time) return false;
-        if (!b.time) return true;
-        return *a.time < *b.time;
-    }
+    if (a.order != b.order) return a.order < b.order;
     if (a.source != b.source) return a.source < b.source;
     if (a.line != b.line) return a.line < b.line;
     return a.record_id < b.record_id;
 }
 
-bool wants_sample(const std::vector<event_sample>& samples, const process_event& e, std::size_t limit) noexcept {
-    if (limit == 0) return false;
-    if (samples.size() < limit) return true;
-    const event_sample& last = samples.back();
-    if (e.time != last.time) return e.time && (!last.time || *e.time < *last.time);
-    if (e.source != last.source) return e.source < std::string_view(last.source);
-    if (e.line != last.line) return e.line < last.line;
-    return e.record_id < last.record_id;
+bool sample_earlier(const event_sample& a, const event_sample& b) noexcept {
+    if (a.time != b.time) {
+        if (!a.time) return false;
+        if (!b.time) return true;
+        return *a.time < *b.time;
+    }
+    return sample_before(a, b);
 }
 
 void keep_sample(std::vector<event_sample>& samples, event_sample sample, std::size_t limit) {
@@ -89,8 +84,6 @@ void name_stats::merge(const name_stats& other, std::size_t sample_limit) {
         add_count(parents, parent, n);
     for (const auto& [original, n] : other.original_names)
         add_count(original_names, original, n);
-    for (const auto& [user, n] : other.users)
-        add_count(users, user, n);
     for (const auto& line : other.command_lines)
         add_command_line(line);
     first_seen = std::min(first_seen, other.first_seen);
@@ -170,7 +163,6 @@ void process_profile::add(const process_event& event) {
     if (event.host) add_count(stats.hosts, *event.host, 1);
     if (event.parent_path) add_count(stats.parents, *event.parent_path, 1);
     if (event.original_file_name) add_count(stats.original_names, *event.original_file_name, 1);
-    if (event.user) add_count(stats.users, *event.user, 1);
     if (event.command_line) stats.add_command_line(*event.command_line);
     const auto owned = [](const std::optional<std::string_view>& v) {
         return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
@@ -183,7 +175,12 @@ void process_profile::add(const process_event& event) {
         v.first_seen = std::min(v.first_seen, *event.time);
         v.last_seen = std::max(v.last_seen, *event.time);
     }
-    if (wants_sample(v.samples, event, sample_limit_)) keep_sample(v.samples, make_sample(event), sample_limit_);
+    // Events come in input order, so the first `sample_limit_` are the ones to keep.
+    if (v.samples.size() < sample_limit_) {
+        event_sample sample = make_sample(event);
+        sample.order = events_;
+        keep_sample(v.samples, std::move(sample), sample_limit_);
+    }
 }
 
 void process_profile::add_stats(std::optional<std::string_view> lowered_name, const name_stats& stats) {

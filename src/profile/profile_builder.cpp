@@ -50,24 +50,29 @@ void profile_builder::on_event(const process_event& event) {
         v.first_seen = std::min(v.first_seen, *event.time);
         v.last_seen = std::max(v.last_seen, *event.time);
     }
-    if (event.user) ++s.users[users_.id(*event.user, s.last_user)];
     if (event.command_line && s.totals.command_lines.size() < name_stats::command_line_samples)
         s.totals.add_command_line(*event.command_line);
-    if (sample_limit_ > 0) {
-        process_event keyed = event;
-        keyed.line = task_ << task_shift | event.line;
-        if (wants_sample(v.samples, keyed, sample_limit_))
-            keep_sample(v.samples, make_sample(keyed), sample_limit_);
+    // A builder reads its tasks in input order and their lines in order, so a variant's first
+    // samples are final: later events are never kept instead (no comparison per event).
+    if (v.samples.size() < sample_limit_) {
+        v.samples.push_back(make_sample(event));
+        v.samples.back().order = task_ << task_shift | event.line;
     }
 }
 
-void profile_builder::flush_into(process_profile& profile, std::span<const std::uint64_t> line_offsets) {
+void profile_builder::flush_into(process_profile& profile, std::span<const std::uint64_t> line_offsets,
+                                 std::span<const std::uint64_t> task_files) {
     const auto text = [](const dictionary& d, std::uint32_t id) {
         return id == none ? std::nullopt : std::optional<std::string>(std::string(d.at(id)));
     };
-    const auto file_line = [&](std::uint64_t encoded) {
-        const std::uint64_t task = encoded >> task_shift, line = encoded & ((std::uint64_t{1} << task_shift) - 1);
-        return line == 0 ? 0 : (task < line_offsets.size() ? line_offsets[task] : 0) + line;
+    // (task, line in its range) -> the line in the file, and the order (file, line in it), which
+    // is the same however the files were cut into tasks.
+    const auto renumber = [&](event_sample& sample) {
+        const std::uint64_t task = sample.order >> task_shift;
+        const std::uint64_t line = sample.order & ((std::uint64_t{1} << task_shift) - 1);
+        const std::uint64_t file_line = (task < line_offsets.size() ? line_offsets[task] : 0) + line;
+        if (sample.line != 0) sample.line = file_line;
+        sample.order = (task < task_files.size() ? task_files[task] : task) << task_shift | file_line;
     };
     auto materialise = [&](slot& s) {
         name_stats out = std::move(s.totals);
@@ -87,8 +92,7 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
             }
             v.samples = std::move(acc.samples);
             for (event_sample& sample : v.samples)
-                sample.line = file_line(sample.line);
-            std::sort(v.samples.begin(), v.samples.end(), sample_before);
+                renumber(sample);
             out.variants.emplace(variant_key{text(paths_, ids.path), text(parents_, ids.parent),
                                              text(original_names_, ids.original)},
                                  std::move(v));
@@ -103,8 +107,6 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
             out.parents.emplace(std::string(parents_.at(id)), n);
         for (const auto& [id, n] : originals)
             out.original_names.emplace(std::string(original_names_.at(id)), n);
-        for (const auto& [id, n] : s.users)
-            out.users.emplace(std::string(users_.at(id)), n);
         return out;
     };
     if (null_slot_) profile.add_stats(std::nullopt, materialise(*null_slot_));

@@ -32,7 +32,9 @@ class profile_builder final : public event_sink {
 
     /// Adds everything gathered to `profile` and leaves this builder empty. `line_offsets[t]`:
     /// the lines of the file before task `t`'s range (none given: every task starts its file).
-    void flush_into(process_profile& profile, std::span<const std::uint64_t> line_offsets = {});
+    /// `task_files[t]`: the index of task `t`'s file among the inputs.
+    void flush_into(process_profile& profile, std::span<const std::uint64_t> line_offsets = {},
+                    std::span<const std::uint64_t> task_files = {});
 
   private:
     /// The last value seen for one field of one name, so a repeat (most names run from one path
@@ -65,8 +67,7 @@ class profile_builder final : public event_sink {
     struct slot {
         name_stats totals; // counts, times, command lines; the per-value maps are filled at flush
         absl::flat_hash_map<variant_ids, variant_acc> variants;
-        absl::flat_hash_map<std::uint32_t, std::uint64_t> users;
-        last_seen last_path, last_parent, last_user;
+        last_seen last_path, last_parent;
         variant_ids last_ids;
         variant_acc* last_variant = nullptr;
     };
@@ -95,7 +96,7 @@ class profile_builder final : public event_sink {
     std::vector<std::string> names_;
     std::deque<slot> slots_;
     std::optional<slot> null_slot_;
-    dictionary paths_, hosts_, parents_, original_names_, users_;
+    dictionary paths_, hosts_, parents_, original_names_;
     std::string lowered_;
     std::size_t sample_limit_;
     std::uint64_t task_ = 0;

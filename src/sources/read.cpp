@@ -210,15 +210,16 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
     }
     // Problems and samples in file and line order: a range's lines are numbered after those of
     // the ranges before it in the same file.
-    std::vector<std::uint64_t> line_offsets(tasks.size(), 0);
+    std::vector<std::uint64_t> line_offsets(tasks.size(), 0), task_files(tasks.size(), 0);
     std::uint64_t offset = 0;
     for (std::size_t i = 0; i < tasks.size(); ++i) {
         if (i > 0 && tasks[i]->file != tasks[i - 1]->file) offset = 0;
         line_offsets[i] = offset;
+        task_files[i] = tasks[i]->file;
         offset += tasks[i]->lines;
     }
     for (std::size_t w = 0; w < workers; ++w) {
-        profiles[w].flush_into(profile, line_offsets);
+        profiles[w].flush_into(profile, line_offsets, task_files);
         stats.merge(worker_stats[w]);
     }
     for (std::size_t i = 0; i < tasks.size(); ++i)

@@ -118,7 +118,7 @@ TEST(alerts, a_detection_over_several_groups_of_events_splits_into_alerts_that_d
     EXPECT_EQ(events, 2u);
 }
 
-TEST(alerts, samples_are_the_earliest_evidence_events_with_what_an_analyst_pivots_on) {
+TEST(alerts, samples_are_the_first_evidence_events_read_shown_earliest_first) {
     auto p = fleet();
     for (int i = 3; i >= 0; --i) {
         auto e = event("svchost.exe", "C:\\Users\\eve\\Downloads\\svchost.exe", "EVIL",
@@ -138,14 +138,15 @@ TEST(alerts, samples_are_the_earliest_evidence_events_with_what_an_analyst_pivot
     ASSERT_EQ(svchost.size(), 1u);
     const auto& samples = svchost.front()->samples;
     ASSERT_EQ(samples.size(), 2u);
-    EXPECT_EQ(samples[0].time, masq::parse_iso8601("2020-01-01T00:00:00Z"));
-    EXPECT_EQ(samples[1].time, masq::parse_iso8601("2020-01-02T00:00:00Z"));
+    // The first two read (January 4th, then 3rd), listed by time.
+    EXPECT_EQ(samples[0].time, masq::parse_iso8601("2020-01-03T00:00:00Z"));
+    EXPECT_EQ(samples[1].time, masq::parse_iso8601("2020-01-04T00:00:00Z"));
     EXPECT_EQ(samples[0].host, "EVIL");
     EXPECT_EQ(samples[0].user, "eve");
     EXPECT_EQ(samples[0].command_line, "svchost.exe -k evil");
-    EXPECT_EQ(samples[0].process_id, 4242u);
+    EXPECT_EQ(samples[0].process_id, 4244u);
     EXPECT_EQ(samples[0].source, "export.jsonl");
-    EXPECT_EQ(samples[0].line, 10u);
+    EXPECT_EQ(samples[0].line, 12u);
     EXPECT_EQ(samples[0].path, "C:\\Users\\eve\\Downloads\\svchost.exe");
 }
 

@@ -244,7 +244,10 @@ TEST(ingest_fields, parent_user_command_line_and_original_name_are_kept) {
         EXPECT_EQ(s->parents.count("C:\\Windows\\System32\\cmd.exe"), 1u) << name;
         EXPECT_EQ(s->original_names.count("REGSVR32.EXE"), 1u) << name;
         if (fast_path) continue;
-        EXPECT_EQ(s->users.count("alice"), 1u) << name;
+        ASSERT_EQ(s->variants.size(), 1u) << name;
+        const auto& samples = s->variants.begin()->second.samples;
+        ASSERT_EQ(samples.size(), 1u) << name;
+        EXPECT_EQ(samples[0].user, std::optional<std::string>("alice")) << name;
         ASSERT_EQ(s->command_lines.size(), 1u) << name;
         EXPECT_EQ(s->command_lines[0], "jabber.exe /s /i:x") << name;
     }
