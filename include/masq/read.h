@@ -140,7 +140,7 @@ struct read_options {
     /// hash in a hash set), so memory grows with events, not names.
     bool dedupe = false;
     /// Example events kept per name and variant (path, parent, original name) for the alerts'
-    /// samples: the earliest by (time, source, line), so the same for any thread count.
+    /// samples: the first in input order (file, then line), so the same for any thread count.
     std::size_t samples = 3;
     input_format format = input_format::auto_detect;
     blob_options blob; ///< for https:// and http:// inputs

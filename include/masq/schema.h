@@ -21,10 +21,20 @@ struct schema_field {
     std::string_view description;
 };
 
+/// One field of an alert's sample event (data/schema/sample.tsv).
+struct sample_field {
+    std::string_view name; ///< the JSON key
+    std::string_view type; ///< time?, string?, int?
+    std::string_view description;
+};
+
 /// Every field of a finding, in output order.
 std::span<const schema_field> finding_schema() noexcept;
 
 /// The field named `name`, or null.
 const schema_field* find_schema_field(std::string_view name) noexcept;
+
+/// Every field of a sample event (a finding's `samples`), in output order.
+std::span<const sample_field> sample_schema() noexcept;
 
 } // namespace masq

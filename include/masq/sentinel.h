@@ -118,11 +118,12 @@ struct record_context {
 
 /**
  * One JSON object per finding, as the `MasqFindings_CL` table declares its columns (see
- * docs/sentinel.md): TimeGenerated, FindingId (a stable hash of detector, names, first and last
- * seen, so re-sent findings are recognisable), RunId, Mode, Detector, SuspiciousProcess,
- * NormalProcess, Score, Similarity, Distance, counts, ranks, SuspiciousPaths/NormalPaths/Hosts
- * (dynamic arrays of {value,count}), FirstSeen, LastSeen, InUserData, InvolvesSynthetic, Reason,
- * MasqVersion. Values longer than 32 KB are cut (the service cuts at 64 KB, the legacy API at 32).
+ * docs/sentinel.md and deploy/sentinel/masq-findings.bicep): TimeGenerated, FindingId (a stable
+ * hash of detector, names, evidence paths and parents, first and last seen, so re-sent findings
+ * are recognisable), RunId, Mode, then every field of the finding schema (data/schema/finding.tsv)
+ * under its `sentinel_column` — lists as dynamic arrays of {value,count}, detections and samples
+ * as dynamic arrays of objects — and MasqVersion. Values longer than 32 KB are cut (the service
+ * cuts at 64 KB, the legacy API at 32).
  * `time_field` names the time column (`TimeGenerated` is reserved by the legacy API).
  */
 std::vector<std::string> sentinel_records(std::span<const finding> findings, const record_context& context,

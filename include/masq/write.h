@@ -16,9 +16,13 @@
 
 namespace masq {
 
-/// One JSON object per finding (`"type":"finding"`), fields as in ARCHITECTURE.md. The score is
-/// the shortest decimal that reads back as the same float32 (so `0.85714287`, not `0.857142865657`).
+/// One JSON object per finding: `"type":"finding"`, then the fields of data/schema/finding.tsv in
+/// its order (finding_schema()). Scores are the shortest decimal that reads back as the same
+/// float32 (so `0.85714287`, not `0.857142865657`).
 void write_findings_jsonl(std::ostream& out, std::span<const finding> findings);
+
+/// Appends one finding's JSON object (as one line of write_findings_jsonl, without the newline).
+void write_finding_json(std::string& out, const finding& f);
 
 /**
  * Reads findings back from what `write_findings_jsonl` wrote (for `masq send`, which sends
@@ -27,18 +31,26 @@ void write_findings_jsonl(std::ostream& out, std::span<const finding> findings);
  */
 std::vector<finding> read_findings_jsonl(std::string_view data, std::string_view name, diagnostics& diag);
 
-/// RFC 4180 CSV with a header row; lists (paths, hosts) are joined with " | " as `value (count)`.
+/// RFC 4180 CSV with a header row: the schema's fields marked `csv`, in its order. Lists (paths,
+/// hosts) are joined with " | " as `value (count)`, detections as `detector technique score`.
+/// Safe to open in a spreadsheet: bidi and invisible characters are escaped as in the table, and
+/// a cell that would begin a formula (`=`, `+`, `-`, `@`, tab, CR) begins with `'` (docs/alerts.md).
 void write_findings_csv(std::ostream& out, std::span<const finding> findings);
 
 struct table_options {
-    std::size_t width = 120;   ///< terminal width to fit
-    bool color = false;        ///< ANSI emphasis for the suspicious name
-    std::size_t max_paths = 3; ///< paths shown per name
-    bool show_reasons = false; ///< a second line per finding: detector and reason (full mode)
+    std::size_t width = 80;    ///< terminal width to fit (with `fit`)
+    bool fit = false;          ///< fit rows to `width` and wrap the lines below them (a terminal)
+    bool color = false;        ///< ANSI colour of each alert's level
+    std::size_t max_paths = 3; ///< paths shown per alert
+    bool show_reasons = false; ///< a line per detection: detector, ATT&CK id and reason (full mode)
+    std::size_t max_samples = 1; ///< with show_reasons: sample events shown per alert
 };
 
-/// An aligned, human table, most suspicious first. Invisible and bidirectional-control characters
-/// are shown as `<U+202E>` so that a name cannot disguise itself in the terminal.
+/// An aligned, human table in the order given (most severe first): a row per alert — level, name
+/// with its evidence events, what it imitates or what was expected, hosts, first and last day —
+/// and below it the paths as logged and each detection. Nothing is cut unless `fit` (on a
+/// terminal the row's cells give way; the lines below are wrapped, never cut). Invisible and
+/// bidirectional-control characters are shown as `<U+202E>` so that a name cannot disguise itself.
 void write_findings_table(std::ostream& out, std::span<const finding> findings, const table_options& options);
 
 /// Writes `event` as one SecurityEvent export line (what `masq convert` prints and every reader

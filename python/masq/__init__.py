@@ -20,16 +20,17 @@ from typing import Any, Iterable, Optional, Union
 from . import _core
 from ._core import MasqError
 
-__all__ = ["detect", "detectors", "send", "similarity", "seed_score", "synth", "MasqError", "FINDING_FIELDS", "EVENT_COLUMNS"]
+__all__ = ["detect", "detectors", "send", "similarity", "seed_score", "synth", "MasqError", "FINDING_FIELDS",
+           "FINDING_SCHEMA", "SAMPLE_SCHEMA", "EVENT_COLUMNS"]
 __version__ = "0.1.0"
 
+#: The finding schema (data/schema/finding.tsv, compiled into the core): one dict per field with
+#: its type, CSV flag, Sentinel column and description. Every output follows it.
+FINDING_SCHEMA = _core.finding_schema()
+#: The fields of a sample event (data/schema/sample.tsv), a finding's ``samples``.
+SAMPLE_SCHEMA = _core.sample_schema()
 #: The columns of a findings DataFrame, in the order of `masq detect --format jsonl` (without "type").
-FINDING_FIELDS = [
-    "detector", "suspicious_process", "normal_process", "score", "similarity", "distance",
-    "suspicious_count", "normal_count", "suspicious_percent_rank", "normal_percent_rank",
-    "suspicious_paths", "suspicious_distinct_paths", "normal_paths", "normal_distinct_paths",
-    "hosts", "distinct_hosts", "first_seen", "last_seen", "in_user_data", "involves_synthetic", "reason",
-]
+FINDING_FIELDS = [f["field"] for f in FINDING_SCHEMA]
 
 #: The SecurityEvent columns masq reads from a table (others are ignored).
 EVENT_COLUMNS = ["Process", "NewProcessName", "Computer", "TimeGenerated", "EventID",
@@ -107,13 +108,25 @@ def _is_pandas(source: Any) -> bool:
 
 
 def findings_frame(result: dict):
-    """The C++ result as a pandas DataFrame with FINDING_FIELDS; summary and problems in ``attrs``."""
+    """The C++ result as a pandas DataFrame with FINDING_FIELDS; summary and problems in ``attrs``.
+
+    The rows are the JSON lines of ``masq detect -f jsonl``, parsed; times (``time?`` in the schema)
+    become ``datetime64[ns, UTC]`` (NaT when absent), optional text stays None.
+    """
+    import json
+
     import pandas as pd
 
-    frame = pd.DataFrame(result["findings"], columns=FINDING_FIELDS)
-    # Optional text stays None (pandas' string dtype would turn it into NaN).
-    for c in ("normal_process", "first_seen", "last_seen"):
-        frame[c] = pd.Series([f[c] for f in result["findings"]], dtype=object, index=frame.index)
+    findings = [json.loads(line) for line in result["findings_jsonl"].splitlines() if line]
+    frame = pd.DataFrame(findings, columns=FINDING_FIELDS)
+    for field in FINDING_SCHEMA:
+        name = field["field"]
+        if field["type"] == "time?":
+            frame[name] = pd.to_datetime(pd.Series([f[name] for f in findings], dtype=object, index=frame.index),
+                                         utc=True, format="ISO8601")
+        elif field["type"] == "string?":
+            # pandas' string dtype would turn None into NaN.
+            frame[name] = pd.Series([f[name] for f in findings], dtype=object, index=frame.index)
     frame.attrs["summary"] = result["summary"]
     frame.attrs["problems"] = result["problems"]
     return frame
@@ -124,7 +137,7 @@ def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full",
            similarity_threshold: float = 0.85, inject_synthetic: bool = False, seed: Optional[int] = None,
            allow: Optional[PathLike] = None, max_paths: int = 10, max_hosts: int = 10, threads: int = 0,
            strict: bool = False, input_format: str = "auto", dedupe: bool = False,
-           detectors: Optional[str] = None):
+           detectors: Optional[str] = None, samples: int = 3, min_level: Optional[str] = None):
     """Finds masquerading process names, as ``masq detect`` does.
 
     source: a path or URL (file, export folder tree, Azure Blob URL), a list of them, a pandas
@@ -135,6 +148,8 @@ def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full",
     strict: raise MasqError at the first input problem instead of skipping the record.
     detectors: as ``--detectors``: "name-similarity,path" runs only those, "-parent" all but one
         (``masq.detectors()`` lists them).
+    samples: example events per alert (``--samples``); min_level: as ``--min-level`` ("high" keeps
+        high and critical alerts).
 
     Returns a pandas DataFrame, one row per finding, with the fields of ``masq detect --format
     jsonl`` (FINDING_FIELDS); ``.attrs["summary"]`` has the funnel counts and ``.attrs["problems"]``
@@ -143,7 +158,7 @@ def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full",
     # The library's option rules (the CLI's), before any input is read.
     _core.check_options(mode, float(frequent_threshold), float(infrequent_threshold), float(similarity_threshold),
                         detectors or "", allow is not None)
-    profile = _core.Profile(strict)
+    profile = _core.Profile(strict, int(samples))
     if _is_paths(source):
         paths = [os.fspath(source)] if isinstance(source, (str, os.PathLike)) else [os.fspath(s) for s in source]
         profile.read_files(paths, threads, input_format, dedupe)
@@ -152,7 +167,8 @@ def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full",
         profile.read_arrow(table.__arrow_c_stream__())
     return findings_frame(_detect_profile(profile, mode, frequent_threshold, infrequent_threshold,
                                           similarity_threshold, inject_synthetic, seed, allow, max_paths,
-                                          max_hosts, threads, detectors=detectors))
+                                          max_hosts, threads, detectors=detectors, samples=samples,
+                                          min_level=min_level))
 
 
 def detectors(mode: str = "full") -> list:
@@ -161,21 +177,30 @@ def detectors(mode: str = "full") -> list:
 
 
 def _detect_profile(profile, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
-                    inject_synthetic, seed, allow, max_paths, max_hosts, threads, total_hosts=None, detectors=None):
+                    inject_synthetic, seed, allow, max_paths, max_hosts, threads, total_hosts=None, detectors=None,
+                    samples=3, min_level=None):
     if inject_synthetic:
         if seed is None:
             seed = int.from_bytes(os.urandom(8), "little")
         profile.inject_synthetic(int(seed))
     return _core.detect(profile, mode, float(frequent_threshold), float(infrequent_threshold),
                           float(similarity_threshold), int(max_paths), int(max_hosts), int(threads),
-                        os.fspath(allow) if allow is not None else "", total_hosts, detectors or "")
+                        os.fspath(allow) if allow is not None else "", total_hosts, detectors or "",
+                        int(samples), min_level or "")
 
 
 def _findings_jsonl(findings) -> str:
     """A findings DataFrame (or a list of dicts) as the JSON lines ``masq detect -f jsonl`` writes."""
     import json
 
-    def plain(v):  # numpy scalars and pandas' missing values as JSON
+    def plain(v):  # numpy scalars, pandas' times and missing values as JSON
+        import pandas as pd
+        if v is pd.NaT:
+            return None
+        if isinstance(v, _dt.datetime):
+            stamp = pd.Timestamp(v)
+            stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+            return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond:06d}{stamp.nanosecond:03d}"[:7] + "Z"
         if hasattr(v, "item"):
             return v.item()
         try:

@@ -18,10 +18,12 @@ with an index. The findings come back as a Spark DataFrame with the fields of `m
 """
 from __future__ import annotations
 
+import datetime as _dt
+import json
 import os
 from typing import Optional
 
-from . import FINDING_FIELDS, _core, _detect_profile, findings_frame
+from . import FINDING_SCHEMA, SAMPLE_SCHEMA, _core, _detect_profile, findings_frame
 
 __all__ = ["detect", "profile", "events_of", "findings_schema"]
 
@@ -30,36 +32,54 @@ _VALUE_COLUMNS = [("NewProcessName", "paths"), ("Computer", "hosts"), ("ParentPr
                   ("OriginalFileName", "original_names")]
 
 
-def findings_schema():
-    """The Spark schema of a findings DataFrame (the JSONL fields of `masq detect`)."""
+def _spark_type(kind: str, key: str = "value"):
+    """The Spark type of a schema type (data/schema/finding.tsv and sample.tsv)."""
     from pyspark.sql import types as T
 
-    def counted(key):
+    if kind in ("string", "string?", "level"):
+        return T.StringType()
+    if kind == "real":
+        return T.DoubleType()  # a float32 score is exact as a double
+    if kind in ("int", "int?"):
+        return T.LongType()
+    if kind == "bool":
+        return T.BooleanType()
+    if kind == "time?":
+        return T.TimestampType()
+    if kind == "counts":
         return T.ArrayType(T.StructType([T.StructField(key, T.StringType()), T.StructField("count", T.LongType())]))
+    if kind == "detections":
+        return T.ArrayType(T.StructType([T.StructField("detector", T.StringType()),
+                                         T.StructField("technique", T.StringType()),
+                                         T.StructField("score", T.DoubleType()),
+                                         T.StructField("reason", T.StringType())]))
+    if kind == "samples":
+        return T.ArrayType(T.StructType([T.StructField(f["field"], _spark_type(f["type"])) for f in SAMPLE_SCHEMA]))
+    raise ValueError(f"no Spark type for the schema type {kind!r}")
 
-    return T.StructType([
-        T.StructField("detector", T.StringType()),
-        T.StructField("suspicious_process", T.StringType()),
-        T.StructField("normal_process", T.StringType()),
-        T.StructField("score", T.FloatType()),
-        T.StructField("similarity", T.DoubleType()),
-        T.StructField("distance", T.LongType()),
-        T.StructField("suspicious_count", T.LongType()),
-        T.StructField("normal_count", T.LongType()),
-        T.StructField("suspicious_percent_rank", T.DoubleType()),
-        T.StructField("normal_percent_rank", T.DoubleType()),
-        T.StructField("suspicious_paths", counted("path")),
-        T.StructField("suspicious_distinct_paths", T.LongType()),
-        T.StructField("normal_paths", counted("path")),
-        T.StructField("normal_distinct_paths", T.LongType()),
-        T.StructField("hosts", counted("host")),
-        T.StructField("distinct_hosts", T.LongType()),
-        T.StructField("first_seen", T.StringType()),
-        T.StructField("last_seen", T.StringType()),
-        T.StructField("in_user_data", T.BooleanType()),
-        T.StructField("involves_synthetic", T.BooleanType()),
-        T.StructField("reason", T.StringType()),
-    ])
+
+def findings_schema():
+    """The Spark schema of a findings DataFrame: the finding schema's fields (FINDING_SCHEMA), in
+    the order of `masq detect -f jsonl`; times are timestamps (UTC)."""
+    from pyspark.sql import types as T
+
+    return T.StructType([T.StructField(f["field"], _spark_type(f["type"], f["key"])) for f in FINDING_SCHEMA])
+
+
+def _spark_row(finding: dict) -> tuple:
+    """One JSON finding as a row of findings_schema(): ISO times become datetimes."""
+    def when(text):  # masq writes UTC with a Z; Spark keeps microseconds
+        return None if text is None else _dt.datetime.fromisoformat(text)
+
+    row = []
+    for f in FINDING_SCHEMA:
+        v = finding.get(f["field"])
+        if f["type"] == "time?":
+            v = when(v)
+        elif f["type"] == "samples":
+            v = [{k: (when(x) if k == "time" else x) for k, x in sample.items()} for sample in v or []]
+        row.append(v)
+    return tuple(row)
 
 
 def _ticks(df):
@@ -234,13 +254,13 @@ def detect(df, mode: str = "full", *, frequent_threshold: float = 0.8, infrequen
     # with it, each finding listing its hosts as the CLI does.
     need_hosts = total_hosts is not None
     result = run(None if need_hosts else allow)
-    flagged = {f["suspicious_process"] for f in result["findings"]}
+    flagged = {json.loads(line)["suspicious_process"] for line in result["findings_jsonl"].splitlines() if line}
     if need_hosts:
         _add_hosts(df, prof, flagged)
         result = run(allow)
     if as_pandas:
         return findings_frame(result)
-    records = [tuple(f[k] for k in FINDING_FIELDS) for f in result["findings"]]
+    records = [_spark_row(json.loads(line)) for line in result["findings_jsonl"].splitlines() if line]
     return df.sparkSession.createDataFrame(records, schema=findings_schema())
 
 

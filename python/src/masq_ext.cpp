@@ -10,6 +10,7 @@
 #include "masq/diagnostics.h"
 #include "masq/synth.h"
 #include "masq/profile.h"
+#include "masq/schema.h"
 #include "masq/sentinel.h"
 #include "masq/match/similarity.h"
 #include "masq/write.h"
@@ -49,46 +50,26 @@ masq::detect_options make_options(const std::string& mode, double frequent, doub
     return options;
 }
 
-nb::object optional_time(const std::optional<masq::timestamp>& t) {
-    return t ? nb::cast(masq::format_iso8601(*t)) : nb::none();
-}
-
-nb::list counts(const std::vector<masq::value_count>& values, const char* key) {
-    nb::list out;
-    for (const auto& v : values) {
-        nb::dict d;
-        d[key] = v.value;
-        d["count"] = v.count;
-        out.append(d);
+/// The findings as the JSON lines `masq detect -f jsonl` writes: the Python package parses them,
+/// so a DataFrame has exactly the CLI's fields and values (data/schema/finding.tsv).
+std::string findings_jsonl(const std::vector<masq::finding>& findings) {
+    std::string out;
+    for (const auto& f : findings) {
+        masq::write_finding_json(out, f);
+        out += '\n';
     }
     return out;
 }
 
-/// A finding as a dict with the JSONL fields of `masq detect` (ARCHITECTURE.md, "Contracts").
-nb::dict to_dict(const masq::finding& f) {
-    nb::dict d;
-    d["detector"] = f.detector;
-    d["suspicious_process"] = f.suspicious_process;
-    d["normal_process"] = f.normal_process ? nb::cast(*f.normal_process) : nb::none();
-    d["score"] = static_cast<double>(f.score); // the float32, exactly
-    d["similarity"] = f.similarity;
-    d["distance"] = f.distance;
-    d["suspicious_count"] = f.suspicious_count;
-    d["normal_count"] = f.normal_count;
-    d["suspicious_percent_rank"] = f.suspicious_percent_rank;
-    d["normal_percent_rank"] = f.normal_percent_rank;
-    d["suspicious_paths"] = counts(f.suspicious_paths, "path");
-    d["suspicious_distinct_paths"] = f.suspicious_distinct_paths;
-    d["normal_paths"] = counts(f.normal_paths, "path");
-    d["normal_distinct_paths"] = f.normal_distinct_paths;
-    d["hosts"] = counts(f.hosts, "host");
-    d["distinct_hosts"] = f.distinct_hosts;
-    d["first_seen"] = optional_time(f.first_seen);
-    d["last_seen"] = optional_time(f.last_seen);
-    d["in_user_data"] = f.in_user_data;
-    d["involves_synthetic"] = f.involves_synthetic;
-    d["reason"] = f.reason;
-    return d;
+/// A schema as a list of dicts (every column of its table).
+template <class Field, class Row> nb::list schema_list(std::span<const Field> fields, Row row) {
+    nb::list out;
+    for (const Field& f : fields) {
+        nb::dict d;
+        row(d, f);
+        out.append(d);
+    }
+    return out;
 }
 
 nb::list problems(const masq::diagnostics& diag) {
@@ -103,13 +84,14 @@ struct profile_handle {
     masq::process_profile profile;
     masq::diagnostics diag;
     std::uint64_t records = 0, user_events = 0, synthetic_events = 0;
-    explicit profile_handle(bool strict) : diag(strict) {}
+    profile_handle(bool strict, std::size_t samples) : diag(strict) { profile.set_sample_limit(samples); }
 
     void read_files(const std::vector<std::string>& inputs, unsigned threads, const std::string& format,
                     bool dedupe) {
         masq::read_options read;
         read.threads = threads;
         read.dedupe = dedupe;
+        read.samples = profile.sample_limit();
         const auto f = masq::parse_input_format(format);
         if (!f) throw std::invalid_argument("unknown input format '" + format + "'");
         read.format = *f;
@@ -178,13 +160,21 @@ struct profile_handle {
 nb::dict run_detect(const profile_handle& h, const std::string& mode, double frequent, double infrequent,
                     double similarity, std::size_t max_paths, std::size_t max_hosts, unsigned threads,
                     const std::string& allow_file, std::optional<std::uint64_t> total_hosts,
-                    const std::string& detectors) {
+                    const std::string& detectors, std::size_t samples, const std::string& min_level) {
     masq::detect_options options =
         make_options(mode, frequent, infrequent, similarity, detectors, !allow_file.empty());
     options.max_paths = max_paths;
     options.max_hosts = max_hosts;
     options.threads = threads;
     options.total_hosts = total_hosts;
+    options.samples = samples;
+    if (!min_level.empty()) {
+        const auto level = masq::parse_level(min_level);
+        if (!level)
+            throw std::invalid_argument("min_level must be critical, high, medium, low or informational, not '" +
+                                        min_level + "'");
+        options.min_level = *level;
+    }
     masq::allow_list allow;
     if (!allow_file.empty()) {
         allow = masq::allow_list::load(allow_file);
@@ -195,9 +185,6 @@ nb::dict run_detect(const profile_handle& h, const std::string& mode, double fre
         nb::gil_scoped_release release;
         result = masq::detect(h.profile, options);
     }
-    nb::list findings;
-    for (const auto& f : result.findings)
-        findings.append(to_dict(f));
     const auto& s = result.summary;
     nb::dict summary;
     summary["distinct_names"] = s.distinct_names;
@@ -207,12 +194,13 @@ nb::dict run_detect(const profile_handle& h, const std::string& mode, double fre
     summary["candidates"] = s.candidates;
     summary["findings"] = s.findings;
     summary["suppressed"] = s.suppressed;
+    summary["below_level"] = s.below_level;
     summary["records"] = h.records;
     summary["events"] = h.user_events;
     summary["synthetic_events"] = h.synthetic_events;
     summary["problems"] = h.diag.total();
     nb::dict out;
-    out["findings"] = findings;
+    out["findings_jsonl"] = findings_jsonl(result.findings);
     out["summary"] = summary;
     out["problems"] = problems(h.diag);
     return out;
@@ -290,7 +278,7 @@ NB_MODULE(_core, m) {
     nb::exception<masq::sentinel_config_error>(m, "SentinelConfigError", PyExc_ValueError);
 
     nb::class_<profile_handle>(m, "Profile")
-        .def(nb::init<bool>(), "strict"_a = false)
+        .def(nb::init<bool, std::size_t>(), "strict"_a = false, "samples"_a = 3)
         .def("read_files", &profile_handle::read_files, "inputs"_a, "threads"_a = 0, "format"_a = "auto",
              "dedupe"_a = false)
         .def("read_arrow", &profile_handle::read_arrow, "capsule"_a)
@@ -303,7 +291,26 @@ NB_MODULE(_core, m) {
         .def_prop_ro("problems", [](const profile_handle& h) { return problems(h.diag); });
 
     m.def("detect", &run_detect, "profile"_a, "mode"_a, "frequent"_a, "infrequent"_a, "similarity"_a,
-          "max_paths"_a, "max_hosts"_a, "threads"_a, "allow_file"_a, "total_hosts"_a = nb::none(), "detectors"_a = "");
+          "max_paths"_a, "max_hosts"_a, "threads"_a, "allow_file"_a, "total_hosts"_a = nb::none(), "detectors"_a = "",
+          "samples"_a = 3, "min_level"_a = "");
+    m.def("finding_schema", [] {
+        return schema_list(masq::finding_schema(), [](nb::dict& d, const masq::schema_field& f) {
+            d["field"] = std::string(f.name);
+            d["type"] = std::string(f.type);
+            d["key"] = std::string(f.key);
+            d["csv"] = f.csv;
+            d["sentinel_column"] = std::string(f.sentinel_column);
+            d["sentinel_type"] = std::string(f.sentinel_type);
+            d["description"] = std::string(f.description);
+        });
+    });
+    m.def("sample_schema", [] {
+        return schema_list(masq::sample_schema(), [](nb::dict& d, const masq::sample_field& f) {
+            d["field"] = std::string(f.name);
+            d["type"] = std::string(f.type);
+            d["description"] = std::string(f.description);
+        });
+    });
     m.def(
         "check_options",
         [](const std::string& mode, double frequent, double infrequent, double similarity,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The inverse of write_findings_jsonl, so that findings can be saved by one run and sent by another.
 #include "masq/write.h"
+#include "finding_fields.h"
 
 #include <simdjson.h>
 
@@ -21,7 +22,7 @@ bool read_counts(value v, std::vector<value_count>& out) {
             if (field.unescaped_key().get(key)) return false;
             if (key == "count") {
                 if (field.value().get_uint64().get(vc.count)) return false;
-            } else if (key == "path" || key == "host" || key == "value") {
+            } else if (key == "path" || key == "host" || key == "parent" || key == "value") {
                 if (field.value().get_string().get(s)) return false;
                 vc.value = std::string(s);
             }
@@ -49,67 +50,138 @@ bool read_time(value v, std::optional<timestamp>& out) {
     return out.has_value();
 }
 
-/// Fills `f` from one line; returns the field that could not be read, or empty.
+bool read_string(value v, std::string& out) {
+    std::string_view s;
+    if (v.get_string().get(s)) return false;
+    out = std::string(s);
+    return true;
+}
+
+bool read_optional_string(value v, std::optional<std::string>& out) {
+    bool ok = true;
+    if (is_null(v, ok)) return ok;
+    if (!ok) return false;
+    std::string s;
+    if (!read_string(v, s)) return false;
+    out = std::move(s);
+    return true;
+}
+
+bool read_detections(value v, std::vector<detection>& out) {
+    simdjson::ondemand::array a;
+    if (v.get_array().get(a)) return false;
+    for (auto element : a) {
+        simdjson::ondemand::object o;
+        if (element.get_object().get(o)) return false;
+        detection d;
+        for (auto field : o) {
+            std::string_view key;
+            value x;
+            if (field.unescaped_key().get(key) || field.value().get(x)) return false;
+            double score = 0;
+            if (key == "detector") {
+                if (!read_string(x, d.detector)) return false;
+            } else if (key == "technique") {
+                if (!read_string(x, d.technique)) return false;
+            } else if (key == "reason") {
+                if (!read_string(x, d.reason)) return false;
+            } else if (key == "score") {
+                if (x.get_double().get(score)) return false;
+                d.score = static_cast<float>(score);
+            }
+        }
+        out.push_back(std::move(d));
+    }
+    return true;
+}
+
+bool read_samples(value v, std::vector<event_sample>& out) {
+    simdjson::ondemand::array a;
+    if (v.get_array().get(a)) return false;
+    for (auto element : a) {
+        simdjson::ondemand::object o;
+        if (element.get_object().get(o)) return false;
+        event_sample s;
+        for (auto field : o) {
+            std::string_view key;
+            value x;
+            if (field.unescaped_key().get(key) || field.value().get(x)) return false;
+            const auto member = detail::sample_member_of(s, key);
+            if (!member) continue; // a field of a later version
+            bool ok = true;
+            if (is_null(x, ok)) continue;
+            if (!ok) return false;
+            ok = std::visit(detail::overloaded{
+                                [&](std::string* m) { return read_string(x, *m); },
+                                [&](std::optional<timestamp>* m) { return read_time(x, *m); },
+                                [&](std::optional<std::uint64_t>* m) {
+                                    std::uint64_t u = 0;
+                                    if (x.get_uint64().get(u)) return false;
+                                    *m = u;
+                                    return true;
+                                },
+                                [&](std::uint64_t* m) { return !x.get_uint64().get(*m); },
+                            },
+                            *member);
+            if (!ok) return false;
+        }
+        out.push_back(std::move(s));
+    }
+    return true;
+}
+
+/// Reads one field's value into its member; the schema's bindings say which (finding_fields.h).
+bool read_member(value v, detail::finding_member member) {
+    return std::visit(detail::overloaded{
+                          [&](std::string* m) { return read_string(v, *m); },
+                          [&](std::optional<std::string>* m) { return read_optional_string(v, *m); },
+                          [&](float* m) {
+                              double d = 0;
+                              if (v.get_double().get(d)) return false;
+                              *m = static_cast<float>(d);
+                              return true;
+                          },
+                          [&](double* m) { return !v.get_double().get(*m); },
+                          [&](std::uint64_t* m) { return !v.get_uint64().get(*m); },
+                          [&](bool* m) { return !v.get_bool().get(*m); },
+                          [&](std::optional<timestamp>* m) { return read_time(v, *m); },
+                          [&](alert_level* m) {
+                              std::string_view s;
+                              if (v.get_string().get(s)) return false;
+                              const auto level = parse_level(s);
+                              if (level) *m = *level;
+                              return level.has_value();
+                          },
+                          [&](std::vector<value_count>* m) { return read_counts(v, *m); },
+                          [&](std::vector<detection>* m) { return read_detections(v, *m); },
+                          [&](std::vector<event_sample>* m) { return read_samples(v, *m); },
+                      },
+                      member);
+}
+
+/// Fills `f` from one line; returns the field that could not be read, or empty. Keys the schema
+/// does not know (a later version's) are passed over; fields a file lacks (an earlier version's)
+/// keep their defaults, and an older file's alert gets one detection from its detector and reason.
 std::string read_finding(simdjson::ondemand::object o, finding& f, bool& is_finding) {
     is_finding = false;
+    bool has_detections = false;
     for (auto field : o) {
         std::string_view key, s;
         if (field.unescaped_key().get(key)) return "(key)";
+        has_detections = has_detections || key == "detections";
         value v;
         if (field.value().get(v)) return std::string(key);
-        bool ok = true;
-        std::uint64_t u = 0;
-        double d = 0;
-        bool b = false;
         if (key == "type") {
-            ok = !v.get_string().get(s);
-            is_finding = ok && s == "finding";
-        } else if (key == "detector") {
-            ok = !v.get_string().get(s) && (f.detector = std::string(s), true);
-        } else if (key == "suspicious_process") {
-            ok = !v.get_string().get(s) && (f.suspicious_process = std::string(s), true);
-        } else if (key == "normal_process") {
-            if (!is_null(v, ok) && ok)
-                ok = !v.get_string().get(s) && (f.normal_process = std::string(s), true);
-        } else if (key == "score") {
-            ok = !v.get_double().get(d) && (f.score = static_cast<float>(d), true);
-        } else if (key == "similarity") {
-            ok = !v.get_double().get(f.similarity);
-        } else if (key == "distance") {
-            ok = !v.get_uint64().get(u) && (f.distance = static_cast<std::size_t>(u), true);
-        } else if (key == "suspicious_count") {
-            ok = !v.get_uint64().get(f.suspicious_count);
-        } else if (key == "normal_count") {
-            ok = !v.get_uint64().get(f.normal_count);
-        } else if (key == "suspicious_percent_rank") {
-            ok = !v.get_double().get(f.suspicious_percent_rank);
-        } else if (key == "normal_percent_rank") {
-            ok = !v.get_double().get(f.normal_percent_rank);
-        } else if (key == "suspicious_paths") {
-            ok = read_counts(v, f.suspicious_paths);
-        } else if (key == "normal_paths") {
-            ok = read_counts(v, f.normal_paths);
-        } else if (key == "hosts") {
-            ok = read_counts(v, f.hosts);
-        } else if (key == "suspicious_distinct_paths") {
-            ok = !v.get_uint64().get(u) && (f.suspicious_distinct_paths = static_cast<std::size_t>(u), true);
-        } else if (key == "normal_distinct_paths") {
-            ok = !v.get_uint64().get(u) && (f.normal_distinct_paths = static_cast<std::size_t>(u), true);
-        } else if (key == "distinct_hosts") {
-            ok = !v.get_uint64().get(u) && (f.distinct_hosts = static_cast<std::size_t>(u), true);
-        } else if (key == "first_seen") {
-            ok = read_time(v, f.first_seen);
-        } else if (key == "last_seen") {
-            ok = read_time(v, f.last_seen);
-        } else if (key == "in_user_data") {
-            ok = !v.get_bool().get(b) && (f.in_user_data = b, true);
-        } else if (key == "involves_synthetic") {
-            ok = !v.get_bool().get(b) && (f.involves_synthetic = b, true);
-        } else if (key == "reason") {
-            ok = !v.get_string().get(s) && (f.reason = std::string(s), true);
+            if (v.get_string().get(s)) return std::string(key);
+            is_finding = s == "finding";
+            continue;
         }
-        if (!ok) return std::string(key);
+        const auto member = detail::finding_member_of(f, key);
+        if (!member) continue;
+        if (!read_member(v, *member)) return std::string(key);
     }
+    if (!has_detections && !f.detector.empty())
+        f.detections.push_back({f.detector, f.technique, f.score, f.reason});
     return {};
 }
 

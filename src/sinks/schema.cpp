@@ -24,6 +24,21 @@ constexpr auto fields = [] {
     return out;
 }();
 
+struct sample_row {
+    std::string_view name, type, description;
+};
+
+constexpr sample_row sample_rows[] = {
+#include "masq_data/schema/sample.inc"
+};
+
+constexpr auto sample_fields = [] {
+    std::array<sample_field, std::size(sample_rows)> out{};
+    for (std::size_t i = 0; i < std::size(sample_rows); ++i)
+        out[i] = {sample_rows[i].name, sample_rows[i].type, sample_rows[i].description};
+    return out;
+}();
+
 constexpr std::array<std::string_view, 5> level_names{"informational", "low", "medium", "high", "critical"};
 
 } // namespace
@@ -36,6 +51,10 @@ const schema_field* find_schema_field(std::string_view name) noexcept {
     for (const schema_field& f : fields)
         if (f.name == name) return &f;
     return nullptr;
+}
+
+std::span<const sample_field> sample_schema() noexcept {
+    return sample_fields;
 }
 
 std::string_view level_name(alert_level level) noexcept {

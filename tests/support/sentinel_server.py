@@ -32,6 +32,7 @@ import gzip
 import hashlib
 import hmac
 import json
+import pathlib
 import re
 import secrets
 import socket
@@ -47,14 +48,20 @@ SCOPES = {"https://monitor.azure.com/.default", "https://monitor.azure.com//.def
 LOGS_INGESTION_LIMIT = 1_000_000
 DATA_COLLECTOR_LIMIT = 30_000_000
 
-# The columns of the MasqFindings_CL stream (docs/sentinel.md, deploy/sentinel/masq-findings.bicep).
-FINDINGS_COLUMNS = {
-    "TimeGenerated", "FindingId", "RunId", "Mode", "Detector", "SuspiciousProcess", "NormalProcess",
-    "Score", "Similarity", "Distance", "SuspiciousCount", "NormalCount", "SuspiciousPercentRank",
-    "NormalPercentRank", "SuspiciousPaths", "SuspiciousDistinctPaths", "NormalPaths",
-    "NormalDistinctPaths", "Hosts", "DistinctHosts", "FirstSeen", "LastSeen", "InUserData",
-    "InvolvesSynthetic", "Reason", "MasqVersion",
-}
+# The columns of the MasqFindings_CL stream, as the deployment declares them: a record with any
+# other column is refused, as the real data collection rule refuses it.
+BICEP = pathlib.Path(__file__).resolve().parents[2] / "deploy" / "sentinel" / "masq-findings.bicep"
+
+
+def bicep_columns(path=BICEP) -> dict:
+    """{column: type} of the `var columns = [...]` list of the Bicep template."""
+    text = path.read_text(encoding="utf-8")
+    block = text[text.index("var columns = ["):]
+    block = block[:block.index("\n]\n")]
+    return dict(re.findall(r"\{ name: '([A-Za-z0-9_]+)', type: '([a-z]+)'", block))
+
+
+FINDINGS_COLUMNS = set(bicep_columns())
 
 
 class SentinelServer:

@@ -7,6 +7,8 @@
 #include "cli/sentinel_options.h"
 #include "masq/masq.h"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <fmt/format.h>
 #include <fstream>
@@ -16,6 +18,37 @@
 
 namespace masq::cli {
 namespace {
+
+/// ": 3 critical, 1 high; path 3, parent 2" — alerts by level (worst first), then by detection.
+std::string alert_breakdown(const std::vector<masq::finding>& alerts) {
+    if (alerts.empty()) return {};
+    std::array<std::size_t, 5> levels{};
+    std::vector<std::pair<std::string, std::size_t>> detectors;
+    for (const masq::finding& f : alerts) {
+        ++levels[static_cast<std::size_t>(f.level)];
+        for (const masq::detection& d : f.detections) {
+            auto it = std::find_if(detectors.begin(), detectors.end(), [&](const auto& p) { return p.first == d.detector; });
+            if (it == detectors.end())
+                detectors.emplace_back(d.detector, 1);
+            else
+                ++it->second;
+        }
+    }
+    std::string out = ":";
+    const char* sep = " ";
+    for (std::size_t i = levels.size(); i-- > 0;)
+        if (levels[i] > 0) {
+            out += fmt::format("{}{} {}", sep, levels[i], masq::level_name(static_cast<masq::alert_level>(i)));
+            sep = ", ";
+        }
+    std::stable_sort(detectors.begin(), detectors.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    sep = "; ";
+    for (const auto& [id, n] : detectors) {
+        out += fmt::format("{}{} {}", sep, id, n);
+        sep = ", ";
+    }
+    return out;
+}
 
 struct detect_options_cli {
     std::vector<std::string> inputs;
@@ -271,7 +304,8 @@ int detect_command::run() {
         masq::write_findings_csv(out, all);
     } else {
         masq::table_options table;
-        table.width = to_terminal ? terminal_width() : 160;
+        table.width = terminal_width();
+        table.fit = to_terminal;
         table.color = to_terminal && !opt.no_color && std::getenv("NO_COLOR") == nullptr;
         table.show_reasons = options.mode == masq::detect_mode::full;
         if (!opt.inject_synthetic) {
@@ -321,12 +355,15 @@ int detect_command::run() {
                 thousands(s.pairs_compared), thousands(s.candidates), thousands(s.findings),
                 s.findings == 1 ? "" : "s");
         else
-            fmt::print(stderr, "masq: {} distinct names, {} frequent; full mode: {} finding{}{}\n",
+            fmt::print(stderr, "masq: {} distinct names, {} frequent; full mode: {} alert{}{}{}\n",
                        thousands(s.distinct_names), thousands(s.frequent), thousands(s.findings),
-                       s.findings == 1 ? "" : "s",
+                       s.findings == 1 ? "" : "s", alert_breakdown(result.findings),
                        s.suppressed
                            ? fmt::format(" ({} suppressed by the allow-list)", thousands(s.suppressed))
                            : "");
+        if (s.below_level > 0)
+            fmt::print(stderr, "masq: {} alert{} below --min-level {} left out\n", thousands(s.below_level),
+                       s.below_level == 1 ? "" : "s", masq::level_name(options.min_level));
         if (stats.skipped_lines > 0)
             fmt::print(stderr, "masq: {} malformed line{} skipped\n", thousands(stats.skipped_lines),
                        stats.skipped_lines == 1 ? "" : "s");

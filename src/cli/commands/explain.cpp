@@ -87,7 +87,8 @@ int explain_command::run() {
     if (!ex.findings.empty()) {
         fmt::print("\n");
         masq::table_options table;
-        table.width = isatty(STDOUT_FILENO) ? terminal_width() : 160;
+        table.width = terminal_width();
+        table.fit = isatty(STDOUT_FILENO);
         table.show_reasons = true;
         masq::write_findings_table(std::cout, ex.findings, table);
     }

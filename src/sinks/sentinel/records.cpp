@@ -3,6 +3,8 @@
 // at most 45 of [A-Za-z0-9_], none of the reserved `_ResourceId`, `id`, `_SubscriptionId`,
 // `TenantId`, `Type`, `UniqueId`, `Title`), so the same record also suits the legacy API, which
 // adds its type suffixes (`_s`, `_d`, `_b`, `_t`).
+#include "../finding_fields.h"
+#include "masq/schema.h"
 #include "masq/util/text.h"
 #include "masq/sentinel.h"
 #include "masq/write.h"
@@ -31,46 +33,22 @@ std::string quoted(std::string_view text) {
     return json_quote(cut_utf8(text, max_field_bytes));
 }
 
-/// `[{"value":…,"count":…},…]`, keeping whole entries while the array stays under the field limit.
-std::string counts_array(const std::vector<value_count>& values) {
-    std::string out = "[";
-    for (const auto& v : values) {
-        std::string entry = fmt::format("{{\"value\":{},\"count\":{}}}", quoted(v.value), v.count);
-        if (out.size() + entry.size() + 2 > max_field_bytes) break;
-        if (out.size() > 1) out += ',';
-        out += entry;
-    }
-    return out + "]";
-}
-
-std::string time_or_null(const std::optional<timestamp>& t) {
-    return t ? json_quote(format_iso8601(*t)) : "null";
-}
-
+/// A record: when and by which run, then every field of the finding schema under its Sentinel
+/// column (data/schema/finding.tsv), then masq's version. deploy/sentinel/masq-findings.bicep
+/// declares the same columns (tests/unit/sinks/schema_test.cpp compares them).
 std::string findings_record(const finding& f, const record_context& context, std::string_view time_field) {
     std::string r = "{";
     r += fmt::format("\"{}\":{}", time_field, json_quote(format_iso8601(context.time_generated)));
     r += ",\"FindingId\":" + json_quote(finding_id(f));
     r += ",\"RunId\":" + json_quote(context.run_id);
     r += ",\"Mode\":" + json_quote(context.mode);
-    r += ",\"Detector\":" + json_quote(f.detector);
-    r += ",\"SuspiciousProcess\":" + quoted(f.suspicious_process);
-    r += ",\"NormalProcess\":" + (f.normal_process ? quoted(*f.normal_process) : std::string("null"));
-    r += ",\"Score\":" + format_score(f.score);
-    r += fmt::format(",\"Similarity\":{},\"Distance\":{}", f.similarity, f.distance);
-    r += fmt::format(",\"SuspiciousCount\":{},\"NormalCount\":{}", f.suspicious_count, f.normal_count);
-    r += fmt::format(",\"SuspiciousPercentRank\":{},\"NormalPercentRank\":{}", f.suspicious_percent_rank,
-                     f.normal_percent_rank);
-    r += ",\"SuspiciousPaths\":" + counts_array(f.suspicious_paths);
-    r += fmt::format(",\"SuspiciousDistinctPaths\":{}", f.suspicious_distinct_paths);
-    r += ",\"NormalPaths\":" + counts_array(f.normal_paths);
-    r += fmt::format(",\"NormalDistinctPaths\":{}", f.normal_distinct_paths);
-    r += ",\"Hosts\":" + counts_array(f.hosts);
-    r += fmt::format(",\"DistinctHosts\":{}", f.distinct_hosts);
-    r += ",\"FirstSeen\":" + time_or_null(f.first_seen);
-    r += ",\"LastSeen\":" + time_or_null(f.last_seen);
-    r += fmt::format(",\"InUserData\":{},\"InvolvesSynthetic\":{}", f.in_user_data, f.involves_synthetic);
-    r += ",\"Reason\":" + quoted(f.reason);
+    const detail::json_style style{.counts_as_value = true, .max_text_bytes = max_field_bytes};
+    for (const schema_field& field : finding_schema()) {
+        r += ',';
+        r += json_quote(field.sentinel_column);
+        r += ':';
+        detail::append_json(r, f, field, style);
+    }
     r += ",\"MasqVersion\":\"" MASQ_VERSION_STRING "\"}";
     return r;
 }
@@ -98,6 +76,13 @@ std::string finding_id(const finding& f) {
     identity += f.suspicious_process;
     identity += '\0';
     identity += f.normal_process.value_or("");
+    identity += '\0';
+    // The evidence: a name's alerts differ by the folders and parents they are about.
+    for (const auto& p : f.suspicious_paths)
+        identity += p.value + '\x1f';
+    identity += '\0';
+    for (const auto& p : f.parents)
+        identity += p.value + '\x1f';
     identity += '\0';
     identity += f.first_seen ? std::to_string(*f.first_seen) : "";
     identity += '\0';

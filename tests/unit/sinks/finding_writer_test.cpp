@@ -2,6 +2,7 @@
 #include "masq/util/text.h"
 #include "masq/write.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <sstream>
 
@@ -66,7 +67,7 @@ TEST(write_findings_csv, quotes_fields_with_commas_and_quotes) {
     const std::vector<masq::finding> findings{sample()};
     masq::write_findings_csv(out, findings);
     const std::string text = out.str();
-    EXPECT_EQ(text.rfind("detector,suspicious_process,normal_process,score", 0), 0u);
+    EXPECT_EQ(text.rfind("level,detector,technique,suspicious_process,normal_process,expected,score", 0), 0u);
     EXPECT_NE(text.find("\"1 edit, \"\"quoted\"\", with a comma\""), std::string::npos);
 }
 
@@ -79,7 +80,85 @@ TEST(write_findings_table, aligned_and_safe) {
     const std::string text = out.str();
     EXPECT_NE(text.find("ann<U+202E>gepj.exe"), std::string::npos);
     EXPECT_EQ(text.find("\xE2\x80\xAE"), std::string::npos);
-    EXPECT_NE(text.find("SCORE"), std::string::npos);
+    EXPECT_NE(text.find("LEVEL"), std::string::npos);
+}
+
+TEST(write_findings_csv, neutralises_formulas_and_escapes_bidi) {
+    // OWASP "CSV Injection": a cell that begins with = + - @ tab or CR is a formula to a spreadsheet.
+    for (const std::string evil : {"=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)"}) {
+        auto f = sample();
+        f.suspicious_process = evil;
+        f.hosts = {{evil, 1}};
+        std::ostringstream out;
+        const std::vector<masq::finding> findings{f};
+        masq::write_findings_csv(out, findings);
+        const std::string text = out.str();
+        const std::string row = text.substr(text.find("\r\n") + 2);
+        EXPECT_NE(row.find(",'" + evil.substr(0, 2)), std::string::npos) << evil << "\n" << row;
+        EXPECT_EQ(row.find("," + evil), std::string::npos) << evil;
+    }
+    auto f = sample();
+    f.suspicious_process = "ann\xE2\x80\xAEgepj.exe";
+    std::ostringstream out;
+    const std::vector<masq::finding> findings{f};
+    masq::write_findings_csv(out, findings);
+    EXPECT_NE(out.str().find("ann<U+202E>gepj.exe"), std::string::npos);
+    EXPECT_EQ(out.str().find("\xE2\x80\xAE"), std::string::npos);
+}
+
+masq::finding path_alert() {
+    masq::finding f;
+    f.level = masq::alert_level::critical;
+    f.detector = "path";
+    f.suspicious_process = "svchost.exe";
+    f.expected = "?:\\windows\\system32\\";
+    f.suspicious_count = 1;
+    f.suspicious_paths = {{"C:\\Users\\SwachchhandaP\\Downloads\\svchost.exe", 1}};
+    f.suspicious_distinct_paths = 1;
+    f.hosts = {{"srv-01.midgard.net.tech", 1}};
+    f.distinct_hosts = 1;
+    f.detections = {{"path", "T1036.005", 0.95f,
+                     "runs from C:\\Users\\SwachchhandaP\\Downloads\\svchost.exe; expected "
+                     "?:\\windows\\system32\\ or ?:\\windows\\syswow64\\"},
+                    {"renamed", "T1036.003", 0.9f, "really calc.exe (OriginalFileName CALC.EXE)"}};
+    return f;
+}
+
+TEST(write_findings_table, fits_80_columns_on_a_terminal_and_wraps_reasons) {
+    masq::table_options options;
+    options.fit = true;
+    options.width = 80;
+    options.show_reasons = true;
+    std::ostringstream out;
+    const std::vector<masq::finding> findings{path_alert()};
+    masq::write_findings_table(out, findings, options);
+    std::istringstream lines(out.str());
+    std::string line, all;
+    while (std::getline(lines, line)) {
+        const auto columns = std::count_if(line.begin(), line.end(), [](char c) {
+            return (static_cast<unsigned char>(c) & 0xC0) != 0x80; // one per code point (all narrow here)
+        });
+        EXPECT_LE(columns, 80) << line;
+        all += line + "\n";
+    }
+    EXPECT_NE(all.find("critical"), std::string::npos) << all;
+    EXPECT_NE(all.find("T1036.003"), std::string::npos) << all;
+    // The imitated column says what was expected, never the name again.
+    EXPECT_EQ(all.find("svchost.exe (1)  svchost.exe"), std::string::npos) << all;
+    EXPECT_NE(all.find("?:\\windows\\system32\\"), std::string::npos) << all;
+}
+
+TEST(write_findings_table, never_cut_when_not_a_terminal) {
+    masq::table_options options;
+    options.width = 80;
+    options.show_reasons = true; // fit stays false: a file or a pipe
+    auto f = path_alert();
+    f.detections[0].reason += std::string(200, 'x');
+    std::ostringstream out;
+    const std::vector<masq::finding> findings{f};
+    masq::write_findings_table(out, findings, options);
+    EXPECT_NE(out.str().find(f.detections[0].reason), std::string::npos);
+    EXPECT_EQ(out.str().find("…"), std::string::npos);
 }
 
 } // namespace
