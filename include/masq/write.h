@@ -44,6 +44,7 @@ struct table_options {
     std::size_t max_paths = 3; ///< paths shown per alert
     bool show_reasons = false; ///< a line per detection: detector, ATT&CK id and reason (full mode)
     std::size_t max_samples = 1; ///< with show_reasons: sample events shown per alert
+    bool score_column = false;   ///< the first column is the score, not the level (seed mode: the notebook's Dist)
 };
 
 /// An aligned, human table in the order given (most severe first): a row per alert — level, name

@@ -215,11 +215,13 @@ void write_findings_table(std::ostream& out, std::span<const finding> findings,
     };
     constexpr std::size_t columns = 5;
     std::vector<row> rows;
-    rows.push_back({"LEVEL", "NAME (events)", "IMITATES / EXPECTED", "HOSTS", "SEEN (UTC)", {}, {}});
+    rows.push_back({options.score_column ? "SCORE" : "LEVEL", "NAME (events)", "IMITATES / EXPECTED", "HOSTS", "SEEN (UTC)", {}, {}});
     for (const finding& f : findings) {
         row r;
         r.severity = f.level;
-        r.level = f.level == alert_level::informational ? "info" : std::string(level_name(f.level));
+        r.level = options.score_column                      ? format_score(f.score)
+                  : f.level == alert_level::informational ? "info"
+                                                          : std::string(level_name(f.level));
         r.name = fmt::format("{} ({})", display_safe(f.suspicious_process), f.suspicious_count);
         // What it imitates, or what was expected of it; never the name itself again.
         r.imitates = f.normal_process  ? fmt::format("{} ({})", display_safe(*f.normal_process), f.normal_count)

@@ -176,7 +176,16 @@ def test_gzip_input_and_truncated_gzip(masq_bin, tmp_path):
     plain.write_text(text)
     a = run(masq_bin, "detect", "--mode", "seed", str(gz))
     b = run(masq_bin, "detect", "--mode", "seed", str(plain))
-    assert a.returncode == 0 and a.stdout == b.stdout and a.stdout
+    assert a.returncode == 0 and a.stdout
+
+    def without_source(out):  # a sample names its own file
+        rows = findings(out)
+        for f in rows:
+            for sample in f["samples"]:
+                assert sample["source"] in (str(gz), str(plain))
+                sample["source"] = None
+        return rows
+    assert without_source(a.stdout) == without_source(b.stdout)
     cut = tmp_path / "cut.json.gz"
     cut.write_bytes(gz.read_bytes()[: len(gz.read_bytes()) // 2])
     c = run(masq_bin, "detect", "--mode", "seed", str(cut))

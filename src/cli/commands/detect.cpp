@@ -308,6 +308,7 @@ int detect_command::run() {
         table.fit = to_terminal;
         table.color = to_terminal && !opt.no_color && std::getenv("NO_COLOR") == nullptr;
         table.show_reasons = options.mode == masq::detect_mode::full;
+        table.score_column = options.mode == masq::detect_mode::seed;
         if (!opt.inject_synthetic) {
             if (all.empty())
                 out << "No masquerading process names found.\n";
