@@ -11,9 +11,11 @@ SHARED = ROOT.parent / "shared"
 REAL = SHARED / "data" / "real"
 EXPECTED = ROOT / "tests" / "golden" / "expected"
 
-SAMPLE = str(ROOT / "data" / "sample")
-EVENTS = str(REAL / "real_process_events.jsonl")
-EVTX = str(REAL / "evtx")
+# Relative to ROOT (the working directory of every case), so that the `source` of a sample event
+# is the same on any checkout.
+SAMPLE = "data/sample"
+EVENTS = "../shared/data/real/real_process_events.jsonl"
+EVTX = "../shared/data/real/evtx"
 
 # name -> (arguments, needs ../shared)
 CASES = {

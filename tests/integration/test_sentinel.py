@@ -296,10 +296,16 @@ def test_findings_read_back_from_detect_output_round_trip(masq_bin, server, tmp_
     r = send(masq_bin, server, tmp_path / "spool", [str(out), "--mode", "full"])
     assert r.returncode == 0, r.stderr
     findings = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    got = {(g["Detector"], g["SuspiciousProcess"]): g for g in server.delivered_records()}
-    assert len(got) == len(findings)
+    # A name may have several alerts (one per unexpected folder): the evidence tells them apart.
+    def key(detector, name, paths):
+        return detector, name, tuple(p.get("path", p.get("value")) for p in paths)
+    records = server.delivered_records()
+    got = {key(g["Detector"], g["SuspiciousProcess"], g["SuspiciousPaths"]): g for g in records}
+    assert len(got) == len(findings) == len({g["FindingId"] for g in records})
     for f in findings:
-        g = got[(f["detector"], f["suspicious_process"])]
+        g = got[key(f["detector"], f["suspicious_process"], f["suspicious_paths"])]
+        assert g["Level"] == f["level"] and g["Technique"] == f["technique"]
+        assert g["Detections"] == f["detections"] and g["Samples"] == f["samples"]
         assert g["SuspiciousDistinctPaths"] == f["suspicious_distinct_paths"]
         assert g["DistinctHosts"] == f["distinct_hosts"] and g["LastSeen"] == f["last_seen"]
         assert g["Similarity"] == f["similarity"] and g["Distance"] == f["distance"]
