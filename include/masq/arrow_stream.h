@@ -10,6 +10,8 @@
 #include "masq/event.h"
 
 #include <cstdint>
+#include <span>
+#include <string_view>
 
 // The Arrow C data interface structures, verbatim from the specification (a stable ABI).
 #ifndef ARROW_C_DATA_INTERFACE
@@ -60,11 +62,18 @@ struct arrow_read_stats {
     std::uint64_t events = 0; ///< rows with EventID 4688 (all rows when there is no EventID column)
 };
 
+/// The columns read_arrow_stream reads (Sentinel's SecurityEvent names); others are ignored.
+std::span<const std::string_view> arrow_columns() noexcept;
+/// Whether a column may also be int64 (EventID, the process ids, EventRecordId); every other is
+/// text (utf8 or large_utf8), TimeGenerated text or a timestamp.
+bool arrow_integer_column(std::string_view name) noexcept;
+
 /**
  * Reads every batch of `stream` (which this call releases) and hands each process-creation row to
  * `sink` as a `process_event` whose views point into the batch. Columns are found by name, as in
  * the Sentinel export: `Process`, `NewProcessName`, `Computer`, `TimeGenerated`, `EventID`,
- * `ParentProcessName`, `OriginalFileName`, `SubjectUserName`, `CommandLine`; missing ones are
+ * `ParentProcessName`, `OriginalFileName`, `SubjectUserName`, `CommandLine`, `Hashes`,
+ * `NewProcessId`, `ProcessId`, `EventRecordId` (arrow_columns()); missing ones are
  * absent from every event. Strings must be `utf8` or `large_utf8`; EventID `utf8` (compared
  * with "4688", as the notebook does) or `int64`; TimeGenerated `utf8` (ISO-8601) or a timestamp.
  * A column of another type throws `std::invalid_argument`; an unparsable time is reported to

@@ -15,10 +15,12 @@
 #include "masq/util/timestamp.h"
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 #include <absl/container/node_hash_map.h>
 #include <absl/hash/hash.h>
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -37,6 +39,33 @@ struct string_hash {
 /// Open addressing (Abseil's Swiss table): one probe usually touches one cache line, where a
 /// node-based map chases a pointer per entry — this map is on the per-event hot path.
 using string_count_map = absl::flat_hash_map<std::string, std::uint64_t, string_hash, std::equal_to<>>;
+
+/// One copy of each distinct string, handed out as views that stay valid for the pool's life
+/// (and across a move of it): a fleet's host names recur in the variants of thousands of process
+/// names, and a view costs 16 bytes where each copy in a map would cost 32 and a heap block.
+class string_pool {
+  public:
+    string_pool() = default;
+    string_pool(const string_pool&) = delete; // views into it would point into the original
+    string_pool& operator=(const string_pool&) = delete;
+    string_pool(string_pool&&) noexcept = default;
+    string_pool& operator=(string_pool&&) noexcept = default;
+
+    std::string_view intern(std::string_view s) {
+        if (const auto it = views_.find(s); it != views_.end()) return *it;
+        const std::string_view view = strings_.emplace_back(s);
+        views_.insert(view);
+        return view;
+    }
+    std::size_t size() const noexcept { return strings_.size(); }
+
+  private:
+    std::deque<std::string> strings_; // a deque never moves its elements, so views stay valid
+    absl::flat_hash_set<std::string_view> views_;
+};
+
+/// Host names (views into the profile's `string_pool`) with event counts.
+using host_count_map = absl::flat_hash_map<std::string_view, std::uint64_t>;
 
 /// A value with how often it was seen, e.g. a path and its event count.
 struct value_count {
@@ -61,12 +90,13 @@ struct variant_key {
 /// the earliest few of them in full (`event_sample`, event.h) for an alert to show.
 struct variant_stats {
     std::uint64_t count = 0;
-    string_count_map hosts;
+    host_count_map hosts; ///< views into the owning profile's host pool (`process_profile::hosts()`)
     timestamp first_seen = std::numeric_limits<timestamp>::max();
     timestamp last_seen = std::numeric_limits<timestamp>::min();
     std::vector<event_sample> samples; ///< the first in input order (`event_sample::order`)
     bool has_time() const noexcept { return first_seen <= last_seen; }
-    void merge(const variant_stats& other, std::size_t sample_limit);
+    /// Adds `other`'s events; its host names are interned in `hosts_pool` (this variant's pool).
+    void merge(const variant_stats& other, std::size_t sample_limit, string_pool& hosts_pool);
 };
 
 /// Whether sample `a` comes before `b` in the input: by `order`, then source, line and record id.
@@ -87,7 +117,6 @@ struct name_stats {
     std::uint64_t user_count = 0;      ///< of which from the user's data
     std::uint64_t synthetic_count = 0; ///< of which injected synthetic rows
     string_count_map paths;            ///< distinct NewProcessName values with counts
-    string_count_map hosts;            ///< distinct Computer values with counts
     string_count_map parents;          ///< distinct parent paths with counts (when the source has them)
     string_count_map original_names;   ///< distinct PE original file names with counts (Sysmon, Defender)
     std::vector<std::string>
@@ -98,16 +127,23 @@ struct name_stats {
     void tally(const process_event& event);
     timestamp first_seen = std::numeric_limits<timestamp>::max();
     timestamp last_seen = std::numeric_limits<timestamp>::min();
-    /// The name's events by variant; `paths`, `hosts`, `parents` and `original_names` are their sums.
+    /// The name's events by variant; `paths`, `parents` and `original_names` are their sums.
+    /// Hosts are kept per variant only (the name's hosts are `hosts_of`): a name's host list
+    /// beside its variants' would hold a fleet's largest map twice.
     absl::flat_hash_map<variant_key, variant_stats> variants;
 
     bool has_time() const noexcept { return first_seen <= last_seen; }
-    /// `sample_limit`: samples kept per variant (`read_options::samples`).
-    void merge(const name_stats& other, std::size_t sample_limit = 3);
+    /// `sample_limit`: samples kept per variant (`read_options::samples`); host names of `other`
+    /// are interned in `hosts_pool`, the pool of the profile this name belongs to.
+    void merge(const name_stats& other, std::size_t sample_limit, string_pool& hosts_pool);
 };
+
+/// The hosts of all of a name's events, with counts (the sum over its variants).
+host_count_map hosts_of(const name_stats& stats);
 
 /// Sorted by count (descending), then value; at most `limit` entries (0 = all).
 std::vector<value_count> top_values(const string_count_map& values, std::size_t limit = 0);
+std::vector<value_count> top_values(const host_count_map& values, std::size_t limit = 0);
 
 /// Per-name statistics of a set of process events, keyed by the lower-cased `Process` field
 /// (Spark `lower()`); events without a `Process` form the null-name group the notebook ranks too.
@@ -130,8 +166,12 @@ class process_profile final : public event_sink {
     std::size_t sample_limit() const noexcept { return sample_limit_; }
 
     /// Adds what is known of one lower-cased name (`std::nullopt`: the null-name group), e.g. from
-    /// a faster accumulator; its `count` is added to `events()`.
+    /// a faster accumulator; its `count` is added to `events()`. The host names of its variants
+    /// may point anywhere: they are interned in this profile's pool.
     void add_stats(std::optional<std::string_view> lowered_name, const name_stats& stats);
+
+    /// The distinct host names the variants' host maps point into.
+    const string_pool& hosts() const noexcept { return hosts_; }
 
     /// Distinct names, the null-name group included (the `n` of percent_rank).
     std::size_t distinct_names() const noexcept { return names_.size() + (null_name_ ? 1 : 0); }
@@ -158,6 +198,7 @@ class process_profile final : public event_sink {
   private:
     name_stats& stats_for(const std::optional<std::string_view>& process);
 
+    string_pool hosts_; // declared first: the maps below hold views into it
     // Node-based so the stats stay where they are while names are added (the cache points at them).
     absl::node_hash_map<std::string, name_stats, string_hash, std::equal_to<>> names_;
     // Raw `Process` spelling -> its stats: most events repeat a spelling already seen, and this

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Optional, Union
 from . import _core
 from ._core import MasqError
 
-__all__ = ["detect", "detectors", "send", "similarity", "seed_score", "synth", "MasqError", "FINDING_FIELDS",
+__all__ = ["detect", "detectors", "send", "similarity", "seed_score", "synth", "MasqError", "FINDING_FIELDS", "time_text",
            "FINDING_SCHEMA", "SAMPLE_SCHEMA", "EVENT_COLUMNS"]
 __version__ = "0.1.0"
 
@@ -32,9 +32,9 @@ SAMPLE_SCHEMA = _core.sample_schema()
 #: The columns of a findings DataFrame, in the order of `masq detect --format jsonl` (without "type").
 FINDING_FIELDS = [f["field"] for f in FINDING_SCHEMA]
 
-#: The SecurityEvent columns masq reads from a table (others are ignored).
-EVENT_COLUMNS = ["Process", "NewProcessName", "Computer", "TimeGenerated", "EventID",
-                 "ParentProcessName", "OriginalFileName", "SubjectUserName", "CommandLine"]
+#: The event columns masq reads from a DataFrame or Arrow table (SecurityEvent's names, the core's list).
+EVENT_COLUMNS = [c["name"] for c in _core.event_columns()]
+_INTEGER_COLUMNS = {c["name"] for c in _core.event_columns() if c["integer"]}
 
 PathLike = Union[str, os.PathLike]
 
@@ -70,9 +70,9 @@ def _arrow_table(source: Any):
             continue
         col = table.column(name)
         t = col.type
-        if name == "EventID" and pa.types.is_integer(t):
+        if name in _INTEGER_COLUMNS and pa.types.is_integer(t):
             col = pc.cast(col, pa.int64())
-        elif name == "EventID" and pa.types.is_floating(t):
+        elif name in _INTEGER_COLUMNS and pa.types.is_floating(t):
             # pandas turns an integer column with gaps into floats; 4688.0 is the event 4688 there.
             integral = pc.equal(col, pc.floor(col))
             col = pc.if_else(integral, pc.cast(col, pa.int64(), safe=False), pa.scalar(None, pa.int64()))
@@ -189,6 +189,18 @@ def _detect_profile(profile, mode, frequent_threshold, infrequent_threshold, sim
                         int(samples), min_level or "")
 
 
+def time_text(value) -> str:
+    """A time as masq writes it (``format_iso8601`` in src/util/timestamp.cpp): UTC, milliseconds
+    when the time is whole milliseconds, otherwise the 100 ns ticks of a Windows FILETIME."""
+    import pandas as pd
+
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    ticks = (stamp.microsecond * 1000 + stamp.nanosecond) // 100
+    fraction = f"{ticks // 10000:03d}" if ticks % 10000 == 0 else f"{ticks:07d}"
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + fraction + "Z"
+
+
 def _findings_jsonl(findings) -> str:
     """A findings DataFrame (or a list of dicts) as the JSON lines ``masq detect -f jsonl`` writes."""
     import json
@@ -198,9 +210,7 @@ def _findings_jsonl(findings) -> str:
         if v is pd.NaT:
             return None
         if isinstance(v, _dt.datetime):
-            stamp = pd.Timestamp(v)
-            stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-            return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond:06d}{stamp.nanosecond:03d}"[:7] + "Z"
+            return time_text(v)
         if hasattr(v, "item"):
             return v.item()
         try:

@@ -67,19 +67,22 @@ def findings_schema():
 
 
 def _spark_row(finding: dict) -> tuple:
-    """One JSON finding as a row of findings_schema(): ISO times become datetimes."""
-    def when(text):  # masq writes UTC with a Z; Spark keeps microseconds
-        return None if text is None else _dt.datetime.fromisoformat(text)
+    """One JSON finding as a row of findings_schema(): ISO times become datetimes, reals floats
+    (JSON writes a whole score as 0)."""
+    def value(kind, v):
+        if v is None:
+            return None
+        if kind == "time?":  # masq writes UTC with a Z; Spark keeps microseconds
+            return _dt.datetime.fromisoformat(v[:26].rstrip("Z") + "+00:00" if len(v) > 27 else v)
+        if kind == "real":
+            return float(v)
+        if kind == "detections":
+            return [{**d, "score": float(d["score"])} for d in v]
+        if kind == "samples":
+            return [{f["field"]: value(f["type"], sample.get(f["field"])) for f in SAMPLE_SCHEMA} for sample in v]
+        return v
 
-    row = []
-    for f in FINDING_SCHEMA:
-        v = finding.get(f["field"])
-        if f["type"] == "time?":
-            v = when(v)
-        elif f["type"] == "samples":
-            v = [{k: (when(x) if k == "time" else x) for k, x in sample.items()} for sample in v or []]
-        row.append(v)
-    return tuple(row)
+    return tuple(value(f["type"], finding.get(f["field"])) for f in FINDING_SCHEMA)
 
 
 def _ticks(df):

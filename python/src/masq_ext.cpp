@@ -2,22 +2,21 @@
 /// The `masq._core` extension: the C++ core behind the Python package. Python code (masq/__init__.py,
 /// masq/spark.py) decides what to read; everything that decides a finding happens here.
 
-#include "masq/util/text.h"
-#include "masq/arrow_stream.h"
 #include "masq/allow_list.h"
+#include "masq/arrow_stream.h"
 #include "masq/detect.h"
 #include "masq/detect/detectors.h"
 #include "masq/diagnostics.h"
-#include "masq/synth.h"
+#include "masq/match/similarity.h"
 #include "masq/profile.h"
+#include "masq/read.h"
 #include "masq/schema.h"
 #include "masq/sentinel.h"
-#include "masq/match/similarity.h"
-#include "masq/write.h"
-#include "masq/read.h"
 #include "masq/synth.h"
+#include "masq/util/text.h"
 #include "masq/util/timestamp.h"
 #include "masq/util/unicode.h"
+#include "masq/write.h"
 
 #include <chrono>
 #include <nanobind/nanobind.h>
@@ -33,8 +32,8 @@ using namespace nb::literals;
 namespace {
 
 /// detect_options from the Python arguments, checked by the library's own rules (the CLI's).
-masq::detect_options make_options(const std::string& mode, double frequent, double infrequent, double similarity,
-                                  const std::string& detectors, bool with_allow) {
+masq::detect_options make_options(const std::string& mode, double frequent, double infrequent,
+                                  double similarity, const std::string& detectors, bool with_allow) {
     masq::detect_options options;
     const auto m = masq::parse_detect_mode(mode);
     if (!m) throw std::invalid_argument("mode must be 'full' or 'seed', not '" + mode + "'");
@@ -62,7 +61,8 @@ std::string findings_jsonl(const std::vector<masq::finding>& findings) {
 }
 
 /// A schema as a list of dicts (every column of its table).
-template <class Field, class Row> nb::list schema_list(std::span<const Field> fields, Row row) {
+template <class Field, class Row>
+nb::list schema_list(std::span<const Field> fields, Row row) {
     nb::list out;
     for (const Field& f : fields) {
         nb::dict d;
@@ -130,7 +130,7 @@ struct profile_handle {
         user_events = profile.events();
     }
 
-    /// Distinct values of one kind ("paths", "hosts", "parents", "original_names", "users") with
+    /// Distinct values of one kind ("paths", "hosts", "parents", "original_names") with
     /// their event counts, per lower-cased name; they add no events.
     void add_values(const std::string& kind, const std::vector<std::optional<std::string>>& names,
                     const std::vector<std::string>& values, const std::vector<std::uint64_t>& value_counts) {
@@ -142,7 +142,6 @@ struct profile_handle {
                                           : kind == "hosts"          ? &s.hosts
                                           : kind == "parents"        ? &s.parents
                                           : kind == "original_names" ? &s.original_names
-                                          : kind == "users"          ? &s.users
                                                                      : nullptr;
             if (map == nullptr) throw std::invalid_argument("add_values: unknown kind '" + kind + "'");
             (*map)[values[i]] = value_counts[i];
@@ -171,8 +170,8 @@ nb::dict run_detect(const profile_handle& h, const std::string& mode, double fre
     if (!min_level.empty()) {
         const auto level = masq::parse_level(min_level);
         if (!level)
-            throw std::invalid_argument("min_level must be critical, high, medium, low or informational, not '" +
-                                        min_level + "'");
+            throw std::invalid_argument(
+                "min_level must be critical, high, medium, low or informational, not '" + min_level + "'");
         options.min_level = *level;
     }
     masq::allow_list allow;
@@ -291,8 +290,18 @@ NB_MODULE(_core, m) {
         .def_prop_ro("problems", [](const profile_handle& h) { return problems(h.diag); });
 
     m.def("detect", &run_detect, "profile"_a, "mode"_a, "frequent"_a, "infrequent"_a, "similarity"_a,
-          "max_paths"_a, "max_hosts"_a, "threads"_a, "allow_file"_a, "total_hosts"_a = nb::none(), "detectors"_a = "",
-          "samples"_a = 3, "min_level"_a = "");
+          "max_paths"_a, "max_hosts"_a, "threads"_a, "allow_file"_a, "total_hosts"_a = nb::none(),
+          "detectors"_a = "", "samples"_a = 3, "min_level"_a = "");
+    m.def("event_columns", [] {
+        nb::list columns;
+        for (const std::string_view c : masq::python::arrow_columns()) {
+            nb::dict d;
+            d["name"] = std::string(c);
+            d["integer"] = masq::python::arrow_integer_column(c);
+            columns.append(d);
+        }
+        return columns;
+    });
     m.def("finding_schema", [] {
         return schema_list(masq::finding_schema(), [](nb::dict& d, const masq::schema_field& f) {
             d["field"] = std::string(f.name);
@@ -314,24 +323,26 @@ NB_MODULE(_core, m) {
     m.def(
         "check_options",
         [](const std::string& mode, double frequent, double infrequent, double similarity,
-           const std::string& detectors, bool with_allow) {
-            make_options(mode, frequent, infrequent, similarity, detectors, with_allow);
-        },
+           const std::string& detectors,
+           bool with_allow) { make_options(mode, frequent, infrequent, similarity, detectors, with_allow); },
         "mode"_a, "frequent"_a, "infrequent"_a, "similarity"_a, "detectors"_a, "with_allow"_a);
-    m.def("detectors", [](const std::string& mode) {
-        const auto m = masq::parse_detect_mode(mode);
-        if (!m) throw std::invalid_argument("mode must be 'full' or 'seed', not '" + mode + "'");
-        nb::list out;
-        for (const masq::detector_info& d : masq::detectors_of(*m)) {
-            nb::dict row;
-            row["id"] = std::string(d.id);
-            row["category"] = std::string(masq::to_string(d.category));
-            row["technique"] = std::string(d.technique);
-            row["summary"] = std::string(d.summary);
-            out.append(row);
-        }
-        return out;
-    }, "mode"_a = "full");
+    m.def(
+        "detectors",
+        [](const std::string& mode) {
+            const auto m = masq::parse_detect_mode(mode);
+            if (!m) throw std::invalid_argument("mode must be 'full' or 'seed', not '" + mode + "'");
+            nb::list out;
+            for (const masq::detector_info& d : masq::detectors_of(*m)) {
+                nb::dict row;
+                row["id"] = std::string(d.id);
+                row["category"] = std::string(masq::to_string(d.category));
+                row["technique"] = std::string(d.technique);
+                row["summary"] = std::string(d.summary);
+                out.append(row);
+            }
+            return out;
+        },
+        "mode"_a = "full");
 
     m.def(
         "similarity",

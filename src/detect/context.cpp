@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "detect/context.h"
+
 #include "masq/util/windows_path.h"
 
 #include <algorithm>
@@ -47,7 +48,8 @@ detector_context make_context(const process_profile& profile, const frequency_sp
         name_entry e;
         e.name = *r.name;
         e.stats = profile.find(*r.name);
-        if (e.stats->variants.empty() && e.stats->count > 0) e.stats = &variants_from_aggregates(*e.stats, ctx);
+        if (e.stats->variants.empty() && e.stats->count > 0)
+            e.stats = &variants_from_aggregates(*e.stats, ctx);
         e.percent_rank = r.percent_rank;
         e.frequent = frequent[i];
         e.known = find_known_binary(e.name);
@@ -56,8 +58,9 @@ detector_context make_context(const process_profile& profile, const frequency_sp
     std::sort(ctx.names.begin(), ctx.names.end(),
               [](const name_entry& a, const name_entry& b) { return a.name < b.name; });
     for (const name_entry& e : ctx.names)
-        for (const auto& [host, count] : e.stats->hosts)
-            hosts.insert(host);
+        for (const auto& [key, v] : e.stats->variants)
+            for (const auto& [host, count] : v.hosts)
+                hosts.insert(host);
     ctx.total_hosts = options.total_hosts ? *options.total_hosts : hosts.size();
 
     std::unordered_map<std::string_view, const name_entry*> by_name;
@@ -102,7 +105,8 @@ void add_to(string_count_map& map, std::string_view key, std::uint64_t n) {
 /// Counts, hosts, paths, parents, times and samples over a set of variants.
 struct evidence_totals {
     std::uint64_t count = 0;
-    string_count_map paths, hosts, parents;
+    string_count_map paths, parents;
+    host_count_map hosts;
     timestamp first = std::numeric_limits<timestamp>::max();
     timestamp last = std::numeric_limits<timestamp>::min();
     std::vector<event_sample> samples;
@@ -112,7 +116,7 @@ struct evidence_totals {
         if (key.path) add_to(paths, *key.path, v.count);
         if (key.parent) add_to(parents, *key.parent, v.count);
         for (const auto& [host, n] : v.hosts)
-            add_to(hosts, host, n);
+            hosts[host] += n;
         first = std::min(first, v.first_seen);
         last = std::max(last, v.last_seen);
         for (const event_sample& sample : v.samples)
@@ -125,12 +129,13 @@ struct evidence_totals {
 void fill_evidence(finding& f, const name_stats& s, const evidence_set& evidence, const name_stats* imitated,
                    const detect_options& options) {
     evidence_totals in, out;
-    const std::size_t sample_limit = options.samples == 0 ? std::numeric_limits<std::size_t>::max() : options.samples;
+    const std::size_t sample_limit =
+        options.samples == 0 ? std::numeric_limits<std::size_t>::max() : options.samples;
     if (evidence.empty()) {
         // The whole name: its own totals (exact also when its variants are per kind, not crossed).
         in.count = s.count;
         in.paths = s.paths;
-        in.hosts = s.hosts;
+        in.hosts = hosts_of(s);
         in.parents = s.parents;
         in.first = s.first_seen;
         in.last = s.last_seen;
@@ -166,7 +171,7 @@ void fill_evidence(finding& f, const name_stats& s, const evidence_set& evidence
         f.normal_count = imitated->count;
         f.normal_paths = top_values(imitated->paths, options.max_paths);
         f.normal_distinct_paths = imitated->paths.size();
-        f.normal_distinct_hosts = imitated->hosts.size();
+        f.normal_distinct_hosts = hosts_of(*imitated).size();
     }
 }
 

@@ -16,6 +16,31 @@ void add_count(string_count_map& map, std::string_view key, std::uint64_t n) {
         map.emplace(std::string(key), n);
 }
 
+void add_count(host_count_map& map, string_pool& pool, std::string_view key, std::uint64_t n) {
+    if (auto it = map.find(key); it != map.end())
+        it->second += n;
+    else
+        map.emplace(pool.intern(key), n);
+}
+
+template <class Map>
+std::vector<value_count> sorted_values(const Map& values, std::size_t limit) {
+    std::vector<value_count> out;
+    out.reserve(values.size());
+    for (const auto& [value, count] : values)
+        out.push_back({std::string(value), count});
+    auto order = [](const value_count& a, const value_count& b) {
+        return a.count != b.count ? a.count > b.count : a.value < b.value;
+    };
+    if (limit != 0 && limit < out.size()) {
+        std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(limit), out.end(), order);
+        out.resize(limit);
+    } else {
+        std::sort(out.begin(), out.end(), order);
+    }
+    return out;
+}
+
 } // namespace
 
 bool sample_before(const event_sample& a, const event_sample& b) noexcept {
@@ -46,7 +71,9 @@ void keep_sample(std::vector<event_sample>& samples, event_sample sample, std::s
 event_sample make_sample(const process_event& e) {
     event_sample s;
     s.time = e.time;
-    const auto copy = [](const std::optional<std::string_view>& v) { return v ? std::string(*v) : std::string(); };
+    const auto copy = [](const std::optional<std::string_view>& v) {
+        return v ? std::string(*v) : std::string();
+    };
     s.host = copy(e.host);
     s.user = copy(e.user);
     s.path = copy(e.path);
@@ -62,24 +89,22 @@ event_sample make_sample(const process_event& e) {
     return s;
 }
 
-void variant_stats::merge(const variant_stats& other, std::size_t sample_limit) {
+void variant_stats::merge(const variant_stats& other, std::size_t sample_limit, string_pool& hosts_pool) {
     count += other.count;
     for (const auto& [host, n] : other.hosts)
-        add_count(hosts, host, n);
+        add_count(hosts, hosts_pool, host, n);
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
     for (const event_sample& s : other.samples)
         keep_sample(samples, s, sample_limit);
 }
 
-void name_stats::merge(const name_stats& other, std::size_t sample_limit) {
+void name_stats::merge(const name_stats& other, std::size_t sample_limit, string_pool& hosts_pool) {
     count += other.count;
     user_count += other.user_count;
     synthetic_count += other.synthetic_count;
     for (const auto& [path, n] : other.paths)
         add_count(paths, path, n);
-    for (const auto& [host, n] : other.hosts)
-        add_count(hosts, host, n);
     for (const auto& [parent, n] : other.parents)
         add_count(parents, parent, n);
     for (const auto& [original, n] : other.original_names)
@@ -89,7 +114,15 @@ void name_stats::merge(const name_stats& other, std::size_t sample_limit) {
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
     for (const auto& [key, v] : other.variants)
-        variants[key].merge(v, sample_limit);
+        variants[key].merge(v, sample_limit, hosts_pool);
+}
+
+host_count_map hosts_of(const name_stats& stats) {
+    host_count_map hosts;
+    for (const auto& [key, v] : stats.variants)
+        for (const auto& [host, n] : v.hosts)
+            hosts[host] += n;
+    return hosts;
 }
 
 void name_stats::tally(const process_event& event) {
@@ -111,34 +144,20 @@ void name_stats::add_command_line(std::string_view line) {
 }
 
 std::vector<value_count> top_values(const string_count_map& values, std::size_t limit) {
-    std::vector<value_count> out;
-    out.reserve(values.size());
-    for (const auto& [value, count] : values)
-        out.push_back({value, count});
-    auto order = [](const value_count& a, const value_count& b) {
-        return a.count != b.count ? a.count > b.count : a.value < b.value;
-    };
-    if (limit != 0 && limit < out.size()) {
-        std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(limit), out.end(), order);
-        out.resize(limit);
-    } else {
-        std::sort(out.begin(), out.end(), order);
-    }
-    return out;
+    return sorted_values(values, limit);
 }
 
-process_profile::process_profile(const process_profile& other)
-    : names_(other.names_), null_name_(other.null_name_), events_(other.events_),
-      sample_limit_(other.sample_limit_) {}
+std::vector<value_count> top_values(const host_count_map& values, std::size_t limit) {
+    return sorted_values(values, limit);
+}
+
+// A copy interns the hosts in a pool of its own: the original's views die with the original.
+process_profile::process_profile(const process_profile& other) : sample_limit_(other.sample_limit_) {
+    merge(other);
+}
 
 process_profile& process_profile::operator=(const process_profile& other) {
-    if (this != &other) {
-        names_ = other.names_;
-        null_name_ = other.null_name_;
-        events_ = other.events_;
-        sample_limit_ = other.sample_limit_;
-        by_raw_name_.clear();
-    }
+    if (this != &other) *this = process_profile(other);
     return *this;
 }
 
@@ -160,7 +179,6 @@ void process_profile::add(const process_event& event) {
     ++events_;
     stats.tally(event);
     if (event.path) add_count(stats.paths, *event.path, 1);
-    if (event.host) add_count(stats.hosts, *event.host, 1);
     if (event.parent_path) add_count(stats.parents, *event.parent_path, 1);
     if (event.original_file_name) add_count(stats.original_names, *event.original_file_name, 1);
     if (event.command_line) stats.add_command_line(*event.command_line);
@@ -170,7 +188,7 @@ void process_profile::add(const process_event& event) {
     variant_stats& v = stats.variants[variant_key{owned(event.path), owned(event.parent_path),
                                                   owned(event.original_file_name)}];
     ++v.count;
-    if (event.host) add_count(v.hosts, *event.host, 1);
+    if (event.host) add_count(v.hosts, hosts_, *event.host, 1);
     if (event.time) {
         v.first_seen = std::min(v.first_seen, *event.time);
         v.last_seen = std::max(v.last_seen, *event.time);
@@ -187,25 +205,24 @@ void process_profile::add_stats(std::optional<std::string_view> lowered_name, co
     events_ += stats.count;
     if (!lowered_name) {
         if (!null_name_) null_name_.emplace();
-        null_name_->merge(stats, sample_limit_);
+        null_name_->merge(stats, sample_limit_, hosts_);
         return;
     }
     auto it = names_.find(*lowered_name);
     if (it == names_.end()) it = names_.emplace(std::string(*lowered_name), name_stats{}).first;
-    it->second.merge(stats, sample_limit_);
+    it->second.merge(stats, sample_limit_, hosts_);
 }
 
 void process_profile::merge(const process_profile& other) {
     events_ += other.events_;
     if (other.null_name_) {
         if (!null_name_) null_name_.emplace();
-        null_name_->merge(*other.null_name_, sample_limit_);
+        null_name_->merge(*other.null_name_, sample_limit_, hosts_);
     }
     for (const auto& [name, stats] : other.names_) {
-        if (auto it = names_.find(std::string_view(name)); it != names_.end())
-            it->second.merge(stats, sample_limit_);
-        else
-            names_.emplace(name, stats);
+        auto it = names_.find(std::string_view(name));
+        if (it == names_.end()) it = names_.emplace(name, name_stats{}).first;
+        it->second.merge(stats, sample_limit_, hosts_); // a copy's hosts would point into `other`
     }
 }
 

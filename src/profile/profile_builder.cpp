@@ -76,7 +76,7 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
     };
     auto materialise = [&](slot& s) {
         name_stats out = std::move(s.totals);
-        absl::flat_hash_map<std::uint32_t, std::uint64_t> paths, hosts, parents, originals;
+        absl::flat_hash_map<std::uint32_t, std::uint64_t> paths, parents, originals;
         for (auto& [ids, acc] : s.variants) {
             if (ids.path != none) paths[ids.path] += acc.count;
             if (ids.parent != none) parents[ids.parent] += acc.count;
@@ -86,10 +86,8 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
             v.first_seen = acc.first_seen;
             v.last_seen = acc.last_seen;
             v.hosts.reserve(acc.hosts.size());
-            for (const auto& [id, n] : acc.hosts) {
-                hosts[id] += n;
-                v.hosts.emplace(std::string(hosts_.at(id)), n);
-            }
+            for (const auto& [id, n] : acc.hosts) // views into this builder, interned by add_stats
+                v.hosts.emplace(hosts_.at(id), n);
             v.samples = std::move(acc.samples);
             for (event_sample& sample : v.samples)
                 renumber(sample);
@@ -100,18 +98,21 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
         out.paths.reserve(paths.size());
         for (const auto& [id, n] : paths)
             out.paths.emplace(std::string(paths_.at(id)), n);
-        out.hosts.reserve(hosts.size());
-        for (const auto& [id, n] : hosts)
-            out.hosts.emplace(std::string(hosts_.at(id)), n);
         for (const auto& [id, n] : parents)
             out.parents.emplace(std::string(parents_.at(id)), n);
         for (const auto& [id, n] : originals)
             out.original_names.emplace(std::string(original_names_.at(id)), n);
         return out;
     };
-    if (null_slot_) profile.add_stats(std::nullopt, materialise(*null_slot_));
+    // Each slot is freed once the profile has it, so the builders and the profile are not all at
+    // their largest at once (the peak of a run is here).
+    const auto add = [&](std::optional<std::string_view> name, slot& s) {
+        profile.add_stats(name, materialise(s));
+        s = slot{};
+    };
+    if (null_slot_) add(std::nullopt, *null_slot_);
     for (std::size_t i = 0; i < slots_.size(); ++i)
-        profile.add_stats(names_[i], materialise(slots_[i]));
+        add(names_[i], slots_[i]);
     *this = profile_builder{sample_limit_};
 }
 

@@ -12,8 +12,8 @@
 #include <absl/container/flat_hash_map.h>
 #include <deque>
 #include <limits>
-#include <span>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -7,6 +7,8 @@ import subprocess
 
 import numpy as np
 
+import masq
+
 
 def cli_findings(masq_bin, inputs, mode, *extra):
     """`masq detect --format jsonl` as a list of dicts (without the "type" field)."""
@@ -25,6 +27,10 @@ def normalise(records):
     for r in records:
         r = dict(r)
         r["score"] = float(np.float32(r["score"]))
+        for field in masq.FINDING_SCHEMA:  # the DataFrame holds times, the CLI writes text
+            value = r.get(field["field"])
+            if field["type"] == "time?" and value is not None and not isinstance(value, str):
+                r[field["field"]] = None if value != value else masq.time_text(value)
         out.append(r)
     return out
 
@@ -53,3 +59,9 @@ def frame_records(frame):
             return None
         return v
     return [{k: plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def with_sample_field(records, field, value):
+    """Records whose sample events all have `field` set to `value`: a table's rows come from
+    "<table>", a file's from its path; everything else must be equal."""
+    return [{**r, "samples": [{**s, field: value} for s in r["samples"]]} for r in records]

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "masq/arrow_stream.h"
-#include "sources/record.h"
 
 #include "masq/util/timestamp.h"
+#include "sources/record.h"
 
 #include <array>
 #include <fmt/format.h>
@@ -61,6 +61,17 @@ struct column {
         return std::string_view(data + begin, static_cast<std::size_t>(end - begin));
     }
 
+    /// A process or record id: an integer column, or text in decimal or `0x` hexadecimal.
+    std::optional<std::uint64_t> id(std::int64_t row) const {
+        if (type == column_type::int64) {
+            const auto v = integer(row);
+            if (!v || *v < 0) return std::nullopt;
+            return static_cast<std::uint64_t>(*v);
+        }
+        const auto t = text(row);
+        return t ? detail::parse_id(*t) : std::nullopt;
+    }
+
     std::optional<std::int64_t> integer(std::int64_t row) const {
         if (array == nullptr || !is_valid(*array, row)) return std::nullopt;
         return static_cast<const std::int64_t*>(array->buffers[1])[array->offset + row];
@@ -68,15 +79,36 @@ struct column {
 };
 
 /// The columns masq reads, in the order of `field` below.
-enum field : std::uint8_t { process, path, host, time, event_id, parent, original, user, command_line };
-constexpr std::array<std::string_view, 9> field_names = {
+enum field : std::uint8_t {
+    process,
+    path,
+    host,
+    time,
+    event_id,
+    parent,
+    original,
+    user,
+    command_line,
+    hashes,
+    new_process_id,
+    process_id,
+    record_id
+};
+constexpr std::array<std::string_view, 13> field_names = {
     "Process",           "NewProcessName",   "Computer",        "TimeGenerated", "EventID",
-    "ParentProcessName", "OriginalFileName", "SubjectUserName", "CommandLine"};
+    "ParentProcessName", "OriginalFileName", "SubjectUserName", "CommandLine",   "Hashes",
+    "NewProcessId",      "ProcessId",        "EventRecordId"};
+
+/// Whether a column holds integers where strings are the rule: SecurityEvent's EventID and its
+/// process ids (hexadecimal text in Log Analytics, numbers once a notebook has cast them).
+constexpr bool may_be_integer(field f) {
+    return f == event_id || f == new_process_id || f == process_id || f == record_id;
+}
 
 column_type type_of(std::string_view format, std::string_view name, field f, column& c) {
     if (format == "u") return column_type::utf8;
     if (format == "U") return column_type::large_utf8;
-    if (f == event_id && format == "l") return column_type::int64;
+    if (may_be_integer(f) && format == "l") return column_type::int64;
     if (f == time && format.size() >= 4 && format.substr(0, 2) == "ts" && format[3] == ':') {
         switch (format[2]) {
         case 's':
@@ -98,12 +130,22 @@ column_type type_of(std::string_view format, std::string_view name, field f, col
     }
     throw std::invalid_argument(
         fmt::format("column '{}' has Arrow type '{}'; masq reads strings (utf8, large_utf8){}", name, format,
-                    f == event_id ? " or int64"
-                    : f == time   ? " or timestamps"
-                                  : ""));
+                    may_be_integer(f) ? " or int64"
+                    : f == time       ? " or timestamps"
+                                      : ""));
 }
 
 } // namespace
+
+std::span<const std::string_view> arrow_columns() noexcept {
+    return field_names;
+}
+
+bool arrow_integer_column(std::string_view name) noexcept {
+    for (std::size_t f = 0; f < field_names.size(); ++f)
+        if (field_names[f] == name) return may_be_integer(static_cast<field>(f));
+    return false;
+}
 
 arrow_read_stats read_arrow_stream(ArrowArrayStream& stream_in, event_sink& sink, diagnostics& diag) {
     // Take ownership (the C stream interface's move: the source is marked released).
@@ -175,7 +217,13 @@ arrow_read_stats read_arrow_stream(ArrowArrayStream& stream_in, event_sink& sink
             event.original_file_name = columns[original].text(row);
             event.user = columns[user].text(row);
             event.command_line = columns[command_line].text(row);
-            detail::normalise_context(event); // the rule every reader shares (record.h)
+            event.hashes = columns[hashes].text(row);
+            event.process_id = columns[new_process_id].id(row);
+            event.parent_process_id = columns[process_id].id(row);
+            event.record_id = columns[record_id].id(row);
+            event.source = "<table>";
+            event.line = static_cast<std::uint64_t>(stats.rows); // the 1-based row of the stream
+            detail::normalise_context(event);                    // the rule every reader shares (record.h)
             ++stats.events;
             sink.on_event(event);
         }

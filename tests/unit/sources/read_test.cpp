@@ -56,7 +56,7 @@ snapshot take(const masq::process_profile& p, const masq::read_stats& st, const 
                            std::to_string(n.first_seen) + " " + std::to_string(n.last_seen);
         for (const auto& v : masq::top_values(n.paths))
             line += " " + v.value + "=" + std::to_string(v.count);
-        for (const auto& v : masq::top_values(n.hosts))
+        for (const auto& v : masq::top_values(masq::hosts_of(n)))
             line += " " + v.value + "=" + std::to_string(v.count);
         s.lines.push_back(line);
     });
