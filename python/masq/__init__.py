@@ -123,7 +123,7 @@ def findings_frame(result: dict):
         name = field["field"]
         if field["type"] == "time?":
             frame[name] = pd.to_datetime(pd.Series([f[name] for f in findings], dtype=object, index=frame.index),
-                                         utc=True, format="ISO8601")
+                                         utc=True, format="ISO8601").astype("datetime64[ns, UTC]")  # 100 ns ticks
         elif field["type"] == "string?":
             # pandas' string dtype would turn None into NaN.
             frame[name] = pd.Series([f[name] for f in findings], dtype=object, index=frame.index)

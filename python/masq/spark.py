@@ -7,14 +7,16 @@
 
 `detect` does what the notebook does with its events — filter EventID 4688, group by
 `lower(Process)` — but in one pass over the events with GROUPING SETS (hash aggregation), which
-yields only the distinct-name profile: per name its count and first/last time, and per
-(name, path), (name, parent), (name, original file name) the counts, and the fleet's hosts. That profile grows with distinct names, not
-events; it is collected (Arrow) to the driver, where the C++ core ranks it, matches it and writes
-the findings. The hosts of the flagged names (their context) are then counted in Spark from the
-events filtered by a broadcast of those names. There is no cross join and no Python UDF: the notebook compares
-every frequent name with every rare one in a Python UDF; masq's similarity join does it in C++
-with an index. The findings come back as a Spark DataFrame with the fields of `masq detect
---format jsonl`; `events_of` broadcast-joins them to the events for drill-down.
+yields only the distinct-variant profile: per (name, path, parent, original file name) its count
+and first/last time, and the fleet's distinct hosts. That profile grows with distinct variants,
+not events; it is collected (Arrow) to the driver, where the C++ core ranks it, matches it and
+writes the alerts. The context of the flagged names (hosts per variant, the first events of each
+variant as samples) is then gathered in Spark from the events filtered by a broadcast of those
+names, so every alert counts its hosts, times and events over its own evidence as the CLI does.
+There is no cross join and no Python UDF: the notebook compares every frequent name with every
+rare one in a Python UDF; masq's similarity join does it in C++ with an index. The alerts come
+back as a Spark DataFrame with the fields of `masq detect --format jsonl`; `events_of`
+broadcast-joins them to the events for drill-down.
 """
 from __future__ import annotations
 
@@ -26,11 +28,6 @@ from typing import Optional
 from . import FINDING_SCHEMA, SAMPLE_SCHEMA, _core, _detect_profile, findings_frame
 
 __all__ = ["detect", "profile", "events_of", "findings_schema"]
-
-# (grouping column, Profile.add_values kind) for the per-value aggregates.
-_VALUE_COLUMNS = [("NewProcessName", "paths"), ("Computer", "hosts"), ("ParentProcessName", "parents"),
-                  ("OriginalFileName", "original_names")]
-
 
 def _spark_type(kind: str, key: str = "value"):
     """The Spark type of a schema type (data/schema/finding.tsv and sample.tsv)."""
@@ -117,41 +114,48 @@ def _events(df):
     return events.withColumn("_masq_name", F.lower(F.col("Process")))  # the notebook's lower(), in the JVM
 
 
-def _aggregate(df):
-    """One Spark job over the events: the distinct-name profile without hosts, as a pandas
-    DataFrame (flags g_name, g_<column> telling the grouping set; name, one column per value kind,
-    count, first, last in ticks), the value columns present, and the fleet's distinct hosts.
+def _variant_columns(df):
+    """The event's variant (profile.h, `variant_key`) as the readers normalise it: the path as
+    logged, the parent (an empty one is none), the PE original name (empty or "-" is none)."""
+    from pyspark.sql import functions as F
 
-    Hosts are left out because (name, host) pairs are most of a fleet's profile and only the
+    def text(column):
+        return F.col(column).cast("string") if column in df.columns else F.lit(None).cast("string")
+
+    parent, original = text("ParentProcessName"), text("OriginalFileName")
+    return [text("NewProcessName").alias("path"),
+            F.when(parent != "", parent).alias("parent"),
+            F.when((original != "") & (original != "-"), original).alias("original")]
+
+
+_VARIANT = ["name", "path", "parent", "original"]
+
+
+def _aggregate(df):
+    """One Spark job over the events: per (lower-cased name, variant) the event count and first
+    and last time in ticks, as a pandas DataFrame, and the fleet's distinct hosts (None without a
+    Computer column).
+
+    Hosts are left out because (variant, host) pairs are most of a fleet's profile and only the
     flagged names' hosts are shown; the (Computer) grouping set counts the fleet's hosts."""
     from pyspark.sql import functions as F
 
-    columns = set(df.columns)
-    events = _events(df)
-    present = [c for c, kind in _VALUE_COLUMNS if c in columns and kind != "hosts"]
     ticks = _ticks(df)
-    selected = [F.col("_masq_name").alias("name"),
+    selected = [F.col("_masq_name").alias("name"), *_variant_columns(df),
                 (ticks if ticks is not None else F.lit(None).cast("long")).alias("t")]
-    selected += [F.col(c).cast("string").alias(c) for c in present]
-    has_hosts = "Computer" in columns
+    has_hosts = "Computer" in df.columns
     if has_hosts:
         selected.append(F.col("Computer").cast("string").alias("Computer"))
-    view = events.select(*selected)
-
-    # GROUPING SETS: one scan of the events for the name counts, every per-value count and the hosts.
-    # With a path column the (name) set is left out: its counts and times are those of the
-    # (name, path) groups (null paths included) added up, which saves Spark a copy of every row.
-    derive_names = "NewProcessName" in present
-    sets = ([] if derive_names else ["(name)"]) + [f"(name, `{c}`)" for c in present] + \
-        (["(Computer)"] if has_hosts else [])
-    flags = "".join(f"grouping(`{c}`) AS `g_{c}`, `{c}`, " for c in present)
+    view = _events(df).select(*selected)
+    # GROUPING SETS: one scan of the events for the variants and the fleet's hosts.
+    sets = ["(name, path, parent, original)"] + (["(Computer)"] if has_hosts else [])
     spark = df.sparkSession
     tmp = f"masq_events_{os.getpid()}_{id(view)}"
     view.createOrReplaceTempView(tmp)
     try:
-        agg = spark.sql(f"SELECT grouping(name) AS g_name, name, {flags}"
-                        + ("grouping(Computer) AS g_Computer, Computer, count(name) AS named, " if has_hosts else "")
-                        + f"count(*) AS count, min(t) AS first, max(t) AS last FROM {tmp} "
+        agg = spark.sql("SELECT grouping(name) AS g_name, name, path, parent, original, "
+                        + ("Computer, count(name) AS named, " if has_hosts else "")
+                        + f"count(*) AS count, string(min(t)) AS first, string(max(t)) AS last FROM {tmp} "
                         f"GROUP BY GROUPING SETS ({', '.join(sets)})")
         rows = _to_pandas(agg)
     finally:
@@ -159,28 +163,92 @@ def _aggregate(df):
     total_hosts = None
     if has_hosts:
         # As the CLI counts them: distinct hosts of events that have a name.
-        host_rows = rows[rows["g_Computer"] == 0]
+        host_rows = rows[rows["g_name"] == 1]
         total_hosts = int(((host_rows["named"] > 0) & host_rows["Computer"].notna()).sum())
         rows = rows[rows["g_name"] == 0]
-    return rows, present, total_hosts, derive_names
+    return rows, total_hosts
 
 
-def _add_hosts(df, prof, names):
-    """Adds the hosts of `names` to the profile: the events are filtered by a broadcast of the
-    (few) names, then grouped by (name, host) in Spark."""
+def _flagged_events(df, names):
+    """The events of the lower-cased `names` (few: a broadcast), with their file and place in it."""
     from pyspark.sql import functions as F
 
-    if "Computer" not in df.columns or not names:
-        return
     spark = df.sparkSession
     wanted = spark.createDataFrame([(n,) for n in sorted(names)], "_masq_flagged string")
-    pairs = (_events(df).join(F.broadcast(wanted), F.col("_masq_name") == F.col("_masq_flagged"), "left_semi")
-             .where(F.col("Computer").isNotNull())
-             .groupBy("_masq_name", F.col("Computer").cast("string").alias("host")).count())
-    rows = _to_pandas(pairs)
-    if len(rows):
-        prof.add_values("hosts", rows["_masq_name"].tolist(), rows["host"].tolist(),
-                        [int(c) for c in rows["count"]])
+    # input_file_name() only knows the file at the scan, so it is taken before the filter and join.
+    located = df.withColumn("_masq_file", F.input_file_name()).withColumn("_masq_id", F.monotonically_increasing_id())
+    return _events(located).join(F.broadcast(wanted), F.col("_masq_name") == F.col("_masq_flagged"), "left_semi")
+
+
+def _add_context(df, prof, names, imitated, samples: int):
+    """Adds the hosts of each variant of `names` and `imitated` (an alert counts the imitated
+    name's hosts too), and the first `samples` events of each variant of `names`, to the profile,
+    counted and chosen in Spark: the events in input order (file, then place in it), as the readers
+    choose them. Spark does not know an event's line, so a sample has its file but no line."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    if not names:
+        return
+    events = (_flagged_events(df, set(names) | set(imitated)).select("*", *_variant_columns(df))
+              .withColumnRenamed("_masq_name", "name"))
+    if "Computer" in df.columns:
+        pairs = (events.where(F.col("Computer").isNotNull())
+                 .groupBy(*_VARIANT, F.col("Computer").cast("string").alias("host")).count())
+        rows = _to_pandas(pairs)
+        if len(rows):
+            prof.add_variant_hosts(*(_optional(rows[c]) for c in _VARIANT), rows["host"].tolist(),
+                                   [int(c) for c in rows["count"]])
+    if samples <= 0:
+        return
+    ticks = _ticks(df)
+
+    def text(column):
+        return F.col(column).cast("string") if column in df.columns else F.lit(None).cast("string")
+
+    order = Window.partitionBy(*_VARIANT).orderBy("_masq_file", "_masq_id")
+    events = events.where(F.col("name").isin(sorted(names)))
+    first = (events.withColumn("_masq_rank", F.row_number().over(order)).where(F.col("_masq_rank") <= samples)
+             .select(*_VARIANT, F.col("_masq_file").alias("file"), F.col("_masq_id").alias("place"),
+                     # ticks as text: a long with nulls would reach pandas as a lossy float
+                     (ticks if ticks is not None else F.lit(None).cast("long")).cast("string").alias("time"),
+                     text("Computer").alias("host"), text("SubjectUserName").alias("user"),
+                     text("CommandLine").alias("command_line"), text("Hashes").alias("hashes"),
+                     text("NewProcessId").alias("process_id"), text("ProcessId").alias("parent_process_id"),
+                     text("EventRecordId").alias("record_id"), text("NewProcessName").alias("path_logged"),
+                     text("ParentProcessName").alias("parent_logged"), text("OriginalFileName").alias("original_logged")))
+    rows = _to_pandas(first).sort_values(["file", "place"], kind="stable")
+
+    def none(v):  # as the readers: empty or "-" is none
+        return None if v is None or (isinstance(v, float) and v != v) or v in ("", "-") else v
+
+    def ident(v):  # 4688 writes ids in hexadecimal ("0x1a4"), Sysmon in decimal
+        v = none(v)
+        if v is None:
+            return None
+        try:
+            return int(v, 16) if v[:2].lower() == "0x" else int(v)
+        except ValueError:
+            return None
+
+    records = []
+    for place, r in enumerate(rows.itertuples(index=False), start=1):
+        records.append({"time": None if none(r.time) is None else int(r.time), "host": none(r.host),
+                        "user": none(r.user), "path": r.path_logged if isinstance(r.path_logged, str) else None,
+                        "parent": none(r.parent_logged),
+                        "command_line": none(r.command_line), "original_file_name": none(r.original_logged),
+                        "hashes": none(r.hashes), "process_id": ident(r.process_id),
+                        "parent_process_id": ident(r.parent_process_id), "record_id": ident(r.record_id),
+                        "source": r.file or None, "line": None, "order": place})
+    if records:
+        prof.add_variant_samples(*(_optional(rows[c]) for c in _VARIANT), records)
+
+
+def _optional(values):
+    """A pandas column as a list with None for missing values."""
+    import pandas as pd
+
+    return [None if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in values]
 
 
 def _to_pandas(df):
@@ -195,72 +263,50 @@ def _to_pandas(df):
         spark.conf.set(key, old)
 
 
-def profile(df, strict: bool = False):
-    """The masq._core.Profile of a Spark DataFrame of process events, aggregated in Spark, without
-    hosts, and the fleet's distinct hosts (None without a Computer column)."""
+def profile(df, strict: bool = False, samples: int = 3):
+    """The masq._core.Profile of a Spark DataFrame of process events, aggregated in Spark per
+    name and variant, without hosts or samples, and the fleet's distinct hosts (None without a
+    Computer column)."""
     import pandas as pd
 
-    rows, present, total_hosts, derive_names = _aggregate(df)
-    prof = _core.Profile(strict)
-
-    def optional(values):
-        return [None if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in values]
-
-    def optional_int(values):
-        return [None if pd.isna(v) else int(v) for v in values]
-
-    value_flags = [rows[f"g_{c}"] == 0 for c in present]
-    if derive_names:
-        by_path = rows[value_flags[present.index("NewProcessName")]]
-        names = (by_path.groupby("name", dropna=False, sort=False)
-                 .agg(count=("count", "sum"), first=("first", "min"), last=("last", "max")).reset_index())
-    else:
-        names = rows
-        for flag in value_flags:
-            names = names[~flag.loc[names.index]]
-    for name, count, first, last in zip(optional(names["name"]), names["count"], optional_int(names["first"]),
-                                        optional_int(names["last"])):
-        prof.add_name(name, int(count), first, last)
-    kinds = dict(_VALUE_COLUMNS)
-    for column, flag in zip(present, value_flags):
-        part = rows[flag & rows[column].notna()]
-        kind = kinds[column]
-        # As the export reader: an empty parent, and an empty or "-" original name, mean none.
-        if kind == "parents":
-            part = part[part[column] != ""]
-        elif kind == "original_names":
-            part = part[(part[column] != "") & (part[column] != "-")]
-        if len(part):
-            prof.add_values(kind, optional(part["name"]), part[column].tolist(), [int(c) for c in part["count"]])
+    rows, total_hosts = _aggregate(df)
+    prof = _core.Profile(strict, int(samples))
+    prof.add_variants(*(_optional(rows[c]) for c in _VARIANT), [int(c) for c in rows["count"]],
+                      [None if v is None or pd.isna(v) else int(v) for v in rows["first"]],
+                      [None if v is None or pd.isna(v) else int(v) for v in rows["last"]])
     return prof, total_hosts
 
 
 def detect(df, mode: str = "full", *, frequent_threshold: float = 0.8, infrequent_threshold: float = 0.2,
            similarity_threshold: float = 0.85, inject_synthetic: bool = False, seed: Optional[int] = None,
-           allow=None, max_paths: int = 10, max_hosts: int = 10, threads: int = 0, as_pandas: bool = False):
+           allow=None, max_paths: int = 10, max_hosts: int = 10, threads: int = 0, as_pandas: bool = False,
+           samples: int = 3, min_level: Optional[str] = None):
     """Findings of a Spark DataFrame of process events (Sentinel columns: Process, NewProcessName,
     Computer, TimeGenerated, EventID, optional ParentProcessName, OriginalFileName), equal to
     `masq detect` on the same events. Returns a Spark DataFrame with findings_schema() (or the
-    pandas DataFrame when as_pandas=True); `mode` and the options are those of masq.detect."""
+    pandas DataFrame when as_pandas=True); `mode` and the options are those of masq.detect. A
+    sample event has its file (`source`) but no line: Spark does not know it."""
     _core.check_options(mode, float(frequent_threshold), float(infrequent_threshold), float(similarity_threshold),
                         "", allow is not None)
-    prof, total_hosts = profile(df)
+    prof, total_hosts = profile(df, samples=samples)
     if inject_synthetic:
         prof.inject_synthetic(int(seed) if seed is not None else int.from_bytes(os.urandom(8), "little"))
 
     def run(allow_list):
         return _detect_profile(prof, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
-                               False, None, allow_list, max_paths, max_hosts, threads, total_hosts)
+                               False, None, allow_list, max_paths, max_hosts, threads, total_hosts,
+                               samples=samples, min_level=min_level)
 
-    # Hosts are context: no detector decides on them, but an allow-list rule may name hosts. So the
-    # flagged names are found without the allow-list, their hosts fetched, and detection run again
-    # with it, each finding listing its hosts as the CLI does.
-    need_hosts = total_hosts is not None
-    result = run(None if need_hosts else allow)
-    flagged = {json.loads(line)["suspicious_process"] for line in result["findings_jsonl"].splitlines() if line}
-    if need_hosts:
-        _add_hosts(df, prof, flagged)
-        result = run(allow)
+    # Hosts and samples are context: no detector decides on them, but an allow-list rule may name
+    # hosts and a --min-level may hide what the allow-list would keep. So the flagged names are
+    # found without either, their hosts and first events fetched, and detection run again with
+    # both, each alert listing its hosts and samples as the CLI does.
+    result = _detect_profile(prof, mode, frequent_threshold, infrequent_threshold, similarity_threshold, False,
+                             None, None, max_paths, max_hosts, threads, total_hosts, samples=0, min_level=None)
+    alerts = [json.loads(line) for line in result["findings_jsonl"].splitlines() if line]
+    _add_context(df, prof, {a["suspicious_process"] for a in alerts},
+                 {a["normal_process"] for a in alerts if a.get("normal_process")}, samples)
+    result = run(allow)
     if as_pandas:
         return findings_frame(result)
     records = [_spark_row(json.loads(line)) for line in result["findings_jsonl"].splitlines() if line]

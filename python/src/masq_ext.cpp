@@ -117,34 +117,90 @@ struct profile_handle {
         user_events = profile.events();
     }
 
-    /// One lower-cased name's aggregate (from Spark): `name` None is the null-name group.
-    void add_name(std::optional<std::string> name, std::uint64_t count, std::optional<std::int64_t> first,
-                  std::optional<std::int64_t> last) {
-        masq::name_stats s;
-        s.count = s.user_count = count;
-        if (first && last) {
-            s.first_seen = *first;
-            s.last_seen = *last;
+    /// Events of one name and variant aggregated elsewhere (Spark: a group by lower(Process),
+    /// path, parent and original name), as the readers count them: the name's count, per-value
+    /// counts and times, and the variant itself. Hosts and samples come separately (they are
+    /// fetched for the flagged names only).
+    void add_variants(const std::vector<std::optional<std::string>>& names,
+                      const std::vector<std::optional<std::string>>& paths,
+                      const std::vector<std::optional<std::string>>& parents,
+                      const std::vector<std::optional<std::string>>& originals,
+                      const std::vector<std::uint64_t>& counts,
+                      const std::vector<std::optional<std::int64_t>>& firsts,
+                      const std::vector<std::optional<std::int64_t>>& lasts) {
+        const std::size_t n = names.size();
+        if (paths.size() != n || parents.size() != n || originals.size() != n || counts.size() != n ||
+            firsts.size() != n || lasts.size() != n)
+            throw std::invalid_argument("add_variants: the columns differ in length");
+        for (std::size_t i = 0; i < n; ++i) {
+            masq::name_stats s;
+            s.count = s.user_count = counts[i];
+            masq::variant_stats& v = s.variants[masq::variant_key{paths[i], parents[i], originals[i]}];
+            v.count = counts[i];
+            if (firsts[i] && lasts[i]) {
+                s.first_seen = v.first_seen = *firsts[i];
+                s.last_seen = v.last_seen = *lasts[i];
+            }
+            if (paths[i]) s.paths[*paths[i]] = counts[i];
+            if (parents[i]) s.parents[*parents[i]] = counts[i];
+            if (originals[i]) s.original_names[*originals[i]] = counts[i];
+            profile.add_stats(names[i] ? std::optional<std::string_view>(*names[i]) : std::nullopt, s);
         }
-        profile.add_stats(name ? std::optional<std::string_view>(*name) : std::nullopt, s);
         user_events = profile.events();
     }
 
-    /// Distinct values of one kind ("paths", "hosts", "parents", "original_names") with
-    /// their event counts, per lower-cased name; they add no events.
-    void add_values(const std::string& kind, const std::vector<std::optional<std::string>>& names,
-                    const std::vector<std::string>& values, const std::vector<std::uint64_t>& value_counts) {
-        if (names.size() != values.size() || names.size() != value_counts.size())
-            throw std::invalid_argument("add_values: names, values and counts differ in length");
-        for (std::size_t i = 0; i < names.size(); ++i) {
+    /// Host counts of variants already added (no events are added).
+    void add_variant_hosts(const std::vector<std::optional<std::string>>& names,
+                           const std::vector<std::optional<std::string>>& paths,
+                           const std::vector<std::optional<std::string>>& parents,
+                           const std::vector<std::optional<std::string>>& originals,
+                           const std::vector<std::string>& hosts, const std::vector<std::uint64_t>& counts) {
+        const std::size_t n = names.size();
+        if (paths.size() != n || parents.size() != n || originals.size() != n || hosts.size() != n ||
+            counts.size() != n)
+            throw std::invalid_argument("add_variant_hosts: the columns differ in length");
+        for (std::size_t i = 0; i < n; ++i) {
             masq::name_stats s;
-            masq::string_count_map* map = kind == "paths"            ? &s.paths
-                                          : kind == "hosts"          ? &s.hosts
-                                          : kind == "parents"        ? &s.parents
-                                          : kind == "original_names" ? &s.original_names
-                                                                     : nullptr;
-            if (map == nullptr) throw std::invalid_argument("add_values: unknown kind '" + kind + "'");
-            (*map)[values[i]] = value_counts[i];
+            s.variants[masq::variant_key{paths[i], parents[i], originals[i]}].hosts[hosts[i]] = counts[i];
+            profile.add_stats(names[i] ? std::optional<std::string_view>(*names[i]) : std::nullopt, s);
+        }
+    }
+
+    /// Sample events of variants already added (no events are added): dicts with the fields of
+    /// data/schema/sample.tsv (time in ticks, `order` their place in the input).
+    void add_variant_samples(const std::vector<std::optional<std::string>>& names,
+                             const std::vector<std::optional<std::string>>& paths,
+                             const std::vector<std::optional<std::string>>& parents,
+                             const std::vector<std::optional<std::string>>& originals, nb::list samples) {
+        const std::size_t n = names.size();
+        if (paths.size() != n || parents.size() != n || originals.size() != n || samples.size() != n)
+            throw std::invalid_argument("add_variant_samples: the columns differ in length");
+        const auto text = [](const nb::dict& d, const char* key) {
+            return d.contains(key) && !d[key].is_none() ? nb::cast<std::string>(d[key]) : std::string();
+        };
+        const auto number = [](const nb::dict& d, const char* key) -> std::optional<std::uint64_t> {
+            if (!d.contains(key) || d[key].is_none()) return std::nullopt;
+            return nb::cast<std::uint64_t>(d[key]);
+        };
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            const nb::dict d = nb::cast<nb::dict>(samples[i]);
+            masq::event_sample e;
+            if (d.contains("time") && !d["time"].is_none()) e.time = nb::cast<std::int64_t>(d["time"]);
+            e.host = text(d, "host");
+            e.user = text(d, "user");
+            e.path = text(d, "path");
+            e.parent = text(d, "parent");
+            e.command_line = text(d, "command_line");
+            e.original_file_name = text(d, "original_file_name");
+            e.hashes = text(d, "hashes");
+            e.process_id = number(d, "process_id");
+            e.parent_process_id = number(d, "parent_process_id");
+            e.source = text(d, "source");
+            e.line = number(d, "line").value_or(0);
+            e.record_id = number(d, "record_id");
+            e.order = number(d, "order").value_or(0);
+            masq::name_stats s;
+            s.variants[masq::variant_key{paths[i], parents[i], originals[i]}].samples.push_back(std::move(e));
             profile.add_stats(names[i] ? std::optional<std::string_view>(*names[i]) : std::nullopt, s);
         }
     }
@@ -281,9 +337,12 @@ NB_MODULE(_core, m) {
         .def("read_files", &profile_handle::read_files, "inputs"_a, "threads"_a = 0, "format"_a = "auto",
              "dedupe"_a = false)
         .def("read_arrow", &profile_handle::read_arrow, "capsule"_a)
-        .def("add_name", &profile_handle::add_name, "name"_a.none(), "count"_a, "first_seen"_a.none(),
-             "last_seen"_a.none())
-        .def("add_values", &profile_handle::add_values, "kind"_a, "names"_a, "values"_a, "counts"_a)
+        .def("add_variants", &profile_handle::add_variants, "names"_a, "paths"_a, "parents"_a,
+             "original_names"_a, "counts"_a, "first_seen"_a, "last_seen"_a)
+        .def("add_variant_hosts", &profile_handle::add_variant_hosts, "names"_a, "paths"_a, "parents"_a,
+             "original_names"_a, "hosts"_a, "counts"_a)
+        .def("add_variant_samples", &profile_handle::add_variant_samples, "names"_a, "paths"_a, "parents"_a,
+             "original_names"_a, "samples"_a)
         .def("inject_synthetic", &profile_handle::inject_synthetic, "seed"_a)
         .def_prop_ro("distinct_names", [](const profile_handle& h) { return h.profile.distinct_names(); })
         .def_prop_ro("events", [](const profile_handle& h) { return h.profile.events(); })

@@ -31,6 +31,9 @@ def normalise(records):
             value = r.get(field["field"])
             if field["type"] == "time?" and value is not None and not isinstance(value, str):
                 r[field["field"]] = None if value != value else masq.time_text(value)
+        if r.get("samples"):
+            r["samples"] = [{**s, "time": s["time"] if s["time"] is None or isinstance(s["time"], str)
+                             else masq.time_text(s["time"])} for s in r["samples"]]
         out.append(r)
     return out
 

@@ -202,3 +202,21 @@ def test_categorical_and_null_columns_are_read(real):
     frame["Computer"] = frame["Computer"].astype("category")
     frame["CommandLine"] = None
     assert frame_records(masq.detect(frame, mode="full")) == with_sample_field(expected, "command_line", None)
+
+
+def test_frame_follows_the_schema_and_options(root):
+    """The DataFrame's columns are the schema's (data/schema/finding.tsv) in order, times are UTC
+    datetimes, and samples / min_level act as --samples / --min-level."""
+    sample = root / "data" / "sample"
+    frame = masq.detect(sample)
+    assert list(frame.columns) == [f["field"] for f in masq._core.finding_schema()]
+    assert str(frame["first_seen"].dtype) == "datetime64[ns, UTC]"
+    assert all(1 <= len(s) <= 3 for s in frame["samples"])
+    one = masq.detect(sample, samples=1)
+    assert all(len(s) == 1 for s in one["samples"])
+    high = masq.detect(sample, min_level="high")
+    assert 0 < len(high) < len(frame)
+    assert set(high["level"]) <= {"high", "critical"}
+    assert high.attrs["summary"]["below_level"] == len(frame) - len(high)
+    with pytest.raises(ValueError, match="min_level"):
+        masq.detect(sample, min_level="severe")

@@ -12,13 +12,42 @@ from pyspark.sql import types as T  # noqa: E402
 
 import masq  # noqa: E402
 from masq import spark as masq_spark  # noqa: E402
-from masq_helpers import assert_same_findings, cli_findings  # noqa: E402
+from masq_helpers import assert_same_findings as assert_same_records  # noqa: E402
+from masq_helpers import cli_findings, with_sample_field  # noqa: E402
 
 MODES = ["seed", "full"]
 # The Sentinel export's columns as strings, as the notebook reads them (plus the context columns).
 SCHEMA = T.StructType([T.StructField(c, T.StringType()) for c in
                        ["EventID", "Process", "NewProcessName", "Computer", "TimeGenerated",
-                        "ParentProcessName", "OriginalFileName"]])
+                        "ParentProcessName", "OriginalFileName", "SubjectUserName", "CommandLine", "Hashes",
+                        "NewProcessId", "ProcessId", "EventRecordId"]])
+
+
+def assert_same_findings(spark_records, cli_records):
+    """Spark's alerts equal the CLI's; a sample event's file is Spark's URI of the same file, and
+    Spark does not know its line."""
+    for r in spark_records:
+        for sample in r["samples"]:
+            assert sample["line"] is None
+            assert sample["source"] is None or sample["source"].startswith("file:")
+    for r, c in zip(spark_records, cli_records):
+        for a, b in zip(r["samples"], c["samples"]):
+            if a["source"] is not None:
+                assert a["source"].endswith("/" + pathlib.Path(b["source"]).name)
+    located = [with_sample_field(with_sample_field(records, "source", None), "line", None)
+               for records in (spark_records, cli_records)]
+    assert_same_records(located[0], [microseconds(r) for r in located[1]])
+
+
+def microseconds(record):
+    """A CLI record with its times cut to Spark's TimestampType (microseconds; masq keeps 100 ns)."""
+    import pandas as pd
+
+    def cut(text):
+        return None if text is None else masq.time_text(pd.Timestamp(text).floor("us"))
+    out = {**record, "first_seen": cut(record["first_seen"]), "last_seen": cut(record["last_seen"])}
+    out["samples"] = [{**s, "time": cut(s["time"])} for s in record["samples"]]
+    return out
 
 
 @pytest.fixture(scope="module")
