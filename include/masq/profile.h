@@ -93,7 +93,8 @@ struct variant_stats {
     host_count_map hosts; ///< views into the owning profile's host pool (`process_profile::hosts()`)
     timestamp first_seen = std::numeric_limits<timestamp>::max();
     timestamp last_seen = std::numeric_limits<timestamp>::min();
-    std::vector<event_sample> samples; ///< the first in input order (`event_sample::order`)
+    /// The first in input order (`event_sample::order`), as make_variant_sample keeps them.
+    std::vector<event_sample> samples;
     bool has_time() const noexcept { return first_seen <= last_seen; }
     /// Adds `other`'s events; its host names are interned in `hosts_pool` (this variant's pool).
     void merge(const variant_stats& other, std::size_t sample_limit, string_pool& hosts_pool);
@@ -110,6 +111,13 @@ void keep_sample(std::vector<event_sample>& samples, event_sample sample, std::s
 
 /// The sample of an event (strings copied).
 event_sample make_sample(const process_event& event);
+
+/// The sample a variant keeps of an event: without the path, parent and original name, which are
+/// its variant's key (a third of a sample's memory on a fleet); `sample_in` puts them back.
+event_sample make_variant_sample(const process_event& event);
+
+/// A variant's sample with its key's path, parent and original name.
+event_sample sample_in(const event_sample& stored, const variant_key& key);
 
 /// Everything known about one lower-cased process name.
 struct name_stats {

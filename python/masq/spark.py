@@ -215,8 +215,7 @@ def _add_context(df, prof, names, imitated, samples: int):
                      text("Computer").alias("host"), text("SubjectUserName").alias("user"),
                      text("CommandLine").alias("command_line"), text("Hashes").alias("hashes"),
                      text("NewProcessId").alias("process_id"), text("ProcessId").alias("parent_process_id"),
-                     text("EventRecordId").alias("record_id"), text("NewProcessName").alias("path_logged"),
-                     text("ParentProcessName").alias("parent_logged"), text("OriginalFileName").alias("original_logged")))
+                     text("EventRecordId").alias("record_id")))
     rows = _to_pandas(first).sort_values(["file", "place"], kind="stable")
 
     def none(v):  # as the readers: empty or "-" is none
@@ -233,10 +232,9 @@ def _add_context(df, prof, names, imitated, samples: int):
 
     records = []
     for place, r in enumerate(rows.itertuples(index=False), start=1):
+        # The path, parent and original name are the variant's (the columns passed beside).
         records.append({"time": None if none(r.time) is None else int(r.time), "host": none(r.host),
-                        "user": none(r.user), "path": r.path_logged if isinstance(r.path_logged, str) else None,
-                        "parent": none(r.parent_logged),
-                        "command_line": none(r.command_line), "original_file_name": none(r.original_logged),
+                        "user": none(r.user), "command_line": none(r.command_line),
                         "hashes": none(r.hashes), "process_id": ident(r.process_id),
                         "parent_process_id": ident(r.parent_process_id), "record_id": ident(r.record_id),
                         "source": r.file or None, "line": None, "order": place})

@@ -167,7 +167,8 @@ struct profile_handle {
     }
 
     /// Sample events of variants already added (no events are added): dicts with the fields of
-    /// data/schema/sample.tsv (time in ticks, `order` their place in the input).
+    /// data/schema/sample.tsv but path, parent and original name, which are the variant columns
+    /// beside (time in ticks, `order` their place in the input).
     void add_variant_samples(const std::vector<std::optional<std::string>>& names,
                              const std::vector<std::optional<std::string>>& paths,
                              const std::vector<std::optional<std::string>>& parents,
@@ -188,10 +189,8 @@ struct profile_handle {
             if (d.contains("time") && !d["time"].is_none()) e.time = nb::cast<std::int64_t>(d["time"]);
             e.host = text(d, "host");
             e.user = text(d, "user");
-            e.path = text(d, "path");
-            e.parent = text(d, "parent");
+            // path, parent and original name are the variant's key (make_variant_sample)
             e.command_line = text(d, "command_line");
-            e.original_file_name = text(d, "original_file_name");
             e.hashes = text(d, "hashes");
             e.process_id = number(d, "process_id");
             e.parent_process_id = number(d, "parent_process_id");

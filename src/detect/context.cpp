@@ -120,7 +120,7 @@ struct evidence_totals {
         first = std::min(first, v.first_seen);
         last = std::max(last, v.last_seen);
         for (const event_sample& sample : v.samples)
-            keep_sample(samples, sample, sample_limit);
+            keep_sample(samples, sample_in(sample, key), sample_limit);
     }
 };
 
@@ -141,7 +141,7 @@ void fill_evidence(finding& f, const name_stats& s, const evidence_set& evidence
         in.last = s.last_seen;
         for (const auto& [key, v] : s.variants)
             for (const event_sample& sample : v.samples)
-                keep_sample(in.samples, sample, sample_limit);
+                keep_sample(in.samples, sample_in(sample, key), sample_limit);
     } else {
         for (const auto& [key, v] : s.variants) {
             const bool is_evidence = std::binary_search(evidence.begin(), evidence.end(), &key);

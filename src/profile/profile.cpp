@@ -89,6 +89,22 @@ event_sample make_sample(const process_event& e) {
     return s;
 }
 
+event_sample make_variant_sample(const process_event& e) {
+    process_event rest = e;
+    rest.path.reset();
+    rest.parent_path.reset();
+    rest.original_file_name.reset();
+    return make_sample(rest);
+}
+
+event_sample sample_in(const event_sample& stored, const variant_key& key) {
+    event_sample s = stored;
+    s.path = key.path.value_or(std::string());
+    s.parent = key.parent.value_or(std::string());
+    s.original_file_name = key.original_name.value_or(std::string());
+    return s;
+}
+
 void variant_stats::merge(const variant_stats& other, std::size_t sample_limit, string_pool& hosts_pool) {
     count += other.count;
     for (const auto& [host, n] : other.hosts)
@@ -195,7 +211,7 @@ void process_profile::add(const process_event& event) {
     }
     // Events come in input order, so the first `sample_limit_` are the ones to keep.
     if (v.samples.size() < sample_limit_) {
-        event_sample sample = make_sample(event);
+        event_sample sample = make_variant_sample(event);
         sample.order = events_;
         keep_sample(v.samples, std::move(sample), sample_limit_);
     }

@@ -55,7 +55,7 @@ void profile_builder::on_event(const process_event& event) {
     // A builder reads its tasks in input order and their lines in order, so a variant's first
     // samples are final: later events are never kept instead (no comparison per event).
     if (v.samples.size() < sample_limit_) {
-        v.samples.push_back(make_sample(event));
+        v.samples.push_back(make_variant_sample(event));
         v.samples.back().order = task_ << task_shift | event.line;
     }
 }
