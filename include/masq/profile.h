@@ -144,6 +144,8 @@ struct name_stats {
     /// `sample_limit`: samples kept per variant (`read_options::samples`); host names of `other`
     /// are interned in `hosts_pool`, the pool of the profile this name belongs to.
     void merge(const name_stats& other, std::size_t sample_limit, string_pool& hosts_pool);
+    /// `merge`, taking `other`'s maps and variants instead of copying them (it is left empty).
+    void absorb(name_stats&& other, std::size_t sample_limit, string_pool& hosts_pool);
 };
 
 /// The hosts of all of a name's events, with counts (the sum over its variants).
@@ -177,6 +179,8 @@ class process_profile final : public event_sink {
     /// a faster accumulator; its `count` is added to `events()`. The host names of its variants
     /// may point anywhere: they are interned in this profile's pool.
     void add_stats(std::optional<std::string_view> lowered_name, const name_stats& stats);
+    /// `add_stats`, taking what `stats` holds instead of copying it.
+    void add_stats(std::optional<std::string_view> lowered_name, name_stats&& stats);
 
     /// The distinct host names the variants' host maps point into.
     const string_pool& hosts() const noexcept { return hosts_; }

@@ -133,6 +133,42 @@ void name_stats::merge(const name_stats& other, std::size_t sample_limit, string
         variants[key].merge(v, sample_limit, hosts_pool);
 }
 
+void name_stats::absorb(name_stats&& other, std::size_t sample_limit, string_pool& hosts_pool) {
+    const auto take = [](string_count_map& into, string_count_map&& from) {
+        if (into.empty()) {
+            into = std::move(from);
+            return;
+        }
+        for (const auto& [value, n] : from)
+            add_count(into, value, n);
+    };
+    count += other.count;
+    user_count += other.user_count;
+    synthetic_count += other.synthetic_count;
+    take(paths, std::move(other.paths));
+    take(parents, std::move(other.parents));
+    take(original_names, std::move(other.original_names));
+    for (const auto& line : other.command_lines)
+        add_command_line(line);
+    first_seen = std::min(first_seen, other.first_seen);
+    last_seen = std::max(last_seen, other.last_seen);
+    // A variant new to this name moves in whole (key, samples); only its host keys are re-pointed
+    // into this profile's pool.
+    while (!other.variants.empty()) {
+        auto node = other.variants.extract(other.variants.begin());
+        if (const auto it = variants.find(node.key()); it != variants.end()) {
+            it->second.merge(node.mapped(), sample_limit, hosts_pool);
+            continue;
+        }
+        host_count_map hosts;
+        hosts.reserve(node.mapped().hosts.size());
+        for (const auto& [host, n] : node.mapped().hosts)
+            hosts.emplace(hosts_pool.intern(host), n);
+        node.mapped().hosts = std::move(hosts);
+        variants.insert(std::move(node));
+    }
+}
+
 host_count_map hosts_of(const name_stats& stats) {
     host_count_map hosts;
     for (const auto& [key, v] : stats.variants)
@@ -227,6 +263,18 @@ void process_profile::add_stats(std::optional<std::string_view> lowered_name, co
     auto it = names_.find(*lowered_name);
     if (it == names_.end()) it = names_.emplace(std::string(*lowered_name), name_stats{}).first;
     it->second.merge(stats, sample_limit_, hosts_);
+}
+
+void process_profile::add_stats(std::optional<std::string_view> lowered_name, name_stats&& stats) {
+    events_ += stats.count;
+    if (!lowered_name) {
+        if (!null_name_) null_name_.emplace();
+        null_name_->absorb(std::move(stats), sample_limit_, hosts_);
+        return;
+    }
+    auto it = names_.find(*lowered_name);
+    if (it == names_.end()) it = names_.emplace(std::string(*lowered_name), name_stats{}).first;
+    it->second.absorb(std::move(stats), sample_limit_, hosts_);
 }
 
 void process_profile::merge(const process_profile& other) {
