@@ -120,7 +120,8 @@ struct blob_options {
  * sets the start. Throws `std::invalid_argument` naming the option for a value it cannot read,
  * and when the window is empty (`from` at or after `to`).
  */
-time_window make_time_window(std::string_view from, std::string_view to, std::string_view since, timestamp now);
+time_window make_time_window(std::string_view from, std::string_view to, std::string_view since,
+                             timestamp now);
 
 /// Whether an export path (a folder or blob name with `y=/m=/d=/h=/m=` components) lies wholly
 /// outside `window`, with an hour's slack before and a day's after (late-arriving events).
@@ -159,6 +160,16 @@ struct read_options {
  */
 void read_into(std::span<const std::string> inputs, process_profile& profile, diagnostics& diag,
                read_stats& stats, const read_options& options = {});
+
+/**
+ * Why a run read nothing a detector can use, in words for the user (empty when it did): no
+ * supported file, no process creation among the records, every event outside the window, no
+ * event with a process name, or most of them without one. A detector that answers "0 findings"
+ * to such input would be lying; the CLI prints these as warnings (errors under `--strict`),
+ * Python warns. `window_set`: whether `--from/--to/--since` was given.
+ */
+std::vector<std::string> unusable_input(const read_stats& stats, const process_profile& profile,
+                                        bool window_set);
 
 /// Reads one input of any supported kind (as `read_into`) on this thread and hands its
 /// process-creation events to `sink` in file order, with the same format detection, field map,

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import warnings
 from typing import Any, Iterable, Optional, Union
 
 from . import _core
 from ._core import MasqError
 
-__all__ = ["detect", "detectors", "send", "similarity", "seed_score", "synth", "MasqError", "FINDING_FIELDS", "time_text",
+__all__ = ["detect", "detectors", "send", "similarity", "seed_score", "synth", "MasqError", "InputWarning",
+           "FINDING_FIELDS", "time_text",
            "FINDING_SCHEMA", "SAMPLE_SCHEMA", "EVENT_COLUMNS"]
 __version__ = "0.1.0"
 
@@ -107,6 +109,11 @@ def _is_pandas(source: Any) -> bool:
     return isinstance(source, pd.DataFrame)
 
 
+class InputWarning(UserWarning):
+    """The input gave the detectors nothing to work on (no process creation, no process name,
+    everything outside the window): the empty result is not "nothing found"."""
+
+
 def findings_frame(result: dict):
     """The C++ result as a pandas DataFrame with FINDING_FIELDS; summary and problems in ``attrs``.
 
@@ -129,6 +136,7 @@ def findings_frame(result: dict):
             frame[name] = pd.Series([f[name] for f in findings], dtype=object, index=frame.index)
     frame.attrs["summary"] = result["summary"]
     frame.attrs["problems"] = result["problems"]
+    frame.attrs["warnings"] = list(result.get("warnings", []))
     return frame
 
 
@@ -145,7 +153,9 @@ def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full",
         Sentinel columns (Process, NewProcessName, Computer, TimeGenerated, EventID, …).
     mode: "full" (every detector, the CLI's default) or "seed" (the Sentinel notebook, exactly).
     inject_synthetic, seed: add the notebook's 842 synthetic events (``--inject-synthetic --seed``).
-    strict: raise MasqError at the first input problem instead of skipping the record.
+    strict: raise MasqError at the first input problem instead of skipping the record, and when the
+        input gives the detectors nothing (otherwise an InputWarning says so; also in
+        ``.attrs["warnings"]``).
     detectors: as ``--detectors``: "name-similarity,path" runs only those, "-parent" all but one
         (``masq.detectors()`` lists them).
     samples: example events per alert (``--samples``); min_level: as ``--min-level`` ("high" keeps
@@ -165,10 +175,15 @@ def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full",
     else:
         table = _arrow_table(source)
         profile.read_arrow(table.__arrow_c_stream__())
-    return findings_frame(_detect_profile(profile, mode, frequent_threshold, infrequent_threshold,
-                                          similarity_threshold, inject_synthetic, seed, allow, max_paths,
-                                          max_hosts, threads, detectors=detectors, samples=samples,
-                                          min_level=min_level))
+    result = _detect_profile(profile, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
+                             inject_synthetic, seed, allow, max_paths, max_hosts, threads, detectors=detectors,
+                             samples=samples, min_level=min_level)
+    # Input that gives the detectors nothing is said, never a quiet empty result (as the CLI).
+    if strict and result["warnings"]:
+        raise MasqError("; ".join(result["warnings"]))
+    for why in result["warnings"]:
+        warnings.warn(why, InputWarning, stacklevel=2)
+    return findings_frame(result)
 
 
 def detectors(mode: str = "full") -> list:

@@ -84,6 +84,8 @@ struct profile_handle {
     masq::process_profile profile;
     masq::diagnostics diag;
     std::uint64_t records = 0, user_events = 0, synthetic_events = 0;
+    masq::read_stats stats; ///< of read_files and read_arrow (Spark's aggregates have none)
+    bool read_input = false;
     profile_handle(bool strict, std::size_t samples) : diag(strict) { profile.set_sample_limit(samples); }
 
     void read_files(const std::vector<std::string>& inputs, unsigned threads, const std::string& format,
@@ -102,6 +104,8 @@ struct profile_handle {
         masq::read_into(files, profile, diag, stats, read);
         records += stats.records;
         user_events = profile.events();
+        this->stats.merge(stats);
+        read_input = true;
     }
 
     void read_arrow(nb::object capsule) {
@@ -115,6 +119,10 @@ struct profile_handle {
         }
         records += stats.rows;
         user_events = profile.events();
+        ++this->stats.files; // a table is one input
+        this->stats.records += stats.rows;
+        this->stats.events += stats.events;
+        read_input = true;
     }
 
     /// Events of one name and variant aggregated elsewhere (Spark: a group by lower(Process),
@@ -257,6 +265,11 @@ nb::dict run_detect(const profile_handle& h, const std::string& mode, double fre
     out["findings_jsonl"] = findings_jsonl(result.findings);
     out["summary"] = summary;
     out["problems"] = problems(h.diag);
+    nb::list warnings; // as the CLI's: input that gives the detectors nothing (masq/read.h)
+    if (h.read_input)
+        for (const std::string& why : masq::unusable_input(h.stats, h.profile, false))
+            warnings.append(why);
+    out["warnings"] = warnings;
     return out;
 }
 

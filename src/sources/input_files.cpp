@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fmt/format.h>
 #include <system_error>
 
 namespace masq {
@@ -22,7 +23,9 @@ bool ends_with(std::string_view s, std::string_view suffix) {
     return true;
 }
 
-bool is_event_file(std::string_view name) { return detail::has_event_extension(name, true); }
+bool is_event_file(std::string_view name) {
+    return detail::has_event_extension(name, true);
+}
 
 /// Days since 1970-01-01 of a civil date (H. Hinnant, "chrono-Compatible Low-Level Date
 /// Algorithms", days_from_civil).
@@ -163,6 +166,40 @@ std::vector<std::string> expand_inputs(std::span<const std::string> inputs, diag
         files.insert(files.end(), found.begin(), found.end());
     }
     return files;
+}
+
+std::vector<std::string> unusable_input(const read_stats& stats, const process_profile& profile,
+                                        bool window_set) {
+    std::vector<std::string> why;
+    if (stats.files == 0) {
+        why.push_back("no input file was read: masq reads .json, .jsonl, .ndjson, .csv and .evtx files "
+                      "(optionally .gz or .zst), in any case, and folders of them");
+        return why;
+    }
+    if (stats.events == 0 && stats.outside_window > 0) {
+        why.push_back(fmt::format("all {} process-creation events are outside the time window{}",
+                                  stats.outside_window, window_set ? " (--from/--to/--since)" : ""));
+        return why;
+    }
+    if (stats.events == 0) {
+        if (stats.records > 0)
+            why.push_back(fmt::format(
+                "none of the {} records read is a process creation (Security 4688 or Sysmon event 1); "
+                "check --input-format and --map",
+                stats.records));
+        else
+            why.push_back("no record could be read from the input");
+        return why;
+    }
+    const name_stats* unnamed = profile.find(std::nullopt);
+    const std::uint64_t without_name = unnamed ? unnamed->count : 0;
+    if (without_name > 0 && 2 * without_name > profile.events())
+        why.push_back(fmt::format(
+            "{} of {} events have no process name (SecurityEvent's Process; ECS process.name; Defender "
+            "FileName; Sysmon Image): they are ranked as one unnamed group; name the field with "
+            "--map process=PATH",
+            without_name, profile.events()));
+    return why;
 }
 
 void read_stats::merge(const read_stats& other) noexcept {

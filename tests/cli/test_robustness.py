@@ -261,3 +261,47 @@ def test_o2_truncated_real_evtx_keeps_good_records(masq_bin, shared, tmp_path, s
     assert r.returncode == 2
     assert "ends inside chunk" in r.stderr and str(cut) in r.stderr
     assert len(r.stdout.splitlines()) >= at_least
+
+
+# Silent zeros (issue 19): input that gives the detectors nothing is said, never a quiet
+# "0 alerts"; --strict turns it into exit status 2; -q silences the warning, not the error.
+def _process_lines(path, records):
+    import json
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+@pytest.mark.parametrize("case,expected", [
+    ("no_process_name", "have no process name"),
+    ("no_process_creation", "is a process creation"),
+    ("outside_window", "outside the time window"),
+    ("no_supported_file", "no input file was read"),
+])
+def test_unusable_input_is_said_and_fails_under_strict(masq_bin, root, tmp_path, case, expected):
+    event = {"EventID": 4688, "Computer": "A", "TimeGenerated": "2020-01-01T00:00:00Z",
+             "NewProcessName": "C:\\Users\\x\\svch0st.exe"}
+    extra = []
+    if case == "no_process_name":  # a KQL `project` that dropped Process
+        target = _process_lines(tmp_path / "events.json", [event] * 5)
+    elif case == "no_process_creation":
+        target = _process_lines(tmp_path / "events.json", [{**event, "EventID": 4624, "Process": "a.exe"}] * 5)
+    elif case == "outside_window":
+        target = _process_lines(tmp_path / "events.json", [{**event, "Process": "a.exe"}] * 5)
+        extra = ["--from", "2030-01-01"]
+    else:
+        (tmp_path / "notes.txt").write_text("not an event log\n")
+        target = tmp_path
+    r = run(masq_bin, "detect", "-f", "jsonl", *extra, target)
+    assert r.returncode == 0, r.stderr
+    assert f"warning: " in r.stderr and expected in r.stderr
+    strict = run(masq_bin, "detect", "-f", "jsonl", "--strict", "-q", *extra, target)
+    assert strict.returncode == 2
+    assert "error: " in strict.stderr and expected in strict.stderr
+    quiet = run(masq_bin, "detect", "-f", "jsonl", "-q", *extra, target)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_usable_input_has_no_such_warning(masq_bin, root):
+    r = run(masq_bin, "detect", "-f", "jsonl", "--strict", root / "data" / "sample")
+    assert r.returncode == 0, r.stderr
+    assert "warning" not in r.stderr and "error" not in r.stderr

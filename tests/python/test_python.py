@@ -220,3 +220,17 @@ def test_frame_follows_the_schema_and_options(root):
     assert high.attrs["summary"]["below_level"] == len(frame) - len(high)
     with pytest.raises(ValueError, match="min_level"):
         masq.detect(sample, min_level="severe")
+
+
+def test_input_without_process_names_warns_and_strict_raises(tmp_path):
+    """As the CLI: events without a process name are not a quiet empty result."""
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps({"EventID": 4688, "Computer": "A", "NewProcessName": "C:\\x\\svch0st.exe",
+                                "TimeGenerated": "2020-01-01T00:00:00Z"}) + "\n")
+    with pytest.warns(masq.InputWarning, match="no process name"):
+        frame = masq.detect(path)
+    assert len(frame) == 0 and frame.attrs["warnings"]
+    with pytest.raises(masq.MasqError, match="no process name"):
+        masq.detect(path, strict=True)
+    with pytest.warns(masq.InputWarning, match="is a process creation"):
+        masq.detect(pd.DataFrame({"EventID": [4624], "Process": ["a.exe"]}))

@@ -27,7 +27,8 @@ std::string alert_breakdown(const std::vector<masq::finding>& alerts) {
     for (const masq::finding& f : alerts) {
         ++levels[static_cast<std::size_t>(f.level)];
         for (const masq::detection& d : f.detections) {
-            auto it = std::find_if(detectors.begin(), detectors.end(), [&](const auto& p) { return p.first == d.detector; });
+            auto it = std::find_if(detectors.begin(), detectors.end(),
+                                   [&](const auto& p) { return p.first == d.detector; });
             if (it == detectors.end())
                 detectors.emplace_back(d.detector, 1);
             else
@@ -38,10 +39,12 @@ std::string alert_breakdown(const std::vector<masq::finding>& alerts) {
     const char* sep = " ";
     for (std::size_t i = levels.size(); i-- > 0;)
         if (levels[i] > 0) {
-            out += fmt::format("{}{} {}", sep, levels[i], masq::level_name(static_cast<masq::alert_level>(i)));
+            out +=
+                fmt::format("{}{} {}", sep, levels[i], masq::level_name(static_cast<masq::alert_level>(i)));
             sep = ", ";
         }
-    std::stable_sort(detectors.begin(), detectors.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::stable_sort(detectors.begin(), detectors.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
     sep = "; ";
     for (const auto& [id, n] : detectors) {
         out += fmt::format("{}{} {}", sep, id, n);
@@ -117,7 +120,8 @@ CLI::App* detect_command::add(CLI::App& app) {
                      "add the notebook's synthetic events before ranking, as the notebook does");
     detect->add_option("--seed", o_.seed, "seed for --inject-synthetic (default: random, printed)");
     detect
-        ->add_option("-f,--format", o_.format, "table (default on a terminal), jsonl (default otherwise), csv")
+        ->add_option("-f,--format", o_.format,
+                     "table (default on a terminal), jsonl (default otherwise), csv")
         ->check(CLI::IsMember({"table", "jsonl", "csv"}));
     detect->add_option("-o,--output", o_.output, "write findings to FILE instead of standard output");
     detect->add_option(
@@ -126,8 +130,9 @@ CLI::App* detect_command::add(CLI::App& app) {
     detect->add_option("--max-paths", o_.max_paths, "paths listed per name in a finding (0 = all)")
         ->capture_default_str();
     detect
-        ->add_option("--samples", o_.samples,
-                     "example events listed per alert: time, host, user, parent, command line, ids, file and line")
+        ->add_option(
+            "--samples", o_.samples,
+            "example events listed per alert: time, host, user, parent, command line, ids, file and line")
         ->capture_default_str();
     detect
         ->add_option("--min-level", o_.min_level,
@@ -210,7 +215,8 @@ int detect_command::run() {
     options.threads = opt.threads;
     // The library's option rules (the same as Python's), checked before any input is read.
     try {
-        if (!opt.detectors.empty()) options.detectors = masq::parse_detector_list(options.mode, opt.detectors);
+        if (!opt.detectors.empty())
+            options.detectors = masq::parse_detector_list(options.mode, opt.detectors);
         if (!opt.allow_file.empty()) options.allow = &allow;
         masq::validate(options);
     } catch (const std::invalid_argument& e) {
@@ -273,6 +279,12 @@ int detect_command::run() {
         return exit_error;
     }
     const std::uint64_t user_events = profile.events();
+    // Input that gives a detector nothing to work on is said, never answered with "0 alerts".
+    const std::vector<std::string> unusable = masq::unusable_input(stats, profile, read.window.set());
+    for (const std::string& why : unusable)
+        if (opt.strict || !opt.quiet)
+            fmt::print(stderr, "masq: {}: {}\n", opt.strict ? "error" : "warning", why);
+    if (opt.strict && !unusable.empty()) return exit_error;
 
     std::uint64_t synthetic = 0;
     std::uint64_t seed = 0;
@@ -394,9 +406,8 @@ int detect_command::run() {
                                    : 0),
                    detect_s);
     }
-    const int sent = opt.send.empty()
-                         ? exit_ok
-                         : send_findings(result.findings, opt.mode, opt.sentinel, opt.quiet);
+    const int sent =
+        opt.send.empty() ? exit_ok : send_findings(result.findings, opt.mode, opt.sentinel, opt.quiet);
     if (diag.file_problems() > 0 || sent == exit_error) return exit_error;
     if (sent != exit_ok) return sent;
     if (opt.fail_on_findings && !result.findings.empty()) return exit_findings;
@@ -405,6 +416,8 @@ int detect_command::run() {
 
 } // namespace
 
-std::unique_ptr<command> make_detect_command() { return std::make_unique<detect_command>(); }
+std::unique_ptr<command> make_detect_command() {
+    return std::make_unique<detect_command>();
+}
 
 } // namespace masq::cli
