@@ -35,6 +35,7 @@ struct read_stats {
         0; ///< 4688 events outside --from/--to (or without a time when a window is set)
     std::uint64_t pruned_files = 0; ///< export files skipped whole because their folder is outside the window
     std::uint64_t duplicates = 0;   ///< records dropped by --dedupe
+    std::uint64_t names_from_path = 0; ///< events without a process name, named by their path (full mode)
 
     void merge(const read_stats& other) noexcept;
 };
@@ -143,6 +144,9 @@ struct read_options {
     /// Example events kept per name and variant (path, parent, original name) for the alerts'
     /// samples: the first in input order (file, then line), so the same for any thread count.
     std::size_t samples = 3;
+    /// Name an event without a process name by its path's file name (full mode; the notebook,
+    /// and so seed mode, ranks such events as one null-name group).
+    bool name_from_path = false;
     input_format format = input_format::auto_detect;
     blob_options blob; ///< for https:// and http:// inputs
     field_map fields;  ///< --map overrides (a non-empty map makes every file use the generic JSON reader)

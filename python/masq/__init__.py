@@ -171,7 +171,7 @@ def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full",
     profile = _core.Profile(strict, int(samples))
     if _is_paths(source):
         paths = [os.fspath(source)] if isinstance(source, (str, os.PathLike)) else [os.fspath(s) for s in source]
-        profile.read_files(paths, threads, input_format, dedupe)
+        profile.read_files(paths, threads, input_format, dedupe, mode == "full")  # as the CLI
     else:
         table = _arrow_table(source)
         profile.read_arrow(table.__arrow_c_stream__())

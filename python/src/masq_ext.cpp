@@ -89,8 +89,9 @@ struct profile_handle {
     profile_handle(bool strict, std::size_t samples) : diag(strict) { profile.set_sample_limit(samples); }
 
     void read_files(const std::vector<std::string>& inputs, unsigned threads, const std::string& format,
-                    bool dedupe) {
+                    bool dedupe, bool name_from_path) {
         masq::read_options read;
+        read.name_from_path = name_from_path;
         read.threads = threads;
         read.dedupe = dedupe;
         read.samples = profile.sample_limit();
@@ -347,7 +348,7 @@ NB_MODULE(_core, m) {
     nb::class_<profile_handle>(m, "Profile")
         .def(nb::init<bool, std::size_t>(), "strict"_a = false, "samples"_a = 3)
         .def("read_files", &profile_handle::read_files, "inputs"_a, "threads"_a = 0, "format"_a = "auto",
-             "dedupe"_a = false)
+             "dedupe"_a = false, "name_from_path"_a = false)
         .def("read_arrow", &profile_handle::read_arrow, "capsule"_a)
         .def("add_variants", &profile_handle::add_variants, "names"_a, "paths"_a, "parents"_a,
              "original_names"_a, "counts"_a, "first_seen"_a, "last_seen"_a)

@@ -33,6 +33,22 @@ profile_builder::slot& profile_builder::slot_for(const std::optional<std::string
 }
 
 void profile_builder::on_event(const process_event& event) {
+    if (name_from_path_ && !event.process && event.path) {
+        const std::string_view path = *event.path;
+        const auto slash = path.find_last_of("\\/");
+        const std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);
+        if (!file.empty()) {
+            process_event named = event;
+            named.process = file;
+            ++names_from_path_;
+            add_event(named);
+            return;
+        }
+    }
+    add_event(event);
+}
+
+void profile_builder::add_event(const process_event& event) {
     slot& s = slot_for(event.process);
     s.totals.tally(event);
     variant_ids ids;

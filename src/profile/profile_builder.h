@@ -25,6 +25,11 @@ class profile_builder final : public event_sink {
     explicit profile_builder(std::size_t sample_limit = 3) : sample_limit_(sample_limit) {}
     void on_event(const process_event& event) override;
 
+    /// Full mode: an event without a process name is named by its path's file name (a KQL
+    /// `project` often drops `Process`); `names_from_path()` counts them until the flush.
+    void set_name_from_path(bool on) noexcept { name_from_path_ = on; }
+    std::uint64_t names_from_path() const noexcept { return names_from_path_; }
+
     /// The events that follow come from read task `task` (the driver's unit: a file, or a byte
     /// range of one), whose lines are numbered from the start of the range. Samples remember the
     /// task until `flush_into` turns their lines into lines of the file.
@@ -100,6 +105,9 @@ class profile_builder final : public event_sink {
     std::string lowered_;
     std::size_t sample_limit_;
     std::uint64_t task_ = 0;
+    bool name_from_path_ = false;
+    std::uint64_t names_from_path_ = 0;
+    void add_event(const process_event& event);
     /// Until the flush a sample's line is `task << task_shift | line in the range`, which orders
     /// the samples of one file as their lines in it do.
     static constexpr unsigned task_shift = 40;

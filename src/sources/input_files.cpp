@@ -213,6 +213,7 @@ void read_stats::merge(const read_stats& other) noexcept {
     outside_window += other.outside_window;
     pruned_files += other.pruned_files;
     duplicates += other.duplicates;
+    names_from_path += other.names_from_path;
 }
 
 namespace detail {

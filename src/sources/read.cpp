@@ -5,6 +5,7 @@
 // (formats/*.cpp) only the mapping of each record's fields to a `process_event`.
 
 #include "masq/read.h"
+
 #include "masq/util/timestamp.h"
 #include "profile/profile_builder.h"
 #include "sources/azure_blob.h"
@@ -14,14 +15,14 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
-#include <fmt/format.h>
-#include <stdexcept>
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
+#include <fmt/format.h>
 #include <limits>
 #include <memory>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -68,8 +69,8 @@ std::uint64_t read_input(const std::string& path, std::uint64_t begin, std::uint
             detail::read_evtx(path, stamped, diag, stats, options.window);
             return 0;
         }
-        const detail::parser_context context{display_name(path), sink,      diag, stats, options.window,
-                                             seen,               &options.fields};
+        const detail::parser_context context{display_name(path), sink, diag,           stats,
+                                             options.window,     seen, &options.fields};
         const std::unique_ptr<detail::line_parser> parser = detail::make_line_parser(options.format, context);
         const detail::line_read r = detail::for_each_line(
             path, diag, [&](const detail::padded_line& line) { parser->parse(line); }, options.chunk_size,
@@ -104,7 +105,8 @@ struct read_task {
 } // namespace
 
 std::span<const std::string_view> input_format_names() noexcept {
-    static constexpr std::array<std::string_view, 6> names{"auto", "sentinel", "ecs", "defender", "sysmon", "csv"};
+    static constexpr std::array<std::string_view, 6> names{"auto",     "sentinel", "ecs",
+                                                           "defender", "sysmon",   "csv"};
     return names;
 }
 
@@ -116,7 +118,8 @@ blob_options blob_options::from_environment() {
     return o;
 }
 
-time_window make_time_window(std::string_view from, std::string_view to, std::string_view since, timestamp now) {
+time_window make_time_window(std::string_view from, std::string_view to, std::string_view since,
+                             timestamp now) {
     const auto when = [](std::string_view text, const char* flag) -> std::optional<timestamp> {
         if (text.empty()) return std::nullopt;
         auto t = parse_iso8601(text);
@@ -134,7 +137,8 @@ time_window make_time_window(std::string_view from, std::string_view to, std::st
         // A well-formed duration that parse_duration refused is one a timestamp cannot hold.
         if (!d && since.size() > 1 && since.find_first_not_of("0123456789") == since.size() - 1 &&
             std::string_view("smhdw").find(since.back()) != std::string_view::npos)
-            throw std::invalid_argument(fmt::format("--since '{}' is too long (at most about 29,000 years)", since));
+            throw std::invalid_argument(
+                fmt::format("--since '{}' is too long (at most about 29,000 years)", since));
         if (!d)
             throw std::invalid_argument(
                 fmt::format("--since '{}' is not a duration such as 24h, 30m or 7d", since));
@@ -179,8 +183,10 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
     const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(threads, tasks.size()));
     std::vector<detail::profile_builder> profiles;
     profiles.reserve(workers);
-    for (std::size_t w = 0; w < workers; ++w)
+    for (std::size_t w = 0; w < workers; ++w) {
         profiles.emplace_back(options.samples);
+        profiles.back().set_name_from_path(options.name_from_path);
+    }
     profile.set_sample_limit(options.samples);
     std::unique_ptr<detail::record_set> seen =
         options.dedupe ? std::make_unique<detail::record_set>() : nullptr;
@@ -219,6 +225,7 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
         offset += tasks[i]->lines;
     }
     for (std::size_t w = 0; w < workers; ++w) {
+        worker_stats[w].names_from_path += profiles[w].names_from_path();
         profiles[w].flush_into(profile, line_offsets, task_files);
         stats.merge(worker_stats[w]);
     }
@@ -237,7 +244,8 @@ void read_buffer(std::string_view data, std::string_view name, event_sink& sink,
                  read_stats& stats, const read_options& options) {
     std::unique_ptr<detail::record_set> seen =
         options.dedupe ? std::make_unique<detail::record_set>() : nullptr;
-    const detail::parser_context context{name, sink, diag, stats, options.window, seen.get(), &options.fields};
+    const detail::parser_context context{name,           sink,       diag,           stats,
+                                         options.window, seen.get(), &options.fields};
     const std::unique_ptr<detail::line_parser> parser = detail::make_line_parser(options.format, context);
     ++stats.files;
     stats.bytes += detail::for_each_line_in_buffer(

@@ -281,8 +281,9 @@ def test_unusable_input_is_said_and_fails_under_strict(masq_bin, root, tmp_path,
     event = {"EventID": 4688, "Computer": "A", "TimeGenerated": "2020-01-01T00:00:00Z",
              "NewProcessName": "C:\\Users\\x\\svch0st.exe"}
     extra = []
-    if case == "no_process_name":  # a KQL `project` that dropped Process
+    if case == "no_process_name":  # a KQL `project` that dropped Process; seed mode keeps the notebook's null group
         target = _process_lines(tmp_path / "events.json", [event] * 5)
+        extra = ["--mode", "seed"]
     elif case == "no_process_creation":
         target = _process_lines(tmp_path / "events.json", [{**event, "EventID": 4624, "Process": "a.exe"}] * 5)
     elif case == "outside_window":
@@ -305,3 +306,15 @@ def test_usable_input_has_no_such_warning(masq_bin, root):
     r = run(masq_bin, "detect", "-f", "jsonl", "--strict", root / "data" / "sample")
     assert r.returncode == 0, r.stderr
     assert "warning" not in r.stderr and "error" not in r.stderr
+
+
+def test_full_mode_names_an_event_by_its_path_when_process_is_missing(masq_bin, tmp_path):
+    event = {"EventID": 4688, "Computer": "A", "TimeGenerated": "2020-01-01T00:00:00Z",
+             "NewProcessName": "C:\\Users\\x\\svch0st.exe"}
+    target = _process_lines(tmp_path / "events.json", [event] * 3)
+    r = run(masq_bin, "detect", "-f", "jsonl", "--strict", target)
+    assert r.returncode == 0, r.stderr
+    assert '"suspicious_process":"svch0st.exe"' in r.stdout
+    assert "3 events without a process name named by the path's file name" in r.stderr
+    explained = run(masq_bin, "explain", "svch0st.exe", target)
+    assert explained.returncode == 0 and "confusable" in explained.stdout

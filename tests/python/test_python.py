@@ -228,9 +228,11 @@ def test_input_without_process_names_warns_and_strict_raises(tmp_path):
     path.write_text(json.dumps({"EventID": 4688, "Computer": "A", "NewProcessName": "C:\\x\\svch0st.exe",
                                 "TimeGenerated": "2020-01-01T00:00:00Z"}) + "\n")
     with pytest.warns(masq.InputWarning, match="no process name"):
-        frame = masq.detect(path)
+        frame = masq.detect(path, mode="seed")  # the notebook's null-name group
     assert len(frame) == 0 and frame.attrs["warnings"]
     with pytest.raises(masq.MasqError, match="no process name"):
-        masq.detect(path, strict=True)
+        masq.detect(path, mode="seed", strict=True)
+    named = masq.detect(path, strict=True)  # full mode names it by its path, as the CLI
+    assert list(named["suspicious_process"]) == ["svch0st.exe"]
     with pytest.warns(masq.InputWarning, match="is a process creation"):
         masq.detect(pd.DataFrame({"EventID": [4624], "Process": ["a.exe"]}))

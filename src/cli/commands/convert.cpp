@@ -32,15 +32,18 @@ class convert_command final : public command {
   public:
     CLI::App* add(CLI::App& app) override {
         auto* convert = app.add_subcommand(
-            "convert", "Write the process-creation events of any supported input as SecurityEvent export lines");
-        convert->add_option("inputs", o_.inputs, "files or folders (JSON lines, CSV, .evtx; gzip/zstd allowed)")
+            "convert",
+            "Write the process-creation events of any supported input as SecurityEvent export lines");
+        convert
+            ->add_option("inputs", o_.inputs, "files or folders (JSON lines, CSV, .evtx; gzip/zstd allowed)")
             ->required();
         convert->add_option("-o,--output", o_.output, "write to FILE instead of standard output");
         convert->add_option("--input-format", o_.input_format, "auto, sentinel, ecs, defender, sysmon, csv")
             ->check(CLI::IsMember(input_format_choices()));
         convert->add_option("--map", o_.maps, "FIELD=PATH, as for detect")->allow_extra_args(false);
         convert
-            ->add_option("--max-record-bytes", o_.max_record_bytes, "skip (and report) longer lines, as for detect")
+            ->add_option("--max-record-bytes", o_.max_record_bytes,
+                         "skip (and report) longer lines, as for detect")
             ->check(CLI::PositiveNumber);
         convert->footer(R"(Examples:
   masq convert Security.evtx > security.jsonl
@@ -78,6 +81,8 @@ int convert_command::run() {
 
 } // namespace
 
-std::unique_ptr<command> make_convert_command() { return std::make_unique<convert_command>(); }
+std::unique_ptr<command> make_convert_command() {
+    return std::make_unique<convert_command>();
+}
 
 } // namespace masq::cli

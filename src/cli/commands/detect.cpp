@@ -259,6 +259,7 @@ int detect_command::run() {
     }
     read.blob.page_size = opt.blob_page_size;
     read.max_record_bytes = opt.max_record_bytes;
+    read.name_from_path = options.mode == masq::detect_mode::full;
     if (!parse_maps(opt.maps, read.fields)) return exit_error;
     try {
         read.window = masq::make_time_window(opt.from, opt.to, opt.since, masq::now());
@@ -355,6 +356,9 @@ int detect_command::run() {
         fmt::print(stderr, "masq: read {} records in {} file{} ({}); kept {} events (EventID 4688)\n",
                    thousands(stats.records), thousands(stats.files), stats.files == 1 ? "" : "s",
                    bytes_human(stats.bytes), thousands(user_events));
+        if (stats.names_from_path > 0)
+            fmt::print(stderr, "masq: {} event{} without a process name named by the path's file name\n",
+                       thousands(stats.names_from_path), stats.names_from_path == 1 ? "" : "s");
         if (opt.inject_synthetic)
             fmt::print(stderr, "masq: injected {} synthetic events (--seed {})\n", thousands(synthetic),
                        seed);

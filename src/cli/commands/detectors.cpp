@@ -2,9 +2,10 @@
 // masq detectors: the detector table of each mode (id, category, ATT&CK technique, summary), as
 // a table for people or JSON lines for machines.
 
+#include "masq/detect/detectors.h"
+
 #include "cli/commands/commands.h"
 #include "cli/report.h"
-#include "masq/detect/detectors.h"
 #include "masq/util/text.h"
 
 #include <fmt/format.h>
@@ -16,7 +17,9 @@ class detectors_command final : public command {
   public:
     CLI::App* add(CLI::App& app) override {
         auto* c = app.add_subcommand("detectors", "List the detectors of each mode (for --detectors)");
-        c->add_option("--mode", mode_, "full or seed")->check(CLI::IsMember({"seed", "full"}))->capture_default_str();
+        c->add_option("--mode", mode_, "full or seed")
+            ->check(CLI::IsMember({"seed", "full"}))
+            ->capture_default_str();
         c->add_option("-f,--format", format_, "table or jsonl")->check(CLI::IsMember({"table", "jsonl"}));
         c->footer(R"(Examples:
   masq detectors
@@ -28,8 +31,9 @@ class detectors_command final : public command {
         const auto mode = *masq::parse_detect_mode(mode_);
         for (const masq::detector_info& d : masq::detectors_of(mode)) {
             if (format_ == "jsonl")
-                fmt::print("{{\"id\":{},\"category\":{},\"technique\":{},\"summary\":{}}}\n", json_quote(d.id),
-                           json_quote(to_string(d.category)), json_quote(d.technique), json_quote(d.summary));
+                fmt::print("{{\"id\":{},\"category\":{},\"technique\":{},\"summary\":{}}}\n",
+                           json_quote(d.id), json_quote(to_string(d.category)), json_quote(d.technique),
+                           json_quote(d.summary));
             else
                 fmt::print("{:<16} {:<7} {:<10} {}\n", d.id, to_string(d.category), d.technique, d.summary);
         }
@@ -43,6 +47,8 @@ class detectors_command final : public command {
 
 } // namespace
 
-std::unique_ptr<command> make_detectors_command() { return std::make_unique<detectors_command>(); }
+std::unique_ptr<command> make_detectors_command() {
+    return std::make_unique<detectors_command>();
+}
 
 } // namespace masq::cli

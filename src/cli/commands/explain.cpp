@@ -24,7 +24,8 @@ struct explain_cli {
 class explain_command final : public command {
   public:
     CLI::App* add(CLI::App& app) override {
-        auto* explain = app.add_subcommand("explain", "Show why a process name is or is not flagged in full mode");
+        auto* explain =
+            app.add_subcommand("explain", "Show why a process name is or is not flagged in full mode");
         explain->add_option("name", o_.name, "the process name, e.g. svch0st.exe")->required();
         explain->add_option("inputs", o_.inputs,
                             "inputs to compare with, as for detect: files, folders, blob URLs (optional)");
@@ -60,13 +61,15 @@ int explain_command::run() {
     read.threads = opt.threads;
     read.format = *masq::parse_input_format(opt.input_format);
     read.blob = masq::blob_options::from_environment();
+    read.name_from_path = true; // explain is full mode, as detect reads for it
     if (!parse_maps(opt.maps, read.fields)) return exit_error;
     masq::read_into(masq::expand_inputs(opt.inputs, diag), profile, diag, stats, read);
     masq::detect_options options;
     options.mode = masq::detect_mode::full;
     options.threads = opt.threads;
     try {
-        if (!opt.detectors.empty()) options.detectors = masq::parse_detector_list(options.mode, opt.detectors);
+        if (!opt.detectors.empty())
+            options.detectors = masq::parse_detector_list(options.mode, opt.detectors);
     } catch (const std::invalid_argument& e) {
         fmt::print(stderr, "masq: {}\n", e.what());
         return exit_error;
@@ -97,6 +100,8 @@ int explain_command::run() {
 
 } // namespace
 
-std::unique_ptr<command> make_explain_command() { return std::make_unique<explain_command>(); }
+std::unique_ptr<command> make_explain_command() {
+    return std::make_unique<explain_command>();
+}
 
 } // namespace masq::cli

@@ -19,6 +19,8 @@ class send_command final : public command {
 
 } // namespace
 
-std::unique_ptr<command> make_send_command() { return std::make_unique<send_command>(); }
+std::unique_ptr<command> make_send_command() {
+    return std::make_unique<send_command>();
+}
 
 } // namespace masq::cli

@@ -20,10 +20,12 @@ struct synth_cli {
 class synth_command final : public command {
   public:
     CLI::App* add(CLI::App& app) override {
-        auto* synth = app.add_subcommand("synth", "Write the notebook's synthetic 4688 events as export JSON lines");
+        auto* synth =
+            app.add_subcommand("synth", "Write the notebook's synthetic 4688 events as export JSON lines");
         synth->add_option("--seed", o_.seed, "random seed; the same seed and window give the same events")
             ->capture_default_str();
-        synth->add_option("--start", o_.start, "start of the time window (ISO-8601; default: 24 h before --end)");
+        synth->add_option("--start", o_.start,
+                          "start of the time window (ISO-8601; default: 24 h before --end)");
         synth->add_option("--end", o_.end, "end of the time window (ISO-8601; default: today 00:00Z)");
         synth->add_option("-o,--output", o_.output, "write to FILE instead of standard output");
         synth->footer(R"(Examples:
@@ -69,7 +71,8 @@ int synth_command::run() {
         event.time = e.time;
         event.path = e.path;
         event.process = e.process;
-        masq::write_security_event_line(out, event, /*with_host=*/false); // the notebook's rows have no Computer
+        masq::write_security_event_line(out, event,
+                                        /*with_host=*/false); // the notebook's rows have no Computer
     }
     out.flush();
     return out ? exit_ok : exit_error;
@@ -77,6 +80,8 @@ int synth_command::run() {
 
 } // namespace
 
-std::unique_ptr<command> make_synth_command() { return std::make_unique<synth_command>(); }
+std::unique_ptr<command> make_synth_command() {
+    return std::make_unique<synth_command>();
+}
 
 } // namespace masq::cli
