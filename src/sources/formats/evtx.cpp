@@ -160,7 +160,9 @@ void read_evtx(const std::string& path, event_sink& sink, diagnostics& diag, rea
                 continue;
             }
             std::uint64_t id = 0;
+            std::optional<std::uint64_t> record_id; // EventRecordID, for an analyst to open the event
             if (libevtx_record_get_identifier(record, &id, nullptr) == 1) {
+                record_id = id;
                 if (pass == 1 && seen_ids.count(id) != 0) {
                     libevtx_record_free(&record, nullptr);
                     continue;
@@ -225,6 +227,13 @@ void read_evtx(const std::string& path, event_sink& sink, diagnostics& diag, rea
             const std::string& command_line = r.data["CommandLine"];
             e.user = user;
             if (!command_line.empty()) e.command_line = command_line;
+            // 4688 writes the ids in hexadecimal (NewProcessId, ProcessId of the creator), Sysmon
+            // in decimal (ProcessId, ParentProcessId); Sysmon also logs the image's hashes.
+            e.process_id = parse_id(r.data[is_4688 ? "NewProcessId" : "ProcessId"]);
+            e.parent_process_id = parse_id(r.data[is_4688 ? "ProcessId" : "ParentProcessId"]);
+            const std::string& hashes = r.data["Hashes"];
+            e.hashes = hashes;
+            e.record_id = record_id;
             deliver(e, window, stats, sink);
         }
     }
