@@ -173,3 +173,29 @@ def test_malformed_csv_is_reported(masq_bin, tmp_path):
     assert f"{path}:3" in r.stderr and "3 fields where the header has 4" in r.stderr
     assert f"{path}:4" in r.stderr  # the unclosed quote swallows the rest of the row
     assert run(masq_bin, "detect", "--strict", str(path)).returncode == 2
+
+
+# Issue 19: a spreadsheet's CSV separator is detected; a CSV without a process column is a
+# problem of that file, whose rows are not events (they would all join the null-name group).
+@pytest.mark.parametrize("sep", [";", "\t", ","])
+def test_csv_separator_is_detected_from_the_header(masq_bin, tmp_path, sep):
+    path = tmp_path / "events.csv"
+    path.write_text(sep.join(["Computer", "Process", "NewProcessName", "CommandLine"]) + "\n" +
+                    sep.join(["A", "svchost.exe", "C:\\Users\\x\\svchost.exe", '"run;it,now"']) + "\n")
+    r = subprocess.run([masq_bin, "convert", str(path)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    record = json.loads(r.stdout)
+    assert record["Process"] == "svchost.exe" and record["Computer"] == "A"
+    assert record["CommandLine"] == "run;it,now"
+
+
+def test_csv_without_a_process_column_is_a_file_problem(masq_bin, tmp_path, root):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Computer,Foo\nA,b\nB,c\n")
+    r = subprocess.run([masq_bin, "detect", "-f", "jsonl", str(bad), str(root / "data" / "sample")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2
+    assert "bad.csv:1: no process column" in r.stderr and "rows are not read" in r.stderr
+    alone = subprocess.run([masq_bin, "detect", "-f", "jsonl", str(root / "data" / "sample")],
+                           capture_output=True, text=True)
+    assert r.stdout == alone.stdout  # the other files' alerts intact, no unnamed rows ranked

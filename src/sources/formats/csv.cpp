@@ -61,6 +61,7 @@ class csv_line_parser final : public line_parser {
         if (fields_.empty() && !in_row_) {
             if (line.text.find_first_not_of(" \t") == std::string_view::npos) return;
             row_line_ = line.number;
+            if (header_.empty()) choose_delimiter(line.text);
         }
         in_row_ = true;
         csv_parse(&csv_, line.text.data(), line.text.size(), on_field, on_row, this);
@@ -68,6 +69,24 @@ class csv_line_parser final : public line_parser {
     }
 
   private:
+    /// The header's most frequent separator outside quotes: a comma (RFC 4180), or the semicolon
+    /// or tab of a spreadsheet export in a locale whose decimal mark is the comma.
+    void choose_delimiter(std::string_view header) {
+        std::size_t commas = 0, semicolons = 0, tabs = 0;
+        bool quoted = false;
+        for (char ch : header) {
+            if (ch == '"') quoted = !quoted;
+            if (quoted) continue;
+            commas += ch == ',';
+            semicolons += ch == ';';
+            tabs += ch == '\t';
+        }
+        if (semicolons > commas && semicolons >= tabs)
+            csv_set_delim(&csv_, ';');
+        else if (tabs > commas && tabs > semicolons)
+            csv_set_delim(&csv_, '\t');
+    }
+
     static void on_field(void* data, std::size_t length, void* self) {
         static_cast<csv_line_parser*>(self)->fields_.emplace_back(data ? static_cast<const char*>(data) : "",
                                                                   length);
@@ -115,13 +134,22 @@ class csv_line_parser final : public line_parser {
             pid_ = column({"newprocessid", "processid"}, "");
             // A 4688 calls the parent's id ProcessId (its own is NewProcessId); Sysmon and
             // Defender call their own id ProcessId.
-            parent_pid_ = column({"newprocessid"}, "") >= 0 ? column({"processid"}, "")
-                                                          : column({"parentprocessid", "initiatingprocessid"}, "");
+            parent_pid_ = column({"newprocessid"}, "") >= 0
+                              ? column({"processid"}, "")
+                              : column({"parentprocessid", "initiatingprocessid"}, "");
             record_id_ = column({"eventrecordid", "recordid", "reportid"}, "");
-            if (process_ < 0 && path_ < 0)
-                problem(problem_kind::malformed_record, "",
-                        "no process column in the header (Process, FileName, "
-                        "NewProcessName, FolderPath or Image; see --map)");
+            if (process_ < 0 && path_ < 0) {
+                // Its rows would all join the null-name group and change every name's rank.
+                problem(problem_kind::unreadable_file, "",
+                        "no process column in the header (Process, FileName, NewProcessName, FolderPath "
+                        "or Image; see --map): the file's rows are not read");
+                unusable_ = true;
+            }
+            return;
+        }
+        if (unusable_) {
+            ++c_.stats.lines;
+            ++c_.stats.skipped_lines;
             return;
         }
         ++c_.stats.lines;
@@ -195,6 +223,7 @@ class csv_line_parser final : public line_parser {
         parent_pid_ = -1, record_id_ = -1;
     std::uint64_t row_line_ = 0;
     bool in_row_ = false;
+    bool unusable_ = false; ///< the header names no process column
 };
 
 } // namespace

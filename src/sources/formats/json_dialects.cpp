@@ -332,8 +332,8 @@ class auto_parser final : public line_parser {
     input_format detect(const padded_line& line) {
         const auto first = line.text.find_first_not_of(" \t\xEF\xBB\xBF");
         if (first != std::string_view::npos && line.text[first] != '{' && line.text[first] != '[' &&
-            line.text.find(',') != std::string_view::npos)
-            return input_format::csv;
+            line.text.find_first_of(",;\t") != std::string_view::npos)
+            return input_format::csv; // the CSV reader chooses the separator from this header
         ondemand::parser parser;
         ondemand::document doc;
         ondemand::object object;
