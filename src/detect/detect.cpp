@@ -21,8 +21,9 @@ namespace {
 finding build_alert(std::vector<const detectors::hit*> hits, const detectors::evidence_set& evidence,
                     const std::vector<detector_category>& categories, const std::vector<detectors::hit>& all,
                     const detectors::detector_context& ctx, const detect_options& options) {
-    std::stable_sort(hits.begin(), hits.end(),
-                     [](const detectors::hit* a, const detectors::hit* b) { return a->f.score > b->f.score; });
+    std::stable_sort(hits.begin(), hits.end(), [](const detectors::hit* a, const detectors::hit* b) {
+        return a->f.score > b->f.score;
+    });
     finding alert = hits.front()->f;
     const detectors::hit* imitating = nullptr;
     std::vector<detector_category> seen;
@@ -60,9 +61,11 @@ finding build_alert(std::vector<const detectors::hit*> hits, const detectors::ev
         alert.reason += fmt::format(", on {} of {} host{}", alert.distinct_hosts, ctx.total_hosts,
                                     ctx.total_hosts == 1 ? "" : "s");
         if (alert.distinct_hosts > 1 && !alert.hosts.empty())
-            alert.reason += fmt::format(", most on {} ({})", alert.hosts.front().value, alert.hosts.front().count);
+            alert.reason +=
+                fmt::format(", most on {} ({})", alert.hosts.front().value, alert.hosts.front().count);
     }
-    const int level = static_cast<int>(detectors::level_of_score(alert.score)) + static_cast<int>(seen.size()) - 1;
+    const int level =
+        static_cast<int>(detectors::level_of_score(alert.score)) + static_cast<int>(seen.size()) - 1;
     alert.level = static_cast<alert_level>(std::min(level, static_cast<int>(alert_level::critical)));
     return alert;
 }
@@ -75,7 +78,8 @@ void alerts_of_name(std::span<const std::size_t> kept, const std::vector<detecto
                     const std::vector<detector_category>& categories, const detectors::detector_context& ctx,
                     const detect_options& options, std::vector<finding>& out) {
     const name_stats& stats = *found[kept.front()].suspect->stats;
-    if (stats.variants.empty()) { // aggregates only (Spark): every detection is about the whole name
+    if (stats.variants
+            .empty()) { // a caller's aggregates without variants: every detection is about the whole name
         std::vector<const detectors::hit*> hits;
         for (std::size_t i : kept)
             hits.push_back(&found[i]);
@@ -160,7 +164,8 @@ detect_result detect_full(const process_profile& profile, const detect_options& 
     std::vector<finding> alerts;
     for (std::size_t begin = 0; begin < keep.size();) {
         std::size_t end = begin;
-        while (end < keep.size() && found[keep[end]].f.suspicious_process == found[keep[begin]].f.suspicious_process)
+        while (end < keep.size() &&
+               found[keep[end]].f.suspicious_process == found[keep[begin]].f.suspicious_process)
             ++end;
         alerts_of_name(std::span(keep).subspan(begin, end - begin), found, category, ctx, all, alerts);
         begin = end;
@@ -176,7 +181,8 @@ detect_result detect_full(const process_profile& profile, const detect_options& 
             f.suspicious_paths.resize(options.max_paths);
         if (options.max_paths != 0 && f.normal_paths.size() > options.max_paths)
             f.normal_paths.resize(options.max_paths);
-        if (options.max_paths != 0 && f.parents.size() > options.max_paths) f.parents.resize(options.max_paths);
+        if (options.max_paths != 0 && f.parents.size() > options.max_paths)
+            f.parents.resize(options.max_paths);
         if (options.max_hosts != 0 && f.hosts.size() > options.max_hosts) f.hosts.resize(options.max_hosts);
         kept.push_back(std::move(f));
     }
@@ -203,22 +209,22 @@ std::optional<detect_mode> parse_detect_mode(std::string_view name) noexcept {
 void validate(const detect_options& options) {
     const auto unit = [](double v) { return v >= 0.0 && v <= 1.0; }; // false for NaN too
     if (!unit(options.thresholds.frequent))
-        throw std::invalid_argument(fmt::format(
-            "the frequent threshold (--frequent-threshold, frequent_threshold) must be between 0 and 1, not {}",
-            options.thresholds.frequent));
+        throw std::invalid_argument(fmt::format("the frequent threshold (--frequent-threshold, "
+                                                "frequent_threshold) must be between 0 and 1, not {}",
+                                                options.thresholds.frequent));
     if (!unit(options.thresholds.infrequent))
         throw std::invalid_argument(fmt::format("the infrequent threshold (--infrequent-threshold, "
                                                 "infrequent_threshold) must be between 0 and 1, not {}",
                                                 options.thresholds.infrequent));
     if (options.thresholds.frequent < options.thresholds.infrequent)
-        throw std::invalid_argument(fmt::format(
-            "the frequent threshold ({}) must not be below the infrequent threshold ({}): a name would be both",
-            options.thresholds.frequent, options.thresholds.infrequent));
+        throw std::invalid_argument(fmt::format("the frequent threshold ({}) must not be below the "
+                                                "infrequent threshold ({}): a name would be both",
+                                                options.thresholds.frequent, options.thresholds.infrequent));
     if (!unit(options.similarity_threshold))
         throw std::invalid_argument("the similarity threshold must be between 0 and 1");
     if (options.mode == detect_mode::seed && options.allow != nullptr)
-        throw std::invalid_argument(
-            "the allow-list (--allow, allow) applies to full mode (seed mode is the notebook, which has none)");
+        throw std::invalid_argument("the allow-list (--allow, allow) applies to full mode (seed mode is the "
+                                    "notebook, which has none)");
     for (const std::string& id : options.detectors)
         if (find_detector(options.mode, id) == nullptr)
             throw std::invalid_argument(fmt::format("unknown detector '{}'", id));

@@ -2,6 +2,7 @@
 #include "profile/profile_builder.h"
 
 #include "masq/util/unicode.h"
+#include "masq/util/windows_path.h"
 
 #include <algorithm>
 
@@ -34,9 +35,7 @@ profile_builder::slot& profile_builder::slot_for(const std::optional<std::string
 
 void profile_builder::on_event(const process_event& event) {
     if (name_from_path_ && !event.process && event.path) {
-        const std::string_view path = *event.path;
-        const auto slash = path.find_last_of("\\/");
-        const std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);
+        const std::string_view file = file_name_of(*event.path);
         if (!file.empty()) {
             process_event named = event;
             named.process = file;

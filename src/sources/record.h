@@ -5,6 +5,7 @@
 // for a sink, counting and reporting as it goes.
 
 #include "masq/read.h"
+#include "masq/util/windows_path.h" // file_name_of
 #include "sources/line_reader.h"
 
 #include <absl/container/flat_hash_set.h>
@@ -60,12 +61,6 @@ struct parser_context {
 /// without regard to case (input_files.cpp).
 bool has_event_extension(std::string_view name, bool evtx) noexcept;
 
-/// The file name of a Windows or POSIX path (`C:\\x\\a.exe` -> `a.exe`), case kept.
-inline std::string_view file_name_of(std::string_view path) {
-    const auto slash = path.find_last_of("\\/");
-    return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
 /// Defender's FolderPath holds the folder, or the whole image path: the image path either way
 /// (file names compared without regard to ASCII case).
 inline std::string image_path(const std::string& folder_path, std::string_view file_name) {
@@ -106,7 +101,8 @@ inline void normalise_context(process_event& event) noexcept {
     if (none(event.original_file_name)) event.original_file_name.reset();
     if (none(event.user)) event.user.reset();
     if (none(event.command_line)) event.command_line.reset();
-    if (event.command_line_json && (*event.command_line_json == "\"\"" || *event.command_line_json == "\"-\""))
+    if (event.command_line_json &&
+        (*event.command_line_json == "\"\"" || *event.command_line_json == "\"-\""))
         event.command_line_json.reset();
     if (none(event.hashes)) event.hashes.reset();
 }
@@ -124,7 +120,8 @@ inline std::optional<std::uint64_t> parse_id(std::string_view text) noexcept {
     std::uint64_t v = 0;
     for (char c : text) {
         int d = c >= '0' && c <= '9' ? c - '0' : -1;
-        if (base == 16 && d < 0) d = c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (base == 16 && d < 0)
+            d = c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
         if (d < 0) return std::nullopt;
         const std::uint64_t next = v * static_cast<std::uint64_t>(base) + static_cast<std::uint64_t>(d);
         if (next / static_cast<std::uint64_t>(base) != v) return std::nullopt; // overflow

@@ -25,6 +25,12 @@ struct normalized_path {
  */
 normalized_path normalize_windows_path(std::string_view raw);
 
+/// The file name of a Windows or POSIX path (`C:\\x\\a.exe` -> `a.exe`), case kept.
+inline std::string_view file_name_of(std::string_view path) {
+    const auto slash = path.find_last_of("\\/");
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 /// Shell-style match of `text` against `pattern` with `*` (any run, separators included) and `?`
 /// (one byte); no escapes, so backslashes are ordinary characters.
 bool glob_match(std::string_view pattern, std::string_view text) noexcept;
