@@ -10,7 +10,16 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: all build demo test test-unit test-python python bench-spark bootstrap bootstrap-test format clean bench
+SAN    := build/sanitize
+# The libFuzzer harnesses (fuzz/README.md); `make fuzz` runs each for FUZZ_SECONDS or FUZZ_RUNS
+# executions, whichever ends first.
+FUZZERS := security_event json_dialects csv evtx compressed blob_listing http_responses allow_list \
+           findings_reader time arrow_stream similarity
+FUZZ_SECONDS ?= 1800
+FUZZ_RUNS ?= 10000000
+
+.PHONY: all build demo test test-unit test-python python bench-spark bootstrap bootstrap-test format clean bench \
+        sanitize test-sanitize fuzz
 
 all: build
 
@@ -40,6 +49,27 @@ test: bootstrap-test build
 	MASQ_BIN=$(abspath $(MASQ)) $(PY) -m pytest -q tests/cli tests/parity tests/quality tests/integration
 	$(MAKE) --no-print-directory python
 	MASQ_BIN=$(abspath $(MASQ)) $(PY) -m pytest -q -p no:warnings tests/python
+
+# Not yet part of `make test` (issue 19, see fuzz/README.md): the same suites under ASan + UBSan,
+# and every fuzz harness's smoke run.
+test-sanitize: sanitize
+	cd $(SAN) && ctest --output-on-failure -j $(JOBS) -LE package
+	MASQ_BIN=$(abspath $(SAN)/masq) MASQ_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1 \
+		LSAN_OPTIONS=suppressions=$(abspath fuzz/lsan.supp):print_suppressions=0 \
+		$(PY) -m pytest -q tests/cli
+
+# clang with ASan + UBSan: the library, the CLI, the unit tests and the fuzz harnesses (fuzz/).
+sanitize: bootstrap-test
+	@cmake --preset sanitize >/dev/null
+	@cmake --build $(SAN) -j $(JOBS)
+
+# A recorded campaign: every harness in turn, then the figures for docs/robustness.md.
+fuzz: sanitize
+	@for h in $(FUZZERS); do \
+		echo "== fuzz_$$h: up to $(FUZZ_SECONDS) s or $(FUZZ_RUNS) executions"; \
+		fuzz/run.sh campaign $$h $(SAN)/fuzz/fuzz_$$h $(FUZZ_SECONDS) $(FUZZ_RUNS) || exit 1; \
+	done
+	$(PY) fuzz/summarize.py build/fuzz-campaign
 
 # The Python package (pip install .) into .venv, built incrementally in build/python with the build
 # tools bootstrap installed; a fresh machine's plain `pip install .` builds the same in isolation.

@@ -26,8 +26,9 @@ enum class problem_kind : std::uint8_t {
     missing_file,     ///< an input path that does not exist
     unreadable_file,  ///< an input that cannot be opened or read
     truncated_file,   ///< a compressed input that ends early or is corrupt (lines read so far are kept)
+    oversized_file, ///< a compressed input that inflates past `--max-expansion` (lines read so far are kept)
 };
-inline constexpr std::size_t problem_kind_count = 7;
+inline constexpr std::size_t problem_kind_count = 8;
 
 /// A short stable name for a kind, e.g. "malformed-record".
 const char* to_string(problem_kind kind) noexcept;
@@ -35,7 +36,7 @@ const char* to_string(problem_kind kind) noexcept;
 /// True for problems that lose a whole file or part of one (rather than one record).
 constexpr bool is_file_problem(problem_kind kind) noexcept {
     return kind == problem_kind::missing_file || kind == problem_kind::unreadable_file ||
-           kind == problem_kind::truncated_file;
+           kind == problem_kind::truncated_file || kind == problem_kind::oversized_file;
 }
 
 /// One problem, with where it was found. `line` is 1-based, 0 when the problem concerns a whole file.

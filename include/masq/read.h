@@ -35,7 +35,9 @@ struct read_stats {
         0; ///< 4688 events outside --from/--to (or without a time when a window is set)
     std::uint64_t pruned_files = 0; ///< export files skipped whole because their folder is outside the window
     std::uint64_t duplicates = 0;   ///< records dropped by --dedupe
-    std::uint64_t names_from_path = 0; ///< events without a process name, named by their path (full mode)
+    std::uint64_t names_from_path = 0;     ///< events without a process name, named by their path (full mode)
+    std::uint64_t events_without_host = 0; ///< events kept without a host (alerts cannot say where)
+    std::uint64_t events_without_time = 0; ///< events kept without a time (alerts cannot say when)
 
     void merge(const read_stats& other) noexcept;
 };
@@ -137,6 +139,11 @@ struct read_options {
     /// A line (record) longer than this is skipped as a malformed record, naming file and line,
     /// without being held in memory: a hostile file of one huge line cannot exhaust memory.
     std::size_t max_record_bytes = std::size_t{64} << 20;
+    /// A gzip or zstd input that inflates to more than this many times its compressed size
+    /// (past its first 64 MiB) is read no further, as an `oversized_file` problem: a decompression
+    /// bomb costs at most that much reading time, never memory. Log Analytics exports compress
+    /// 15–70 times (bench/RESULTS.md, "Bounded resources"); 0 = no bound.
+    std::uint64_t max_expansion = 200;
     /// Drop records whose line is byte-identical to one already read (the export writes a blob
     /// again after a retry). Costs about 20 bytes of memory per distinct record (a 128-bit XXH3
     /// hash in a hash set), so memory grows with events, not names.

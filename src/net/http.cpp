@@ -22,7 +22,13 @@ std::size_t append_body(char* data, std::size_t size, std::size_t n, void* out) 
 }
 
 std::size_t append_header(char* data, std::size_t size, std::size_t n, void* out) {
-    std::string_view line(data, size * n);
+    add_header_line(std::string_view(data, size * n), *static_cast<http_response*>(out));
+    return size * n;
+}
+
+} // namespace
+
+void add_header_line(std::string_view line, http_response& response) {
     const auto colon = line.find(':');
     if (colon != std::string_view::npos) {
         std::string name(line.substr(0, colon));
@@ -33,14 +39,11 @@ std::size_t append_header(char* data, std::size_t size, std::size_t n, void* out
             value.remove_prefix(1);
         while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
             value.remove_suffix(1);
-        static_cast<http_response*>(out)->headers[name] = std::string(value);
+        response.headers[name] = std::string(value);
     } else if (line.starts_with("HTTP/")) {
-        static_cast<http_response*>(out)->headers.clear(); // a new response (after 100 Continue)
+        response.headers.clear(); // a new response (after 100 Continue)
     }
-    return size * n;
 }
-
-} // namespace
 
 http_client::http_client() {
     // curl_global_init is not thread-safe before 7.84; the first client initialises it once.

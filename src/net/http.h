@@ -24,6 +24,10 @@ struct http_response {
     std::map<std::string, std::string> headers; ///< names lower-cased; the last value of a repeated header
 };
 
+/// Adds one header line as libcurl hands it over ("Name: value\r\n", or a status line, which
+/// starts a new response) to `response.headers`.
+void add_header_line(std::string_view line, http_response& response);
+
 struct http_request {
     std::string method = "GET";
     std::string url;

@@ -18,7 +18,7 @@ std::uint32_t profile_builder::dictionary::id(std::string_view s) {
 
 profile_builder::slot& profile_builder::slot_for(const std::optional<std::string_view>& process) {
     if (!process) {
-        if (!null_slot_) null_slot_.emplace();
+        if (!null_slot_) null_slot_ = std::make_unique<slot>();
         return *null_slot_;
     }
     if (const auto it = by_raw_name_.find(*process); it != by_raw_name_.end()) return slots_[it->second];
@@ -34,6 +34,8 @@ profile_builder::slot& profile_builder::slot_for(const std::optional<std::string
 }
 
 void profile_builder::on_event(const process_event& event) {
+    without_host_ += !event.host || event.host->empty();
+    without_time_ += !event.time;
     if (name_from_path_ && !event.process && event.path) {
         const std::string_view file = file_name_of(*event.path);
         if (!file.empty()) {

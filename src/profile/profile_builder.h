@@ -12,6 +12,7 @@
 #include <absl/container/flat_hash_map.h>
 #include <deque>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -29,6 +30,9 @@ class profile_builder final : public event_sink {
     /// `project` often drops `Process`); `names_from_path()` counts them until the flush.
     void set_name_from_path(bool on) noexcept { name_from_path_ = on; }
     std::uint64_t names_from_path() const noexcept { return names_from_path_; }
+    /// Events without a host, and without a time, until the flush (the driver's warnings).
+    std::uint64_t without_host() const noexcept { return without_host_; }
+    std::uint64_t without_time() const noexcept { return without_time_; }
 
     /// The events that follow come from read task `task` (the driver's unit: a file, or a byte
     /// range of one), whose lines are numbered from the start of the range. Samples remember the
@@ -100,13 +104,14 @@ class profile_builder final : public event_sink {
     absl::flat_hash_map<std::string, std::uint32_t, string_hash, std::equal_to<>> by_name_;
     std::vector<std::string> names_;
     std::deque<slot> slots_;
-    std::optional<slot> null_slot_;
+    std::unique_ptr<slot> null_slot_; // events without a name (seed mode), rare
     dictionary paths_, hosts_, parents_, original_names_;
     std::string lowered_;
     std::size_t sample_limit_;
     std::uint64_t task_ = 0;
     bool name_from_path_ = false;
     std::uint64_t names_from_path_ = 0;
+    std::uint64_t without_host_ = 0, without_time_ = 0;
     void add_event(const process_event& event);
     /// Until the flush a sample's line is `task << task_shift | line in the range`, which orders
     /// the samples of one file as their lines in it do.

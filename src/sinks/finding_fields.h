@@ -22,9 +22,13 @@ namespace masq::detail {
 static_assert(std::is_same_v<std::size_t, std::uint64_t>, "counts are held as size_t and read as uint64");
 
 /// std::visit with one lambda per alternative.
-template <class... Ts> struct overloaded : Ts... {
+template <class... Ts>
+struct overloaded : Ts... {
     using Ts::operator()...;
 };
+// C++20 deduces this for aggregates (P1816); clang before 17 needs the guide spelled out.
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
 
 /// The member of a finding that holds one schema field.
 using finding_member =

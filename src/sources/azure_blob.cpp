@@ -173,17 +173,19 @@ std::string error_code(const std::string& body) {
                                                                      : std::string();
 }
 
-struct listing {
-    std::vector<std::string> names;
-    std::string next_marker;
-};
+bool is_export_blob(std::string_view name) {
+    return has_event_extension(name, false);
+}
+
+} // namespace
 
 listing parse_listing(const std::string& xml) {
     listing out;
     xmlDoc* doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "list.xml", nullptr,
                                 XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (doc == nullptr) return out;
-    for (xmlNode* n = xmlDocGetRootElement(doc)->children; n != nullptr; n = n->next) {
+    const xmlNode* root = xmlDocGetRootElement(doc);
+    for (xmlNode* n = root ? root->children : nullptr; n != nullptr; n = n->next) {
         if (n->type != XML_ELEMENT_NODE) continue;
         const std::string name = reinterpret_cast<const char*>(n->name);
         if (name == "NextMarker") {
@@ -204,10 +206,6 @@ listing parse_listing(const std::string& xml) {
     xmlFreeDoc(doc);
     return out;
 }
-
-bool is_export_blob(std::string_view name) { return has_event_extension(name, false); }
-
-} // namespace
 
 bool is_blob_url(const std::string& input) {
     return input.rfind("https://", 0) == 0 || input.rfind("http://", 0) == 0;
@@ -260,7 +258,7 @@ void read_blob_exports(const std::string& url, const blob_options& options, even
             break;
         }
     } while (!marker.empty());
-    std::sort(blobs.begin(), blobs.end()); // y=/m=/d=/h=/m= order is time order
+    std::sort(blobs.begin(), blobs.end());                             // y=/m=/d=/h=/m= order is time order
     blobs.erase(std::unique(blobs.begin(), blobs.end()), blobs.end()); // a repeated page lists them again
     for (const std::string& name : blobs) {
         if (masq::export_folder_outside(name, read.window)) {
@@ -279,8 +277,12 @@ void read_blob_exports(const std::string& url, const blob_options& options, even
         // Exports are plain JSON lines; copies people make of them are often gzip or zstd.
         std::string plain, error;
         const bool compressed = buffer_compression(r.body) != compression::none;
-        if (compressed && !decompress_buffer(r.body, plain, error)) {
-            diag.report(problem_kind::truncated_file, shown, 0, "", error + "; the lines before it are kept");
+        if (compressed && !decompress_buffer(r.body, plain, error, read.max_expansion)) {
+            if (expansion_exceeded(plain.size(), r.body.size(), read.max_expansion))
+                diag.report(problem_kind::oversized_file, shown, 0, "", error);
+            else
+                diag.report(problem_kind::truncated_file, shown, 0, "",
+                            error + "; the lines before it are kept");
         }
         const std::string_view text = compressed ? std::string_view(plain) : std::string_view(r.body);
         ++stats.files;

@@ -199,6 +199,19 @@ std::vector<std::string> unusable_input(const read_stats& stats, const process_p
             "FileName; Sysmon Image): they are ranked as one unnamed group; name the field with "
             "--map process=PATH",
             without_name, profile.events()));
+    // Without them an alert cannot say where or when: detection works, the analyst cannot act.
+    const std::uint64_t events = profile.events();
+    if (2 * stats.events_without_host > events && events > 0)
+        why.push_back(fmt::format("{} of {} events have no host (SecurityEvent's Computer; ECS host.name; "
+                                  "Defender DeviceName; Sysmon Computer): alerts cannot say where; name the "
+                                  "field with --map host=PATH",
+                                  stats.events_without_host, events));
+    if (2 * stats.events_without_time > events && events > 0)
+        why.push_back(
+            fmt::format("{} of {} events have no time (SecurityEvent's TimeGenerated; ECS @timestamp; "
+                        "Defender Timestamp; Sysmon UtcTime): alerts cannot say when; name the field "
+                        "with --map time=PATH",
+                        stats.events_without_time, events));
     return why;
 }
 
@@ -214,6 +227,8 @@ void read_stats::merge(const read_stats& other) noexcept {
     pruned_files += other.pruned_files;
     duplicates += other.duplicates;
     names_from_path += other.names_from_path;
+    events_without_host += other.events_without_host;
+    events_without_time += other.events_without_time;
 }
 
 namespace detail {

@@ -20,6 +20,8 @@ class byte_source {
   public:
     virtual ~byte_source() = default;
     virtual long read(char* out, std::size_t room) = 0;
+    /// Compressed bytes taken from the file so far; 0 for a plain file.
+    virtual std::uint64_t compressed_bytes() const noexcept { return 0; }
 };
 
 class plain_source final : public byte_source {
@@ -94,6 +96,10 @@ class gzip_source final : public byte_source {
         }
         return got;
     }
+    std::uint64_t compressed_bytes() const noexcept override {
+        const auto at = gzoffset(in_.get());
+        return at > 0 ? static_cast<std::uint64_t>(at) : 1;
+    }
 
   private:
     std::unique_ptr<gzFile_s, gz_closer> in_;
@@ -132,6 +138,7 @@ class zstd_source final : public byte_source {
                     return 0;
                 }
                 in_ = {input_.data(), static_cast<std::size_t>(got), 0};
+                taken_ += static_cast<std::uint64_t>(got);
             }
             const std::size_t hint = ZSTD_decompressStream(stream_, &output, &in_);
             if (ZSTD_isError(hint)) {
@@ -144,8 +151,10 @@ class zstd_source final : public byte_source {
         }
         return static_cast<long>(output.pos);
     }
+    std::uint64_t compressed_bytes() const noexcept override { return taken_ + 1; }
 
   private:
+    std::uint64_t taken_ = 0;
     int fd_;
     ZSTD_DStream* stream_;
     std::vector<char> input_;
@@ -188,7 +197,7 @@ bool starts_with_json_object(const std::string& path) {
 line_read for_each_line(const std::string& path, diagnostics& diag,
                         const std::function<void(const padded_line&)>& on_line, std::size_t chunk_size,
                         std::uint64_t begin, std::uint64_t end, std::atomic<std::uint64_t>* progress,
-                        std::size_t max_line_bytes) {
+                        std::size_t max_line_bytes, std::uint64_t max_expansion) {
     line_read result;
     const bool is_stdin = path == "-";
     const int fd = is_stdin ? dup(STDIN_FILENO) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -242,6 +251,10 @@ line_read for_each_line(const std::string& path, diagnostics& diag,
         if (progress != nullptr)
             progress->fetch_add(static_cast<std::uint64_t>(got), std::memory_order_relaxed);
         filled += static_cast<std::size_t>(got);
+        if (expansion_exceeded(result.bytes, source->compressed_bytes(), max_expansion)) {
+            diag.report(problem_kind::oversized_file, shown, 0, "", expansion_message(max_expansion));
+            return result; // the partial line in the buffer is not delivered
+        }
         std::size_t start = 0;
         if (discarding) {
             const void* nl = std::memchr(buf.data(), '\n', filled);
@@ -341,7 +354,20 @@ compression buffer_compression(std::string_view data) noexcept {
     return compression::none;
 }
 
-bool decompress_buffer(std::string_view data, std::string& out, std::string& error) {
+bool expansion_exceeded(std::uint64_t inflated, std::uint64_t compressed,
+                        std::uint64_t max_expansion) noexcept {
+    return max_expansion != 0 && compressed != 0 && inflated > expansion_slack &&
+           inflated / compressed >= max_expansion;
+}
+
+std::string expansion_message(std::uint64_t max_expansion) {
+    return fmt::format("inflates to more than {} times its compressed size (--max-expansion), as a "
+                       "decompression bomb does; not read further, the lines before it are kept",
+                       max_expansion);
+}
+
+bool decompress_buffer(std::string_view data, std::string& out, std::string& error,
+                       std::uint64_t max_expansion) {
     out.clear();
     std::string chunk(std::size_t{1} << 20, '\0');
     const compression kind = buffer_compression(data);
@@ -359,6 +385,11 @@ bool decompress_buffer(std::string_view data, std::string& out, std::string& err
             z.avail_out = static_cast<uInt>(chunk.size());
             rc = inflate(&z, Z_NO_FLUSH);
             out.append(chunk.data(), chunk.size() - z.avail_out);
+            if (expansion_exceeded(out.size(), data.size(), max_expansion)) {
+                inflateEnd(&z);
+                error = expansion_message(max_expansion);
+                return false;
+            }
             if (rc == Z_STREAM_END && z.avail_in > 0) { // concatenated gzip members (RFC 1952 §2.2)
                 inflateReset(&z);
                 rc = Z_OK;
@@ -388,6 +419,11 @@ bool decompress_buffer(std::string_view data, std::string& out, std::string& err
                 return false;
             }
             out.append(chunk.data(), o.pos);
+            if (expansion_exceeded(out.size(), data.size(), max_expansion)) {
+                ZSTD_freeDStream(stream);
+                error = expansion_message(max_expansion);
+                return false;
+            }
             // Done when all input is taken and the decoder had room to spare (nothing held back).
             if (in.pos == in.size && o.pos < o.size) break;
         }

@@ -74,7 +74,7 @@ std::uint64_t read_input(const std::string& path, std::uint64_t begin, std::uint
         const std::unique_ptr<detail::line_parser> parser = detail::make_line_parser(options.format, context);
         const detail::line_read r = detail::for_each_line(
             path, diag, [&](const detail::padded_line& line) { parser->parse(line); }, options.chunk_size,
-            begin, end, options.progress, options.max_record_bytes);
+            begin, end, options.progress, options.max_record_bytes, options.max_expansion);
         const bool whole = begin == 0 && end == whole_file;
         if (begin == 0) ++stats.files;
         if (whole) stats.bytes += r.bytes;
@@ -226,6 +226,8 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
     }
     for (std::size_t w = 0; w < workers; ++w) {
         worker_stats[w].names_from_path += profiles[w].names_from_path();
+        worker_stats[w].events_without_host += profiles[w].without_host();
+        worker_stats[w].events_without_time += profiles[w].without_time();
         profiles[w].flush_into(profile, line_offsets, task_files);
         stats.merge(worker_stats[w]);
     }

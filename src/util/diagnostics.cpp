@@ -22,6 +22,8 @@ const char* to_string(problem_kind kind) noexcept {
         return "unreadable-file";
     case problem_kind::truncated_file:
         return "truncated-file";
+    case problem_kind::oversized_file:
+        return "oversized-file";
     }
     return "unknown";
 }

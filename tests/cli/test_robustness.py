@@ -1,9 +1,15 @@
 # SPDX-License-Identifier: MIT
 """Hostile and damaged inputs (tests/data/fuzz-regressions): masq reports a problem naming the
 file and line, keeps what is good, and never crashes."""
+import os
 import subprocess
 
 import pytest
+
+# Under AddressSanitizer (make test runs this suite on the sanitize build too) RSS, address space
+# and times measure the sanitizer's shadow memory and checks, not masq.
+SANITIZED = os.environ.get("MASQ_SANITIZED") == "1"
+measures_resources = pytest.mark.skipif(SANITIZED, reason="resource bounds are measured on the release build")
 
 
 def run(masq_bin, *args, timeout=60, **kw):
@@ -207,10 +213,13 @@ def test_o4_blob_client_does_not_sleep_after_its_last_attempt(masq_bin, tmp_path
         server.server_close()
     no_crash(r)
     assert "HTTP 503" in r.stderr
+    if SANITIZED:
+        return
     # Four attempts wait 0.2 + 0.4 + 0.8 s between them; a wait after the last would add 1.6 s.
     assert elapsed < 2.8, elapsed
 
 
+@measures_resources
 def test_o5_gzip_of_one_huge_line_is_skipped_without_buffering_it(masq_bin, tmp_path):
     import os
     import zlib
@@ -224,8 +233,10 @@ def test_o5_gzip_of_one_huge_line_is_skipped_without_buffering_it(masq_bin, tmp_
     parts += [z.compress(b'"}\n' + good), z.flush()]
     (tmp_path / "huge.json.gz").write_bytes(b"".join(parts))
     (tmp_path / "good.json").write_bytes(good)
-    proc = subprocess.Popen([masq_bin, "convert", "--max-record-bytes", str(1 << 20), tmp_path / "huge.json.gz",
-                             tmp_path / "good.json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # It inflates 1000 times: --max-expansion stops it as a bomb (below); lifted, the line bound holds.
+    proc = subprocess.Popen([masq_bin, "convert", "--max-expansion", "0", "--max-record-bytes", str(1 << 20),
+                             tmp_path / "huge.json.gz", tmp_path / "good.json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)  # the output is a few lines: the pipes cannot fill
     out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
     proc.stdout.close()
@@ -234,6 +245,9 @@ def test_o5_gzip_of_one_huge_line_is_skipped_without_buffering_it(masq_bin, tmp_
     assert "huge.json.gz:1:" in err and "--max-record-bytes" in err, err
     assert out.count("ok.exe") == 4  # path and name, in both files
     assert usage.ru_maxrss < 96 * 1024, usage.ru_maxrss  # KiB: the 128 MiB line was never held
+    bomb = run(masq_bin, "convert", tmp_path / "huge.json.gz", tmp_path / "good.json")
+    assert bomb.returncode == 2 and "huge.json.gz" in bomb.stderr and "--max-expansion" in bomb.stderr
+    assert bomb.stdout.count("ok.exe") == 2  # the good file
 
 
 def test_o2_truncated_evtx_is_reported(masq_bin, data, tmp_path):
@@ -276,6 +290,9 @@ def _process_lines(path, records):
     ("no_process_creation", "is a process creation"),
     ("outside_window", "outside the time window"),
     ("no_supported_file", "no input file was read"),
+    ("no_host", "have no host"),
+    ("no_time", "have no time"),
+    ("forced_format", "check --input-format"),
 ])
 def test_unusable_input_is_said_and_fails_under_strict(masq_bin, root, tmp_path, case, expected):
     event = {"EventID": 4688, "Computer": "A", "TimeGenerated": "2020-01-01T00:00:00Z",
@@ -289,6 +306,15 @@ def test_unusable_input_is_said_and_fails_under_strict(masq_bin, root, tmp_path,
     elif case == "outside_window":
         target = _process_lines(tmp_path / "events.json", [{**event, "Process": "a.exe"}] * 5)
         extra = ["--from", "2030-01-01"]
+    elif case == "no_host":  # a `project` without Computer: an alert could not say where
+        target = _process_lines(tmp_path / "events.json", [{**event, "Process": "a.exe", "Computer": ""}] * 4 +
+                                [{k: v for k, v in event.items() if k != "Computer"}] * 2)
+    elif case == "no_time":
+        target = _process_lines(tmp_path / "events.json",
+                                [{k: v for k, v in {**event, "Process": "a.exe"}.items() if k != "TimeGenerated"}] * 3)
+    elif case == "forced_format":  # --input-format sysmon on SecurityEvent lines matches nothing
+        target = _process_lines(tmp_path / "events.json", [{**event, "Process": "a.exe"}] * 3)
+        extra = ["--input-format", "sysmon"]
     else:
         (tmp_path / "notes.txt").write_text("not an event log\n")
         target = tmp_path
@@ -318,3 +344,53 @@ def test_full_mode_names_an_event_by_its_path_when_process_is_missing(masq_bin, 
     assert "3 events without a process name named by the path's file name" in r.stderr
     explained = run(masq_bin, "explain", "svch0st.exe", target)
     assert explained.returncode == 0 and "confusable" in explained.stdout
+
+
+def repeated_lines_gzip(path, megabytes):
+    """A gzip of `megabytes` MiB of one short record repeated: it inflates about 1000 times, as
+    only a decompression bomb does (exports compress 15-70 times)."""
+    import zlib
+    line = b'{"EventID":4688,"Computer":"H","NewProcessName":"C:\\\\Temp\\\\a.exe","Process":"a.exe"}\n'
+    block = line * ((1 << 20) // len(line))
+    z = zlib.compressobj(9, zlib.DEFLATED, 31)
+    path.write_bytes(b"".join([z.compress(block) for _ in range(megabytes)] + [z.flush()]))
+
+
+def test_decompression_bomb_is_a_counted_problem_of_its_file(masq_bin, tmp_path):
+    repeated_lines_gzip(tmp_path / "bomb.json.gz", 160)
+    good = b'{"EventID":4688,"Computer":"H","NewProcessName":"C:\\\\Windows\\\\ok.exe","Process":"ok.exe"}\n'
+    (tmp_path / "good.json").write_bytes(good)
+    r = run(masq_bin, "convert", tmp_path / "bomb.json.gz", tmp_path / "good.json", timeout=120)
+    no_crash(r)
+    assert r.returncode == 2, r.stderr
+    assert "bomb.json.gz" in r.stderr and "--max-expansion" in r.stderr, r.stderr
+    assert "ok.exe" in r.stdout  # the good file is read
+    lines = r.stdout.count("a.exe")
+    assert 0 < lines < 2 * 160 * 10_000  # the lines before the bound are kept, not all 160 MiB
+    # The bound can be lifted: then the whole file is read, without a problem.
+    r = run(masq_bin, "detect", "--max-expansion", "0", "--stats", tmp_path / "bomb.json.gz", timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "oversized" not in r.stderr
+
+
+@measures_resources
+def test_memory_stays_bounded_under_an_address_space_limit(masq_bin, tmp_path):
+    """docs/robustness.md: one hostile input costs at most the read chunk plus --max-record-bytes
+    (twice that while the line buffer grows); here 256 MiB of one line under a 640 MiB address
+    space (threads' stacks and ICU's data are most of it)."""
+    import resource
+    import zlib
+    z = zlib.compressobj(1, zlib.DEFLATED, 31)
+    mib = b"a" * (1 << 20)
+    parts = [z.compress(b'{"EventID":4688,"Process":"')] + [z.compress(mib) for _ in range(256)]
+    parts += [z.compress(b'"}\n{"EventID":4688,"Computer":"H","Process":"ok.exe"}\n'), z.flush()]
+    (tmp_path / "huge.json.gz").write_bytes(b"".join(parts))
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (640 << 20, 640 << 20))
+
+    r = subprocess.run([masq_bin, "convert", "--max-expansion", "0", tmp_path / "huge.json.gz"],
+                       capture_output=True, text=True, timeout=120, preexec_fn=limit)
+    no_crash(r)
+    assert "huge.json.gz:1:" in r.stderr and "--max-record-bytes" in r.stderr, r.stderr
+    assert "ok.exe" in r.stdout

@@ -26,6 +26,7 @@ struct convert_cli {
     std::string output, input_format = "auto";
     std::vector<std::string> maps;
     std::size_t max_record_bytes = masq::read_options{}.max_record_bytes;
+    std::uint64_t max_expansion = masq::read_options{}.max_expansion;
 };
 
 class convert_command final : public command {
@@ -45,6 +46,10 @@ class convert_command final : public command {
             ->add_option("--max-record-bytes", o_.max_record_bytes,
                          "skip (and report) longer lines, as for detect")
             ->check(CLI::PositiveNumber);
+        convert
+            ->add_option("--max-expansion", o_.max_expansion,
+                         "stop reading a gzip/zstd input that inflates past this ratio, as for detect")
+            ->check(CLI::NonNegativeNumber);
         convert->footer(R"(Examples:
   masq convert Security.evtx > security.jsonl
   masq convert --input-format defender DeviceProcessEvents.csv | masq detect)");
@@ -72,6 +77,7 @@ int convert_command::run() {
     read.format = *masq::parse_input_format(opt.input_format);
     read.fields = fields;
     read.max_record_bytes = opt.max_record_bytes;
+    read.max_expansion = opt.max_expansion;
     // One thread: events come out in file order.
     for (const std::string& f : masq::expand_inputs(opt.inputs, diag))
         masq::read_events(f, writer, diag, stats, read);

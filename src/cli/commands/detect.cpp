@@ -74,6 +74,7 @@ struct detect_options_cli {
     std::string connection_string_file;
     unsigned blob_page_size = 5000;
     std::size_t max_record_bytes = masq::read_options{}.max_record_bytes;
+    std::uint64_t max_expansion = masq::read_options{}.max_expansion;
     bool strict = false, fail_on_findings = false, quiet = false, no_color = false;
     std::string send; ///< "sentinel" to send the findings after writing them
     sentinel_cli sentinel;
@@ -165,6 +166,11 @@ CLI::App* detect_command::add(CLI::App& app) {
         ->add_option("--max-record-bytes", o_.max_record_bytes,
                      "skip (and report) lines longer than this many bytes (default 64 MiB)")
         ->check(CLI::PositiveNumber);
+    detect
+        ->add_option("--max-expansion", o_.max_expansion,
+                     "stop reading (and report) a gzip/zstd input that inflates past this many times its "
+                     "compressed size, as a decompression bomb does (default 200; 0 = no bound)")
+        ->check(CLI::NonNegativeNumber);
     detect->add_flag("--dedupe", o_.dedupe,
                      "drop byte-identical records (the export rewrites a blob after a retry); costs about 20 "
                      "bytes of memory per distinct record");
@@ -259,6 +265,7 @@ int detect_command::run() {
     }
     read.blob.page_size = opt.blob_page_size;
     read.max_record_bytes = opt.max_record_bytes;
+    read.max_expansion = opt.max_expansion;
     read.name_from_path = options.mode == masq::detect_mode::full;
     if (!parse_maps(opt.maps, read.fields)) return exit_error;
     try {

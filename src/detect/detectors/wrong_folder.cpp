@@ -45,7 +45,8 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
             events_by_folder[np.folder] += v.count;
         }
         if (events_by_folder.empty()) continue;
-        std::vector<std::pair<std::string, std::uint64_t>> folders(events_by_folder.begin(), events_by_folder.end());
+        std::vector<std::pair<std::string, std::uint64_t>> folders(events_by_folder.begin(),
+                                                                   events_by_folder.end());
         std::stable_sort(folders.begin(), folders.end(),
                          [](const auto& a, const auto& b) { return a.second > b.second; });
         const target* imitated = plain.empty() ? nullptr : find_target(ctx, known->name);
@@ -53,7 +54,8 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         for (std::string_view f : known->folders)
             expected += (expected.empty() ? "" : " or ") + std::string(f);
         if (expected.empty()) expected = "a Windows servicing folder";
-        for (const auto& [folder, folder_events] : folders) {
+        for (const auto& folder_and_events : folders) {
+            const auto& folder = folder_and_events.first; // a name the lambda below may capture (C++20 P1091)
             const bool writable = user_writable_folder(folder);
             double score = known->role == binary_role::core     ? 0.9
                            : known->role == binary_role::system ? 0.75
@@ -61,16 +63,17 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
             if (writable) score += 0.05;
             std::string logged; // the path as logged, its most frequent spelling in the folder
             std::uint64_t logged_count = 0;
-            evidence_set evidence = variants_where(*e.stats, [&](const variant_key& key, const variant_stats& v) {
-                if (!key.path || normalize_windows_path(*key.path).folder != folder) return false;
-                if (v.count > logged_count || (v.count == logged_count && *key.path < logged))
-                    logged = *key.path, logged_count = v.count;
-                return true;
-            });
+            evidence_set evidence =
+                variants_where(*e.stats, [&](const variant_key& key, const variant_stats& v) {
+                    if (!key.path || normalize_windows_path(*key.path).folder != folder) return false;
+                    if (v.count > logged_count || (v.count == logged_count && *key.path < logged))
+                        logged = *key.path, logged_count = v.count;
+                    return true;
+                });
             // The counts are the alert's (its events may be split further by parent).
-            std::string reason = fmt::format("{}runs from {}; expected {}",
-                                             plain.empty() ? "" : fmt::format("a copy of {} ", known->name),
-                                             logged, expected);
+            std::string reason =
+                fmt::format("{}runs from {}; expected {}",
+                            plain.empty() ? "" : fmt::format("a copy of {} ", known->name), logged, expected);
             hit h = make_finding(ctx, e, imitated, "path", score, std::move(reason), std::move(evidence));
             h.f.expected = expected;
             out.push_back(std::move(h));

@@ -41,21 +41,25 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         std::string expected;
         for (std::size_t i = 0; i < allowed.size(); ++i)
             expected += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + std::string(allowed[i]);
-        for (const auto& [parent, events] : by_parent) {
+        for (const auto& parent_and_events : by_parent) {
+            const auto& parent = parent_and_events.first; // a name the lambda below may capture (C++20 P1091)
+            const auto& events = parent_and_events.second;
             bool writable = false;
             std::string logged; // the parent's path as logged, the most frequent spelling
             std::uint64_t logged_count = 0;
-            evidence_set evidence = variants_where(*e.stats, [&](const variant_key& key, const variant_stats& v) {
-                if (!key.parent || normalize_windows_path(*key.parent).file != parent) return false;
-                writable = writable || user_writable_folder(normalize_windows_path(*key.parent).folder);
-                if (v.count > logged_count || (v.count == logged_count && *key.parent < logged))
-                    logged = *key.parent, logged_count = v.count;
-                return true;
-            });
+            evidence_set evidence =
+                variants_where(*e.stats, [&](const variant_key& key, const variant_stats& v) {
+                    if (!key.parent || normalize_windows_path(*key.parent).file != parent) return false;
+                    writable = writable || user_writable_folder(normalize_windows_path(*key.parent).folder);
+                    if (v.count > logged_count || (v.count == logged_count && *key.parent < logged))
+                        logged = *key.parent, logged_count = v.count;
+                    return true;
+                });
             double score = e.known != nullptr && e.known->role == binary_role::core ? 0.85 : 0.8;
             if (writable) score += 0.05;
-            std::string reason = fmt::format("started by {}; expected {} ({} of {} event{} with a known parent)",
-                                             logged, expected, events, known_events, known_events == 1 ? "" : "s");
+            std::string reason =
+                fmt::format("started by {}; expected {} ({} of {} event{} with a known parent)", logged,
+                            expected, events, known_events, known_events == 1 ? "" : "s");
             hit h = make_finding(ctx, e, nullptr, "parent", score, std::move(reason), std::move(evidence));
             h.f.expected = expected;
             out.push_back(std::move(h));

@@ -5,11 +5,12 @@
 // OAuth 2.0 client credentials flow", and "Send log data to Azure Monitor by using the HTTP Data
 // Collector API" (SharedKey signature); the retry policy follows "Exponential Backoff And Jitter"
 // (M. Brooker, AWS Architecture Blog, 2015): full jitter, capped, with Retry-After taking precedence.
-#include "masq/util/text.h"
 #include "masq/sentinel.h"
-#include "masq/write.h"
+#include "masq/util/text.h"
 #include "masq/version.h"
+#include "masq/write.h"
 #include "net/http.h"
+#include "sinks/sentinel/responses.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -74,62 +75,6 @@ std::string redact(std::string text, const std::vector<std::string>& secrets) {
     return text;
 }
 
-/// "HTTP 429 TooManyRequests: message" from a response, or the transport error.
-std::string describe(const detail::http_response& r) {
-    if (r.status == 0) return "network error: " + r.error;
-    std::string out = fmt::format("HTTP {}", r.status);
-    std::string code, message;
-    if (auto it = r.headers.find("x-ms-error-code"); it != r.headers.end()) code = it->second;
-    // Azure Monitor errors: {"error":{"code":"…","message":"…"}}; Entra ID:
-    // {"error":"…","error_description":"…"}. A string found at a pointer replaces what is known.
-    // The DOM parser validates the whole body before any lookup: an error body is not ours to
-    // trust, and the on-demand parser must not be asked again once it has hit bad JSON.
-    if (!r.body.empty() && r.body.front() == '{') {
-        simdjson::dom::parser parser;
-        simdjson::dom::element doc;
-        if (!parser.parse(r.body).get(doc)) {
-            const auto take = [&](const char* pointer, std::string& into) {
-                std::string_view text;
-                if (!doc.at_pointer(pointer).get_string().get(text)) into = std::string(text);
-            };
-            take("/error", code);
-            take("/error/code", code);
-            take("/error/message", message);
-            take("/error_description", message);
-        }
-    }
-    if (!code.empty()) out += " " + code;
-    if (message.size() > 300) message = message.substr(0, 300) + "…";
-    if (!message.empty()) out += ": " + message;
-    return out;
-}
-
-bool retryable(const detail::http_response& r) {
-    return r.status == 0 || r.status == 408 || r.status == 429 || r.status >= 500;
-}
-
-/// Entra ID issues tokens for 60–90 minutes, and never for more than a day.
-constexpr double default_token_lifetime = 3600;
-constexpr double longest_token_lifetime = 86400;
-
-/// How long to keep a token, in seconds, from the response's `expires_in` as written (a number in
-/// v2.0 responses, a string in some v1.0 ones): five minutes less than it lives, or half its life
-/// when short. Absent, unreadable, NaN or not positive, the usual hour is assumed; over a day is
-/// taken as a day (a huge value must not overflow the clock).
-double token_lifetime_to_keep(std::optional<std::string_view> expires_in_json) {
-    double expires_in = default_token_lifetime;
-    if (expires_in_json) {
-        std::string text(*expires_in_json);
-        if (!text.empty() && text.front() == '"') text.erase(0, 1); // strtod stops at the closing quote
-        char* end = nullptr;
-        const double d = std::strtod(text.c_str(), &end);
-        if (end != text.c_str()) expires_in = d;
-    }
-    if (!(expires_in > 0)) expires_in = default_token_lifetime; // also NaN
-    expires_in = std::min(expires_in, longest_token_lifetime);  // also inf
-    return expires_in > 600 ? expires_in - 300 : expires_in / 2;
-}
-
 /// An Entra ID access token, kept until five minutes before it expires (or half its life when short).
 class token_cache {
   public:
@@ -155,27 +100,18 @@ class token_cache {
         ++report.token_requests;
         const auto r = http.perform(request);
         if (r.status != 200) {
-            error = "token request to " + trim_slash(c_.authority_host) + " failed: " + describe(r);
-            permanent = !retryable(r);
+            error = "token request to " + trim_slash(c_.authority_host) + " failed: " + detail::describe(r);
+            permanent = !detail::retryable(r);
             return std::nullopt;
         }
-        simdjson::ondemand::parser parser;
-        simdjson::padded_string padded(r.body);
-        std::string_view token;
-        simdjson::ondemand::document doc;
-        if (parser.iterate(padded).get(doc) || doc["access_token"].get_string().get(token) || token.empty()) {
+        auto token = detail::parse_token_response(r.body);
+        if (!token) {
             error = "token response without access_token";
             permanent = false;
             return std::nullopt;
         }
-        token_ = std::string(token);
-        // The number is read from its text (simdjson refuses integers over 64 bits), and nothing
-        // more is asked of the document after an error.
-        std::optional<std::string_view> expires_in;
-        simdjson::ondemand::value v;
-        if (!doc["expires_in"].get(v)) expires_in = v.raw_json_token();
-        const double keep = token_lifetime_to_keep(expires_in);
-        expires_ = clock_type::now() + milliseconds(static_cast<long long>(keep * 1000));
+        token_ = std::move(token->access_token);
+        expires_ = clock_type::now() + milliseconds(static_cast<long long>(token->keep_seconds * 1000));
         return token_;
     }
 
@@ -261,7 +197,7 @@ class sender {
                 send(std::move(second), spooled);
                 return;
             } else {
-                last_error = describe(r);
+                last_error = detail::describe(r);
                 if (r.status == 401 && d_.api == sentinel_api::logs_ingestion && !renewed_token) {
                     // The token may have been revoked or have expired early: fetch a new one once.
                     tokens_.invalidate();
@@ -270,7 +206,7 @@ class sender {
                     emit(delivery_event::kind::retry, b, last_error + ", renewing the token");
                     continue;
                 }
-                if (!retryable(r)) break;
+                if (!detail::retryable(r)) break;
             }
             if (attempt == attempts) break;
             const milliseconds wait = backoff(attempt, r);

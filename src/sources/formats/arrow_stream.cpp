@@ -203,8 +203,18 @@ arrow_read_stats read_arrow_stream(ArrowArrayStream& stream_in, event_sink& sink
             event.host = columns[host].text(row);
             const column& t = columns[time];
             if (t.type == column_type::timestamp) {
-                if (const auto v = t.integer(row))
-                    event.time = t.ticks_per_unit != 0 ? *v * t.ticks_per_unit : *v / t.unit_divisor;
+                if (const auto v = t.integer(row)) {
+                    timestamp ticks = 0;
+                    if (t.ticks_per_unit == 0)
+                        event.time = *v / t.unit_divisor;
+                    else if (!__builtin_mul_overflow(*v, t.ticks_per_unit, &ticks))
+                        event.time = ticks;
+                    else // beyond ±29,000 years: a sentinel value or a wrong unit, not a time
+                        diag.report(
+                            problem_kind::bad_timestamp, "<table>", static_cast<std::uint64_t>(stats.rows),
+                            "TimeGenerated",
+                            fmt::format("{} is out of range for a time; event kept without a time", *v));
+                }
             } else if (const auto text = t.text(row)) {
                 event.time = parse_iso8601(*text);
                 if (!event.time)

@@ -94,6 +94,7 @@ TEST(read_into, gzip_inflating_to_one_huge_line_is_skipped) {
     masq::read_stats stats;
     masq::read_options options;
     options.max_record_bytes = std::size_t{1} << 20;
+    options.max_expansion = 0; // it inflates 1000 times: a bomb, which the next test stops
     const std::vector<std::string> inputs{path};
     masq::read_into(inputs, profile, diag, stats, options);
     EXPECT_EQ(stats.events, 2u);
@@ -102,6 +103,74 @@ TEST(read_into, gzip_inflating_to_one_huge_line_is_skipped) {
     EXPECT_EQ(diag.kept()[0].line, 2u);
     EXPECT_EQ(diag.kept()[0].file, path);
     fs::remove(path);
+}
+
+TEST(read_into, gzip_past_the_expansion_bound_is_an_oversized_file) {
+    // 96 MiB of one repeated record in about 100 KB: it inflates about 1000 times, where exports
+    // compress 15-70 times. Reading stops past the first 64 MiB; the records before are kept.
+    const auto path = (fs::temp_directory_path() / "masq-bomb.json.gz").string();
+    const std::string record = R"({"EventID":4688,"Computer":"H","Process":"a.exe"})"
+                               "\n";
+    std::string mib;
+    while (mib.size() + record.size() <= (std::size_t{1} << 20))
+        mib += record;
+    {
+        gzFile out = gzopen(path.c_str(), "wb9");
+        ASSERT_NE(out, nullptr);
+        for (int i = 0; i < 96; ++i)
+            gzwrite(out, mib.data(), static_cast<unsigned>(mib.size()));
+        gzclose(out);
+    }
+    const std::uint64_t per_mib = mib.size() / record.size();
+    for (const std::uint64_t bound : {std::uint64_t{200}, std::uint64_t{0}}) {
+        masq::process_profile profile;
+        masq::diagnostics diag;
+        masq::read_stats stats;
+        masq::read_options options;
+        options.max_expansion = bound;
+        const std::vector<std::string> inputs{path};
+        masq::read_into(inputs, profile, diag, stats, options);
+        if (bound == 0) { // no bound: all of it, no problem
+            EXPECT_EQ(stats.events, 96 * per_mib);
+            EXPECT_EQ(diag.total(), 0u);
+            continue;
+        }
+        ASSERT_EQ(diag.kept().size(), 1u);
+        EXPECT_EQ(diag.kept()[0].kind, masq::problem_kind::oversized_file);
+        EXPECT_EQ(diag.kept()[0].file, path);
+        EXPECT_NE(diag.kept()[0].message.find("--max-expansion"), std::string::npos);
+        EXPECT_GE(stats.events, 63 * per_mib); // what came before the bound is kept
+        EXPECT_LT(stats.events, 96 * per_mib);
+    }
+    fs::remove(path);
+}
+
+TEST(decompress_buffer, stops_past_the_expansion_bound) {
+    const std::string record = R"({"EventID":4688,"Process":"a.exe"})"
+                               "\n";
+    std::string plain;
+    while (plain.size() < (std::size_t{80} << 20))
+        plain += record;
+    std::string gz;
+    std::string out, error;
+    { // gzip framing (windowBits 31), as a Blob download of a .json.gz would be
+        z_stream s{};
+        ASSERT_EQ(deflateInit2(&s, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY), Z_OK);
+        gz.assign(deflateBound(&s, static_cast<uLong>(plain.size())), '\0');
+        s.next_in = reinterpret_cast<Bytef*>(plain.data());
+        s.avail_in = static_cast<uInt>(plain.size());
+        s.next_out = reinterpret_cast<Bytef*>(gz.data());
+        s.avail_out = static_cast<uInt>(gz.size());
+        ASSERT_EQ(deflate(&s, Z_FINISH), Z_STREAM_END);
+        gz.resize(s.total_out);
+        deflateEnd(&s);
+    }
+    EXPECT_FALSE(masq::detail::decompress_buffer(gz, out, error, 200));
+    EXPECT_NE(error.find("--max-expansion"), std::string::npos) << error;
+    EXPECT_TRUE(masq::detail::expansion_exceeded(out.size(), gz.size(), 200));
+    EXPECT_LT(out.size(), plain.size());
+    EXPECT_TRUE(masq::detail::decompress_buffer(gz, out, error, 0)) << error;
+    EXPECT_EQ(out, plain);
 }
 
 TEST(read_buffer, a_line_over_the_limit_is_one_numbered_problem) {
