@@ -59,7 +59,8 @@ test-sanitize: sanitize
 		$(PY) -m pytest -q tests/cli
 
 # clang with ASan + UBSan: the library, the CLI, the unit tests and the fuzz harnesses (fuzz/).
-sanitize: bootstrap-test
+sanitize:
+	@PYTHON=$(PYTHON) scripts/bootstrap.sh sanitize
 	@cmake --preset sanitize >/dev/null
 	@cmake --build $(SAN) -j $(JOBS)
 

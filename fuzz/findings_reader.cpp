@@ -8,15 +8,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     masq::diagnostics diag;
     const std::vector<masq::finding> findings =
         masq::read_findings_jsonl({reinterpret_cast<const char*>(data), size}, "fuzz-findings", diag);
-    std::ostringstream out;
-    masq::write_findings_jsonl(out, findings);
-    masq::write_findings_csv(out, findings);
-    masq::table_options table;
-    table.fit = true;
-    table.show_reasons = true;
-    table.max_samples = 3;
-    masq::write_findings_table(out, findings, table);
-    for (const auto payload : {masq::sentinel_payload::findings, masq::sentinel_payload::seed})
-        (void)masq::sentinel_records(findings, {0, "run", "full"}, payload);
+    masq_fuzz::render(findings);
     return 0;
 }

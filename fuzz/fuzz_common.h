@@ -15,25 +15,33 @@
 #include <cstdint>
 #include <sstream>
 #include <string_view>
+#include <vector>
 
 namespace masq_fuzz {
 
-/// Detects in both modes and writes the findings as JSON lines, CSV, the table and Sentinel records.
+/// Writes findings in every output format: JSON lines, CSV, the table (fitted, with reasons and
+/// samples) and both kinds of Sentinel records.
+inline void render(const std::vector<masq::finding>& findings) {
+    std::ostringstream out;
+    masq::write_findings_jsonl(out, findings);
+    masq::write_findings_csv(out, findings);
+    masq::table_options table;
+    table.fit = true;
+    table.show_reasons = true;
+    table.max_samples = 3;
+    masq::write_findings_table(out, findings, table);
+    for (const auto payload : {masq::sentinel_payload::findings, masq::sentinel_payload::seed})
+        (void)masq::sentinel_records(findings, {0, "run", "full"}, payload);
+}
+
+/// Detects in both modes and renders the findings.
 inline void detect_and_render(const masq::process_profile& profile, const masq::allow_list* allow = nullptr) {
     for (const auto mode : {masq::detect_mode::seed, masq::detect_mode::full}) {
         masq::detect_options options;
         options.mode = mode;
         options.threads = 1;
         if (mode == masq::detect_mode::full) options.allow = allow;
-        const masq::detect_result result = masq::detect(profile, options);
-        std::ostringstream out;
-        masq::write_findings_jsonl(out, result.findings);
-        masq::write_findings_csv(out, result.findings);
-        masq::table_options table;
-        table.fit = true;
-        table.show_reasons = true;
-        masq::write_findings_table(out, result.findings, table);
-        (void)masq::sentinel_records(result.findings, {0, "run", "seed"});
+        render(masq::detect(profile, options).findings);
     }
 }
 

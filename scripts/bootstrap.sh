@@ -51,9 +51,12 @@ apt_packages=(
     libsimdjson-dev libicu-dev zlib1g-dev libfmt-dev libcli11-dev libabsl-dev libzstd-dev libxxhash-dev libcsv-dev libevtx-dev libbfio-dev libxml2-dev libcurl4-openssl-dev libssl-dev
     libgtest-dev libbenchmark-dev
 )
-# The sanitizer build and the fuzz harnesses (make test, make fuzz): clang, its sanitizer and
-# libFuzzer runtimes, and llvm-symbolizer for readable reports.
-if [[ "$what" == "test" ]]; then apt_packages+=(clang-14 libclang-rt-14-dev llvm-14); fi
+# The sanitizer build and the fuzz harnesses (make sanitize, test-sanitize, fuzz): clang, its
+# sanitizer and libFuzzer runtimes, and llvm-symbolizer for readable reports. Otherwise as `test`.
+if [[ "$what" == "sanitize" ]]; then
+    apt_packages+=(clang-14 libclang-rt-14-dev llvm-14)
+    what=test
+fi
 # Spark needs a Java runtime (17 is on the machines already; install one only when none is there).
 if [[ "$what" == "test" ]] && ! command -v java >/dev/null; then apt_packages+=(default-jre-headless); fi
 # Azurite (the Blob Storage emulator for the integration tests) comes from npm.

@@ -191,27 +191,26 @@ std::vector<std::string> unusable_input(const read_stats& stats, const process_p
             why.push_back("no record could be read from the input");
         return why;
     }
-    const name_stats* unnamed = profile.find(std::nullopt);
-    const std::uint64_t without_name = unnamed ? unnamed->count : 0;
-    if (without_name > 0 && 2 * without_name > profile.events())
-        why.push_back(fmt::format(
-            "{} of {} events have no process name (SecurityEvent's Process; ECS process.name; Defender "
-            "FileName; Sysmon Image): they are ranked as one unnamed group; name the field with "
-            "--map process=PATH",
-            without_name, profile.events()));
-    // Without them an alert cannot say where or when: detection works, the analyst cannot act.
+    // Most events without a name, a host or a time: detection ranks them as one group, or works
+    // but its alerts cannot say where or when, so the analyst cannot act on them.
     const std::uint64_t events = profile.events();
-    if (2 * stats.events_without_host > events && events > 0)
-        why.push_back(fmt::format("{} of {} events have no host (SecurityEvent's Computer; ECS host.name; "
-                                  "Defender DeviceName; Sysmon Computer): alerts cannot say where; name the "
-                                  "field with --map host=PATH",
-                                  stats.events_without_host, events));
-    if (2 * stats.events_without_time > events && events > 0)
-        why.push_back(
-            fmt::format("{} of {} events have no time (SecurityEvent's TimeGenerated; ECS @timestamp; "
-                        "Defender Timestamp; Sysmon UtcTime): alerts cannot say when; name the field "
-                        "with --map time=PATH",
-                        stats.events_without_time, events));
+    const auto most_lack = [&](std::uint64_t lacking, std::string_view field, std::string_view where,
+                               std::string_view consequence, std::string_view map_field) {
+        if (2 * lacking > events)
+            why.push_back(
+                fmt::format("{} of {} events have no {} ({}): {}; name the field with --map {}=PATH", lacking,
+                            events, field, where, consequence, map_field));
+    };
+    const name_stats* unnamed = profile.find(std::nullopt);
+    most_lack(unnamed ? unnamed->count : 0, "process name",
+              "SecurityEvent's Process; ECS process.name; Defender FileName; Sysmon Image",
+              "they are ranked as one unnamed group", "process");
+    most_lack(stats.events_without_host, "host",
+              "SecurityEvent's Computer; ECS host.name; Defender DeviceName; Sysmon Computer",
+              "alerts cannot say where", "host");
+    most_lack(stats.events_without_time, "time",
+              "SecurityEvent's TimeGenerated; ECS @timestamp; Defender Timestamp; Sysmon UtcTime",
+              "alerts cannot say when", "time");
     return why;
 }
 

@@ -20,7 +20,7 @@ class byte_source {
   public:
     virtual ~byte_source() = default;
     virtual long read(char* out, std::size_t room) = 0;
-    /// Compressed bytes taken from the file so far; 0 for a plain file.
+    /// Compressed bytes taken from the file so far; 0 for a plain file (no bound applies).
     virtual std::uint64_t compressed_bytes() const noexcept { return 0; }
 };
 
@@ -98,7 +98,7 @@ class gzip_source final : public byte_source {
     }
     std::uint64_t compressed_bytes() const noexcept override {
         const auto at = gzoffset(in_.get());
-        return at > 0 ? static_cast<std::uint64_t>(at) : 1;
+        return at > 0 ? static_cast<std::uint64_t>(at) : 0;
     }
 
   private:
@@ -151,7 +151,7 @@ class zstd_source final : public byte_source {
         }
         return static_cast<long>(output.pos);
     }
-    std::uint64_t compressed_bytes() const noexcept override { return taken_ + 1; }
+    std::uint64_t compressed_bytes() const noexcept override { return taken_; }
 
   private:
     std::uint64_t taken_ = 0;
