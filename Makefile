@@ -49,10 +49,12 @@ test: bootstrap-test build
 	MASQ_BIN=$(abspath $(MASQ)) $(PY) -m pytest -q tests/cli tests/parity tests/quality tests/integration
 	$(MAKE) --no-print-directory python
 	MASQ_BIN=$(abspath $(MASQ)) $(PY) -m pytest -q -p no:warnings tests/python
+	$(MAKE) --no-print-directory test-sanitize
 
-# Not yet part of `make test` (issue 19, see fuzz/README.md): the same suites under ASan + UBSan,
-# and every fuzz harness's smoke run.
-test-sanitize: sanitize
+# The unit tests and the CLI suite again under ASan + UBSan (every finding is fatal:
+# -fno-sanitize-recover=all), and every fuzz harness's smoke run: each saved crash input and seed
+# once, then 15 s of fuzzing (fuzz/README.md).
+test-sanitize: bootstrap-test sanitize
 	cd $(SAN) && ctest --output-on-failure -j $(JOBS) -LE package
 	MASQ_BIN=$(abspath $(SAN)/masq) MASQ_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1 \
 		LSAN_OPTIONS=suppressions=$(abspath fuzz/lsan.supp):print_suppressions=0 \

@@ -234,7 +234,8 @@ struct name_index::impl {
         if (!g.empty() && g.size() != names.size())
             throw std::invalid_argument("name_index: one group per name is required");
         if (rule != group_rule::any) {
-            if (g.empty()) throw std::invalid_argument("name_index: a group rule needs groups");
+            if (g.size() != names.size())
+                throw std::invalid_argument("name_index: a group rule needs groups");
             groups.assign(g.begin(), g.end());
         }
         // A variant must stay rare among n names, which takes about log2(n) bits of prefix: more
@@ -541,12 +542,13 @@ namespace {
 void check_groups(std::span<const std::u32string> left, std::span<const std::u32string> right,
                   std::span<const std::uint64_t> left_groups, std::span<const std::uint64_t> right_groups,
                   group_rule rule) {
-    if (left_groups.empty() != right_groups.empty())
-        throw std::invalid_argument("similarity_join: give groups for both sides or for neither");
-    if (!left_groups.empty() && (left_groups.size() != left.size() || right_groups.size() != right.size()))
-        throw std::invalid_argument("similarity_join: one group per name is required");
-    if (rule != group_rule::any && left_groups.empty())
-        throw std::invalid_argument("similarity_join: a group rule needs groups");
+    // Groups are one per name on each side; a side without names has none, so an empty list is
+    // both "no groups" and "the groups of no names" (the fuzzer's empty left side).
+    const bool given = !left_groups.empty() || !right_groups.empty();
+    if ((given || rule != group_rule::any) &&
+        (left_groups.size() != left.size() || right_groups.size() != right.size()))
+        throw std::invalid_argument(given ? "similarity_join: one group per name on each side is required"
+                                          : "similarity_join: a group rule needs groups");
 }
 
 } // namespace

@@ -142,7 +142,7 @@ class name_index {
 /**
  * Every (left, right) pair with true DL <= `budget.at(max length)`, with the exact distance,
  * ordered by (left, right), computed over `options.threads` threads. `left_groups` and
- * `right_groups` (optional, both or neither) restrict pairs by `rule`.
+ * `right_groups` (one per name on each side, or none) restrict pairs by `rule`.
  */
 std::vector<join_pair> similarity_join(std::span<const std::u32string> left,
                                        std::span<const std::u32string> right, const edit_budget& budget,

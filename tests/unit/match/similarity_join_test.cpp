@@ -148,6 +148,23 @@ TEST(similarity_join, group_rules_and_length_aware_budgets) {
     }
 }
 
+// Found by fuzz_similarity (fuzz/regressions/similarity): an empty side has no groups, so a
+// grouped join with no left names must return nothing, not reject the empty group list.
+TEST(similarity_join, an_empty_side_has_no_groups) {
+    const std::vector<std::u32string> none, some = {U"svchost.exe", U"svch0st.exe"};
+    const std::vector<std::uint64_t> no_groups, groups = {1, 2};
+    const auto budget = masq::edit_budget::constant(1, 11);
+    for (auto rule : {masq::group_rule::same, masq::group_rule::different}) {
+        EXPECT_TRUE(masq::similarity_join(none, some, budget, no_groups, groups, rule).empty());
+        EXPECT_TRUE(masq::similarity_join(some, none, budget, groups, no_groups, rule).empty());
+        EXPECT_TRUE(masq::similarity_join_brute_force(none, some, budget, no_groups, groups, rule).empty());
+        // A side with names still needs its groups.
+        EXPECT_THROW(masq::similarity_join(some, some, budget, no_groups, groups, rule),
+                     std::invalid_argument);
+        EXPECT_THROW(masq::similarity_join(some, some, budget, {}, {}, rule), std::invalid_argument);
+    }
+}
+
 TEST(name_index, answers_within_k_queries) {
     const std::vector<std::u32string> targets = {U"lsass.exe", U"svchost.exe", U"csrss.exe", U"explorer.exe"};
     const masq::name_index index(targets, masq::edit_budget::constant(1, 64));
