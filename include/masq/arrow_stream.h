@@ -60,6 +60,8 @@ namespace masq::python {
 struct arrow_read_stats {
     std::uint64_t rows = 0;   ///< rows in the stream
     std::uint64_t events = 0; ///< rows with EventID 4688 (all rows when there is no EventID column)
+    std::uint64_t events_without_host = 0; ///< of those, rows without a Computer (read_stats)
+    std::uint64_t events_without_time = 0; ///< of those, rows without a TimeGenerated
 };
 
 /// The columns read_arrow_stream reads (Sentinel's SecurityEvent names); others are ignored.

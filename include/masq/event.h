@@ -56,6 +56,15 @@ struct process_event {
     event_origin origin = event_origin::user;
 };
 
+/// Whether an alert built from the event can say where, and when: the readers count the events
+/// that cannot (read_stats), since most events lacking them means the mapping is wrong.
+inline bool names_a_host(const process_event& event) noexcept {
+    return event.host && !event.host->empty();
+}
+inline bool names_a_time(const process_event& event) noexcept {
+    return event.time.has_value();
+}
+
 /// One event kept in full, as an alert's example: what an analyst pivots on (strings owned).
 struct event_sample {
     std::optional<timestamp> time;

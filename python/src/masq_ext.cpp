@@ -123,6 +123,8 @@ struct profile_handle {
         ++this->stats.files; // a table is one input
         this->stats.records += stats.rows;
         this->stats.events += stats.events;
+        this->stats.events_without_host += stats.events_without_host;
+        this->stats.events_without_time += stats.events_without_time;
         read_input = true;
     }
 

@@ -34,8 +34,8 @@ profile_builder::slot& profile_builder::slot_for(const std::optional<std::string
 }
 
 void profile_builder::on_event(const process_event& event) {
-    without_host_ += !event.host || event.host->empty();
-    without_time_ += !event.time;
+    without_host_ += !names_a_host(event);
+    without_time_ += !names_a_time(event);
     if (name_from_path_ && !event.process && event.path) {
         const std::string_view file = file_name_of(*event.path);
         if (!file.empty()) {

@@ -3,6 +3,7 @@
 import gzip
 import json
 import subprocess
+import warnings
 
 import pandas as pd
 import pyarrow as pa
@@ -236,3 +237,20 @@ def test_input_without_process_names_warns_and_strict_raises(tmp_path):
     assert list(named["suspicious_process"]) == ["svch0st.exe"]
     with pytest.warns(masq.InputWarning, match="is a process creation"):
         masq.detect(pd.DataFrame({"EventID": [4624], "Process": ["a.exe"]}))
+
+
+def test_a_frame_without_host_or_time_warns_as_the_cli():
+    """A DataFrame read through the Arrow stream counts events without a host or a time, as the
+    file readers do: alerts that cannot say where or when are a warning, not a quiet result."""
+    frame = pd.DataFrame({"EventID": [4688] * 4, "Process": ["svchost.exe", "svchost.exe", "svch0st.exe", "a.exe"]})
+    with pytest.warns(masq.InputWarning) as caught:
+        result = masq.detect(frame)
+    said = " ".join(str(w.message) for w in caught)
+    assert "4 of 4 events have no host" in said and "4 of 4 events have no time" in said, said
+    assert any("no host" in w for w in result.attrs["warnings"])
+    with pytest.raises(masq.MasqError, match="no host"):
+        masq.detect(frame, strict=True)
+    complete = frame.assign(Computer="WS1", TimeGenerated="2020-01-01T00:00:00Z")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", masq.InputWarning)
+        masq.detect(complete)

@@ -235,6 +235,8 @@ arrow_read_stats read_arrow_stream(ArrowArrayStream& stream_in, event_sink& sink
             event.line = static_cast<std::uint64_t>(stats.rows); // the 1-based row of the stream
             detail::normalise_context(event);                    // the rule every reader shares (record.h)
             ++stats.events;
+            stats.events_without_host += !names_a_host(event);
+            stats.events_without_time += !names_a_time(event);
             sink.on_event(event);
         }
     }
