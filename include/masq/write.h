@@ -31,6 +31,27 @@ void write_finding_json(std::string& out, const finding& f);
  */
 std::vector<finding> read_findings_jsonl(std::string_view data, std::string_view name, diagnostics& diag);
 
+/// What the findings readers saw: the records (non-blank lines that are JSON objects), and of
+/// those the findings. Records that are not findings (raw events, another tool's lines) are passed
+/// over; a file of records none of which is a finding is not masq's output (`masq send` says so).
+struct findings_read_stats {
+    std::uint64_t records = 0;
+    std::uint64_t findings = 0;
+};
+
+/// read_findings_jsonl over `stats` too.
+std::vector<finding> read_findings_jsonl(std::string_view data, std::string_view name, diagnostics& diag,
+                                         findings_read_stats& stats);
+
+/**
+ * The findings of one file (or "-" for standard input), gzip or zstd or plain, told by its
+ * content as the event readers do. A file that cannot be opened is an `unreadable-file` problem,
+ * a truncated or corrupt one `truncated-file` (the findings before are kept), one that inflates
+ * past `max_expansion` times its size `oversized-file` (read.h, `read_options::max_expansion`).
+ */
+std::vector<finding> read_findings_file(const std::string& path, diagnostics& diag,
+                                        findings_read_stats& stats, std::uint64_t max_expansion = 200);
+
 /// RFC 4180 CSV with a header row: the schema's fields marked `csv`, in its order. Lists (paths,
 /// hosts) are joined with " | " as `value (count)`, detections as `detector technique score`.
 /// Safe to open in a spreadsheet: bidi and invisible characters are escaped as in the table, and
@@ -38,13 +59,14 @@ std::vector<finding> read_findings_jsonl(std::string_view data, std::string_view
 void write_findings_csv(std::ostream& out, std::span<const finding> findings);
 
 struct table_options {
-    std::size_t width = 80;    ///< terminal width to fit (with `fit`)
-    bool fit = false;          ///< fit rows to `width` and wrap the lines below them (a terminal)
-    bool color = false;        ///< ANSI colour of each alert's level
-    std::size_t max_paths = 3; ///< paths shown per alert
-    bool show_reasons = false; ///< a line per detection: detector, ATT&CK id and reason (full mode)
+    std::size_t width = 80;      ///< terminal width to fit (with `fit`)
+    bool fit = false;            ///< fit rows to `width` and wrap the lines below them (a terminal)
+    bool color = false;          ///< ANSI colour of each alert's level
+    std::size_t max_paths = 3;   ///< paths shown per alert
+    bool show_reasons = false;   ///< a line per detection: detector, ATT&CK id and reason (full mode)
     std::size_t max_samples = 1; ///< with show_reasons: sample events shown per alert
-    bool score_column = false;   ///< the first column is the score, not the level (seed mode: the notebook's Dist)
+    bool score_column =
+        false; ///< the first column is the score, not the level (seed mode: the notebook's Dist)
 };
 
 /// An aligned, human table in the order given (most severe first): a row per alert — level, name

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "cli/sentinel_options.h"
-#include "cli/report.h"
 
-#include "masq/util/text.h"
+#include "cli/report.h"
 #include "masq/diagnostics.h"
 #include "masq/sentinel.h"
+#include "masq/util/text.h"
 #include "masq/write.h"
 
 #include <chrono>
@@ -48,7 +48,8 @@ sentinel_destination destination_of(const sentinel_cli& o) {
         auto& cr = t.credentials;
         cr.tenant_id = o.tenant;
         cr.client_id = o.client_id;
-        if (!o.client_secret_file.empty()) cr.client_secret = read_secret_file(o.client_secret_file, "client secret");
+        if (!o.client_secret_file.empty())
+            cr.client_secret = read_secret_file(o.client_secret_file, "client secret");
         cr.authority_host = o.authority_host;
         cr.scope = o.scope;
     }
@@ -194,7 +195,8 @@ int send_findings(const std::vector<finding>& findings, const std::string& mode,
 
 CLI::App* add_send_command(CLI::App& app, send_cli& s) {
     auto* send = app.add_subcommand("send", "Send findings saved as JSON lines to Microsoft Sentinel");
-    send->add_option("inputs", s.inputs, "findings files from 'masq detect -f jsonl' (- for standard input)");
+    send->add_option("inputs", s.inputs,
+                     "findings files from 'masq detect -f jsonl', plain, .gz or .zst (- for standard input)");
     send->add_flag("--resume", s.resume, "deliver the batches left in the spool by earlier sends");
     send->add_option("--mode", s.mode, "label for the Mode column (seed or full) when sending a file");
     send->add_flag("--strict", s.strict, "stop with exit status 2 at the first malformed line");
@@ -246,31 +248,49 @@ int run_send(const send_cli& s) {
         }
         inputs.push_back("-");
     }
+    // The destination first: a wrong DCR id or endpoint is said before a large file is read.
+    if (!check_sentinel_options(s.sentinel)) return exit_error;
     diagnostics diag(s.strict);
     std::vector<finding> findings;
+    findings_read_stats read;
     try {
         for (const auto& path : inputs) {
-            std::string data;
-            if (path == "-") {
-                data.assign(std::istreambuf_iterator<char>(std::cin), {});
-            } else {
-                std::ifstream in(path, std::ios::binary);
-                if (!in) {
-                    fmt::print(stderr, "masq: send: cannot read {}\n", path);
-                    return exit_error;
-                }
-                data.assign(std::istreambuf_iterator<char>(in), {});
-            }
-            auto more = read_findings_jsonl(data, path == "-" ? "<stdin>" : path, diag);
+            auto more = read_findings_file(path, diag, read);
             std::move(more.begin(), more.end(), std::back_inserter(findings));
         }
     } catch (const input_error& e) {
         fmt::print(stderr, "masq: send: error: {}\n", display_safe(e.what()));
         return exit_error;
     }
+    if (diag.count(problem_kind::unreadable_file) > 0) {
+        for (const auto& d : diag.kept())
+            if (d.kind == problem_kind::unreadable_file)
+                fmt::print(stderr, "masq: send: cannot read {}\n", display_safe(d.to_string()));
+        return exit_error;
+    }
     if (!s.quiet)
         for (const auto& d : diag.kept())
             fmt::print(stderr, "masq: send: warning: {}\n", display_safe(d.to_string()));
+    const std::string named = inputs.size() == 1 ? (inputs[0] == "-" ? "standard input" : inputs[0])
+                                                 : fmt::format("the {} inputs", inputs.size());
+    if (findings.empty() && read.records > 0) {
+        // Raw events or another tool's lines: sending nothing with exit 0 would hide the mistake.
+        fmt::print(stderr,
+                   "masq: send: error: {} holds no findings: none of its {} records is a masq finding "
+                   "(a line with \"type\":\"finding\", as 'masq detect -f jsonl' writes); nothing was sent\n",
+                   display_safe(named), read.records);
+        return exit_error;
+    }
+    if (findings.empty()) {
+        // An empty findings file is what a clean day's 'masq detect -f jsonl' writes.
+        if (!s.quiet)
+            fmt::print(stderr, "masq: send: nothing to send: {} has no findings\n", display_safe(named));
+        return exit_ok;
+    }
+    if (!s.quiet && read.records > read.findings)
+        fmt::print(stderr,
+                   "masq: send: warning: {} of {} records in {} are not findings and were passed over\n",
+                   read.records - read.findings, read.records, display_safe(named));
     return send_findings(findings, s.mode, s.sentinel, s.quiet);
 }
 

@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The inverse of write_findings_jsonl, so that findings can be saved by one run and sent by another.
-#include "masq/write.h"
 #include "finding_fields.h"
+#include "masq/write.h"
+#include "sources/line_reader.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
 #include <simdjson.h>
 
 namespace masq {
@@ -188,6 +194,12 @@ std::string read_finding(simdjson::ondemand::object o, finding& f, bool& is_find
 } // namespace
 
 std::vector<finding> read_findings_jsonl(std::string_view data, std::string_view name, diagnostics& diag) {
+    findings_read_stats stats;
+    return read_findings_jsonl(data, name, diag, stats);
+}
+
+std::vector<finding> read_findings_jsonl(std::string_view data, std::string_view name, diagnostics& diag,
+                                         findings_read_stats& stats) {
     std::vector<finding> out;
     simdjson::ondemand::parser parser;
     std::uint64_t line_no = 0;
@@ -207,6 +219,7 @@ std::vector<finding> read_findings_jsonl(std::string_view data, std::string_view
             diag.report(problem_kind::malformed_record, std::string(name), line_no, "", "not a JSON object");
             continue;
         }
+        ++stats.records;
         finding f;
         bool is_finding = false;
         std::string bad;
@@ -228,9 +241,38 @@ std::vector<finding> read_findings_jsonl(std::string_view data, std::string_view
                         "a finding without a suspicious process");
             continue;
         }
+        ++stats.findings;
         out.push_back(std::move(f));
     }
     return out;
+}
+
+std::vector<finding> read_findings_file(const std::string& path, diagnostics& diag,
+                                        findings_read_stats& stats, std::uint64_t max_expansion) {
+    const bool from_stdin = path == "-";
+    const std::string shown = from_stdin ? "<stdin>" : path;
+    std::string data;
+    if (from_stdin) {
+        data.assign(std::istreambuf_iterator<char>(std::cin), {});
+    } else {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            diag.report(problem_kind::unreadable_file, shown, 0, "", std::strerror(errno));
+            return {};
+        }
+        data.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    if (detail::buffer_compression(data) == detail::compression::none)
+        return read_findings_jsonl(data, shown, diag, stats);
+    std::string plain, error;
+    if (!detail::decompress_buffer(data, plain, error, max_expansion)) {
+        if (detail::expansion_exceeded(plain.size(), data.size(), max_expansion))
+            diag.report(problem_kind::oversized_file, shown, 0, "", error);
+        else
+            diag.report(problem_kind::truncated_file, shown, 0, "",
+                        error + "; the findings before it are kept");
+    }
+    return read_findings_jsonl(plain, shown, diag, stats);
 }
 
 } // namespace masq

@@ -84,7 +84,7 @@ def send_env(url, spool):
     import os
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_", "MASQ_", "LOG_ANALYTICS_"))}
     env.update({"AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c", "AZURE_CLIENT_SECRET": "secret-value",
-                "AZURE_AUTHORITY_HOST": url, "MASQ_DCE_ENDPOINT": url, "MASQ_DCR_IMMUTABLE_ID": "dcr-1",
+                "AZURE_AUTHORITY_HOST": url, "MASQ_DCE_ENDPOINT": url, "MASQ_DCR_IMMUTABLE_ID": "dcr-00112233445566778899aabbccddeeff",
                 "MASQ_SPOOL_DIR": str(spool)})
     return env
 

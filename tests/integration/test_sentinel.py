@@ -360,3 +360,70 @@ def test_a_service_that_is_down_spools_quickly_and_resume_catches_up(masq_bin, s
     r = send(masq_bin, server, spool, ["--resume", "--attempts", "4", "--backoff-ms", "1"])
     assert r.returncode == 0, r.stderr
     assert len(server.delivered_records()) == 400 and set(ids(server.delivered_records()).values()) == {1}
+
+
+@pytest.mark.parametrize("compress", ["gzip", "zstd"])
+def test_send_reads_compressed_findings_like_every_command(masq_bin, server, findings_file, tmp_path, compress):
+    import gzip as gz
+    data = findings_file.read_bytes()
+    if compress == "gzip":
+        packed = tmp_path / "findings.jsonl.gz"
+        packed.write_bytes(gz.compress(data))
+    else:
+        packed = tmp_path / "findings.jsonl.zst"
+        subprocess.run(["zstd", "-q", "-o", str(packed), str(findings_file)], check=True)
+    r = send(masq_bin, server, tmp_path / "spool", [str(packed), *FAST])
+    assert r.returncode == 0, r.stderr
+    got = server.delivered_records()
+    assert len(got) == 300 and set(ids(got).values()) == {1}
+    # Cut short (in the middle of a long file: many zstd blocks), the findings before the cut are
+    # sent and the file is named.
+    long = tmp_path / "long.jsonl"
+    long.write_text("\n".join(make_findings(3000, seed=2)) + "\n", encoding="utf-8")
+    cut = tmp_path / ("cut" + packed.suffix)
+    if compress == "gzip":
+        whole = gz.compress(long.read_bytes())
+    else:
+        whole = subprocess.run(["zstd", "-q", "-c", str(long)], check=True, capture_output=True).stdout
+    cut.write_bytes(whole[: len(whole) // 2])
+    r = send(masq_bin, server, tmp_path / "spool2", [str(cut), "--attempts", "3", "--backoff-ms", "1", "--timeout", "5"])
+    assert r.returncode == 0, r.stderr
+    assert "truncated" in r.stderr and str(cut) in r.stderr, r.stderr
+    assert 300 + 500 < len(server.delivered_records()) < 300 + 3000
+
+
+def test_send_of_raw_events_is_an_error_not_a_quiet_zero(masq_bin, server, tmp_path, root):
+    events = root / "data" / "sample"
+    raw = next(p for p in sorted(events.rglob("*.json*")) if p.is_file())
+    r = send(masq_bin, server, tmp_path / "spool", [str(raw), *FAST])
+    assert r.returncode == 2, r.stderr
+    assert "holds no findings" in r.stderr and str(raw) in r.stderr and "masq detect -f jsonl" in r.stderr
+    assert server.requests == 0 and "delivered 0" not in r.stderr
+    # An empty findings file is a clean day's output: said, exit 0, nothing sent.
+    empty = tmp_path / "none.jsonl"
+    empty.write_text("")
+    r = send(masq_bin, server, tmp_path / "spool", [str(empty), *FAST])
+    assert r.returncode == 0 and "nothing to send" in r.stderr, r.stderr
+    assert server.requests == 0
+    # Findings mixed with other records: the findings are sent, the others counted.
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text("\n".join(make_findings(5)) + '\n{"EventID":4688,"Process":"a.exe"}\n')
+    r = send(masq_bin, server, tmp_path / "spool", [str(mixed), *FAST])
+    assert r.returncode == 0, r.stderr
+    assert "1 of 6 records" in r.stderr and len(server.delivered_records()) == 5
+
+
+@pytest.mark.parametrize("variable,value,said", [
+    ("MASQ_DCR_IMMUTABLE_ID", "my-rule", "dcr- and 32 hexadecimal digits"),
+    ("MASQ_DCR_IMMUTABLE_ID", "dcr-0011223344556677", "dcr- and 32 hexadecimal digits"),
+    ("MASQ_DCR_STREAM", "MasqFindings_CL", "Custom-MasqFindings_CL"),
+    ("MASQ_DCE_ENDPOINT", "https:///ingest", "https:// URL"),
+    ("MASQ_DCE_ENDPOINT", "contoso.ingest.monitor.azure.com", "https:// URL"),
+])
+def test_destination_is_validated_before_reading(masq_bin, server, tmp_path, variable, value, said):
+    # The input does not exist: the configuration error comes first, so it is the one said.
+    r = send(masq_bin, server, tmp_path / "spool", [str(tmp_path / "absent.jsonl"), *FAST],
+             extra_env={variable: value})
+    assert r.returncode == 2
+    assert said in r.stderr and "absent.jsonl" not in r.stderr, r.stderr
+    assert server.requests == 0

@@ -13,6 +13,7 @@
 #include "sinks/sentinel/responses.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
@@ -336,8 +337,30 @@ class sender {
     unsigned consecutive_failures_ = 0;
 };
 
+/// An http(s) URL with a host (http:// is for local test servers and proxies).
 bool valid_url(const std::string& url) {
-    return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+    for (std::string_view scheme : {"https://", "http://"})
+        if (url.rfind(scheme, 0) == 0) {
+            const std::string_view rest = std::string_view(url).substr(scheme.size());
+            const std::string_view host = rest.substr(0, rest.find_first_of("/?#"));
+            return !host.empty() && host.find_first_of(" \t") == std::string_view::npos;
+        }
+    return false;
+}
+
+/// A DCR's immutable id as Azure Monitor shows it: `dcr-` and 32 hexadecimal digits.
+bool valid_dcr_id(std::string_view id) {
+    return id.size() == 36 && id.substr(0, 4) == "dcr-" &&
+           std::all_of(id.begin() + 4, id.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
+}
+
+/// A DCR stream declared for a custom table (`Custom-…`) or a built-in one (`Microsoft-…`).
+bool valid_stream(std::string_view stream) {
+    for (std::string_view prefix : {"Custom-", "Microsoft-"})
+        if (stream.size() > prefix.size() && stream.substr(0, prefix.size()) == prefix)
+            return std::all_of(stream.begin() + static_cast<std::ptrdiff_t>(prefix.size()), stream.end(),
+                               [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
+    return false;
 }
 
 } // namespace
@@ -353,7 +376,16 @@ void validate(const sentinel_destination& d) {
                                         "'");
         if (t.dcr_immutable_id.empty())
             missing.push_back("the DCR immutable id (--dcr, MASQ_DCR_IMMUTABLE_ID)");
-        if (t.stream.empty()) missing.push_back("the stream name (--stream)");
+        else if (!valid_dcr_id(t.dcr_immutable_id))
+            throw sentinel_config_error("the DCR immutable id must be dcr- and 32 hexadecimal digits (the "
+                                        "rule's immutableId, not its name), not '" +
+                                        t.dcr_immutable_id + "'");
+        if (t.stream.empty())
+            missing.push_back("the stream name (--stream)");
+        else if (!valid_stream(t.stream))
+            throw sentinel_config_error(
+                "the stream must be a DCR stream name such as Custom-MasqFindings_CL, not '" + t.stream +
+                "'");
         if (t.credentials.tenant_id.empty()) missing.push_back("the tenant id (--tenant, AZURE_TENANT_ID)");
         if (t.credentials.client_id.empty())
             missing.push_back("the client id (--client-id, AZURE_CLIENT_ID)");

@@ -217,4 +217,31 @@ TEST(SentinelConfig, NamesWhatIsMissing) {
     EXPECT_THROW(masq::validate(d), masq::sentinel_config_error);
 }
 
+TEST(SentinelConfig, ChecksTheShapeOfDcrIdStreamAndEndpoint) {
+    masq::sentinel_destination d;
+    auto& t = d.ingestion;
+    t.endpoint = "https://masq-dce.westeurope-1.ingest.monitor.azure.com";
+    t.dcr_immutable_id = "dcr-0123456789abcdef0123456789ABCDEF";
+    t.credentials.tenant_id = "t";
+    t.credentials.client_id = "c";
+    t.credentials.client_secret = "s";
+    EXPECT_NO_THROW(masq::validate(d));
+    for (const char* bad : {"dcr-1", "masq-rule", "dcr-0123456789abcdef0123456789abcdeg",
+                            "0123456789abcdef0123456789abcdef0123"}) {
+        t.dcr_immutable_id = bad;
+        EXPECT_THROW(masq::validate(d), masq::sentinel_config_error) << bad;
+    }
+    t.dcr_immutable_id = "dcr-0123456789abcdef0123456789abcdef";
+    for (const char* bad : {"MasqFindings_CL", "Custom-", "Custom-Masq Findings"}) {
+        t.stream = bad;
+        EXPECT_THROW(masq::validate(d), masq::sentinel_config_error) << bad;
+    }
+    t.stream = "Microsoft-SecurityEvent";
+    EXPECT_NO_THROW(masq::validate(d));
+    for (const char* bad : {"https://", "https:///path", "ingest.monitor.azure.com", "ftp://host"}) {
+        t.endpoint = bad;
+        EXPECT_THROW(masq::validate(d), masq::sentinel_config_error) << bad;
+    }
+}
+
 } // namespace
