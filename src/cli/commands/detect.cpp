@@ -5,6 +5,7 @@
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/sentinel_options.h"
+#include "masq/html_report.h"
 #include "masq/masq.h"
 
 #include <algorithm>
@@ -63,6 +64,7 @@ struct detect_options_cli {
     std::optional<std::uint64_t> seed;
     std::string format;
     std::string output;
+    std::string report; ///< also write the HTML report to this file
     std::size_t max_paths = 10;
     std::size_t samples = 3;
     std::string min_level = "informational";
@@ -122,9 +124,10 @@ CLI::App* detect_command::add(CLI::App& app) {
     detect->add_option("--seed", o_.seed, "seed for --inject-synthetic (default: random, printed)");
     detect
         ->add_option("-f,--format", o_.format,
-                     "table (default on a terminal), jsonl (default otherwise), csv")
-        ->check(CLI::IsMember({"table", "jsonl", "csv"}));
+                     "table (default on a terminal), jsonl (default otherwise), csv, html (the report)")
+        ->check(CLI::IsMember({"table", "jsonl", "csv", "html"}));
     detect->add_option("-o,--output", o_.output, "write findings to FILE instead of standard output");
+    detect->add_option("--report", o_.report, "also write the HTML report (one self-contained page) to FILE");
     detect->add_option(
         "--allow", o_.allow_file,
         "full mode: JSON-lines allow-list of accepted findings (name, path, host, detector, reason)");
@@ -195,6 +198,7 @@ CLI::App* detect_command::add(CLI::App& app) {
   masq detect --mode seed --inject-synthetic --seed 7 events.jsonl
   zcat day.json.gz | masq detect --mode seed --fail-on-findings -q -f csv
   masq detect export/ --send sentinel                  # and post them to the Logs Ingestion API
+  masq detect export/ --report report.html             # the table, and an HTML report to share
 
 Seed mode is the Sentinel notebook "Masquerading Process Name Anomaly", exactly: EventID 4688,
 lower-cased Process, Spark percent_rank of the counts, frequent (>= 0.8) x infrequent (< 0.2)
@@ -318,7 +322,32 @@ int detect_command::run() {
     if (!open_output(opt.output, file)) return exit_error;
     std::ostream& out = opt.output.empty() ? std::cout : file;
     const std::span<const masq::finding> all(result.findings);
-    if (format == "jsonl") {
+    const auto write_report = [&](std::ostream& to) {
+        masq::report_run run;
+        run.mode = options.mode == masq::detect_mode::seed ? "seed" : "full";
+        run.generated = masq::format_iso8601(masq::now());
+        run.files = stats.files;
+        run.records = stats.records;
+        run.events = user_events;
+        run.suppressed = result.summary.suppressed;
+        run.below_level = result.summary.below_level;
+        run.thresholds = options.thresholds;
+        masq::describe_profile(profile, run);
+        masq::write_html_report(to, all, run);
+    };
+    if (!opt.report.empty()) {
+        std::ofstream report_file;
+        if (!open_output(opt.report, report_file)) return exit_error;
+        write_report(report_file);
+        report_file.flush();
+        if (!report_file) {
+            fmt::print(stderr, "masq: error writing the report {}\n", opt.report);
+            return exit_error;
+        }
+    }
+    if (format == "html") {
+        write_report(out);
+    } else if (format == "jsonl") {
         masq::write_findings_jsonl(out, all);
     } else if (format == "csv") {
         masq::write_findings_csv(out, all);
