@@ -39,14 +39,15 @@ build: bootstrap
 
 demo: build
 	@echo "== masq detect (full mode) on data/sample: real events from public attack datasets =="
-	$(MASQ) detect --format table data/sample/
+	$(MASQ) detect --format table --report $(BUILD)/demo-report.html data/sample/
+	@echo "== the HTML report of the same run (open it in a browser): $(abspath $(BUILD)/demo-report.html)"
 	@echo
 	@echo "== masq detect --mode seed: the Sentinel notebook, with its synthetic rows =="
 	$(MASQ) detect --mode seed --inject-synthetic --seed 42 --format table data/sample/
 
 test: bootstrap-test build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
-	MASQ_BIN=$(abspath $(MASQ)) $(PY) -m pytest -q tests/cli tests/parity tests/quality tests/integration
+	MASQ_BIN=$(abspath $(MASQ)) $(PY) -m pytest -q tests/cli tests/parity tests/quality tests/integration tests/report
 	$(MAKE) --no-print-directory python
 	MASQ_BIN=$(abspath $(MASQ)) $(PY) -m pytest -q -p no:warnings tests/python
 	$(MAKE) --no-print-directory test-sanitize

@@ -59,6 +59,8 @@ if [[ "$what" == "sanitize" ]]; then
 fi
 # Spark needs a Java runtime (17 is on the machines already; install one only when none is there).
 if [[ "$what" == "test" ]] && ! command -v java >/dev/null; then apt_packages+=(default-jre-headless); fi
+# The HTML report's browser test: Debian's Chromium and its matching WebDriver.
+if [[ "$what" == "test" ]]; then apt_packages+=(chromium chromium-driver); fi
 # Azurite (the Blob Storage emulator for the integration tests) comes from npm.
 if [[ "$what" == "test" ]] && ! command -v npm >/dev/null; then apt_packages+=(nodejs npm); fi
 
@@ -83,6 +85,7 @@ if [[ "$what" == "test" ]]; then
     "$vpy" -c "import nanobind, scikit_build_core" 2>/dev/null || py_missing+=("nanobind" "scikit-build-core")
     "$vpy" -c "import pandas, pyarrow" 2>/dev/null || py_missing+=("pandas" "pyarrow")
     "$vpy" -c "import nbconvert, ipykernel" 2>/dev/null || py_missing+=("nbconvert" "ipykernel")
+    "$vpy" -c "import selenium" 2>/dev/null || py_missing+=("selenium")
     if ((${#py_missing[@]})); then
         echo "bootstrap: installing Python packages into $venv: ${py_missing[*]}" >&2
         "$vpy" -m pip install --quiet --disable-pip-version-check "${py_missing[@]}" >&2

@@ -264,7 +264,8 @@
       }
       document.getElementById("shown-count").textContent = `${shown} of ${alerts.length} shown`;
     };
-    for (const id of ["filter-level", "filter-detector", "filter-host", "filter-text"]) document.getElementById(id).addEventListener("input", apply);
+    for (const id of ["filter-level", "filter-detector", "filter-host", "filter-text"])
+      for (const event of ["input", "change"]) document.getElementById(id).addEventListener(event, apply);
     const rank = (a, key) => (key === "level" ? LEVELS.indexOf(a.level) : key === "detector" ? a.detections.map((d) => d.detector).join(",") : a[key]);
     for (const th of document.querySelectorAll("#alert-table th")) {
       th.addEventListener("click", () => {
