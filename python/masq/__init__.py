@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import pathlib
 import warnings
 from typing import Any, Iterable, Optional, Union
 
 from . import _core
 from ._core import MasqError
 
-__all__ = ["detect", "detectors", "send", "similarity", "seed_score", "synth", "MasqError", "InputWarning",
+__all__ = ["detect", "detectors", "report", "send", "similarity", "seed_score", "synth", "MasqError", "InputWarning",
            "FINDING_FIELDS", "time_text",
            "FINDING_SCHEMA", "SAMPLE_SCHEMA", "EVENT_COLUMNS"]
 __version__ = "0.1.0"
@@ -137,7 +138,25 @@ def findings_frame(result: dict):
     frame.attrs["summary"] = result["summary"]
     frame.attrs["problems"] = result["problems"]
     frame.attrs["warnings"] = list(result.get("warnings", []))
+    if "report_run" in result:
+        frame.attrs["report_run"] = result["report_run"]  # what masq.report shows of the run
     return frame
+
+
+def report(alerts, path: Optional[PathLike] = None) -> Union[str, os.PathLike]:
+    """The HTML report of ``masq detect --report`` for the DataFrame ``masq.detect`` returned (or a
+    filtered copy of it): one self-contained page (docs/report.md).
+
+    path: where to write it; None returns the page as a string. The run's figures (files, events,
+    the per-name count curve) come from ``alerts.attrs["report_run"]``, which ``masq.detect`` sets;
+    without them the page shows the alerts alone.
+    """
+    run = dict(getattr(alerts, "attrs", {}).get("report_run") or {})
+    page = _core.report(_findings_jsonl(alerts), run)
+    if path is None:
+        return page
+    pathlib.Path(path).write_text(page, encoding="utf-8")
+    return path
 
 
 def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full", *,

@@ -7,6 +7,7 @@
 #include "masq/detect.h"
 #include "masq/detect/detectors.h"
 #include "masq/diagnostics.h"
+#include "masq/html_report.h"
 #include "masq/match/similarity.h"
 #include "masq/profile.h"
 #include "masq/read.h"
@@ -25,6 +26,7 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/string_view.h>
 #include <nanobind/stl/vector.h>
+#include <sstream>
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -273,7 +275,67 @@ nb::dict run_detect(const profile_handle& h, const std::string& mode, double fre
         for (const std::string& why : masq::unusable_input(h.stats, h.profile, false))
             warnings.append(why);
     out["warnings"] = warnings;
+    // What masq.report shows of the run beside the alerts (html_report.h), kept with the frame.
+    masq::report_run run;
+    run.files = h.stats.files;
+    run.records = h.records;
+    run.events = h.user_events;
+    run.suppressed = s.suppressed;
+    run.below_level = s.below_level;
+    run.thresholds = options.thresholds;
+    masq::describe_profile(h.profile, run);
+    nb::dict report;
+    report["mode"] = mode;
+    report["files"] = run.files;
+    report["records"] = run.records;
+    report["events"] = run.events;
+    report["suppressed"] = run.suppressed;
+    report["below_level"] = run.below_level;
+    report["frequent"] = run.thresholds.frequent;
+    report["infrequent"] = run.thresholds.infrequent;
+    report["distinct_names"] = run.distinct_names;
+    report["hosts"] = run.hosts;
+    report["first_seen"] = run.first_seen ? nb::cast(*run.first_seen) : nb::none();
+    report["last_seen"] = run.last_seen ? nb::cast(*run.last_seen) : nb::none();
+    nb::list curve;
+    for (const auto& [rank, count] : run.curve)
+        curve.append(nb::make_tuple(rank, count));
+    report["curve"] = curve;
+    out["report_run"] = report;
     return out;
+}
+
+/// The HTML report of findings (JSON lines) and the run `masq.detect` described (`report_run`).
+std::string html_report(const std::string& jsonl, const nb::dict& r) {
+    masq::diagnostics diag(true); // the findings come from masq itself: a bad line is a bug to show
+    const auto findings = masq::read_findings_jsonl(jsonl, "<findings>", diag);
+    masq::report_run run;
+    const auto number = [&](const char* key) -> std::uint64_t {
+        return r.contains(key) && !r[key].is_none() ? nb::cast<std::uint64_t>(r[key]) : 0;
+    };
+    run.mode = r.contains("mode") ? nb::cast<std::string>(r["mode"]) : std::string("full");
+    run.generated = masq::format_iso8601(masq::now());
+    run.files = number("files");
+    run.records = number("records");
+    run.events = number("events");
+    run.suppressed = number("suppressed");
+    run.below_level = number("below_level");
+    run.distinct_names = number("distinct_names");
+    run.hosts = number("hosts");
+    if (r.contains("frequent")) run.thresholds.frequent = nb::cast<double>(r["frequent"]);
+    if (r.contains("infrequent")) run.thresholds.infrequent = nb::cast<double>(r["infrequent"]);
+    if (r.contains("first_seen") && !r["first_seen"].is_none())
+        run.first_seen = nb::cast<masq::timestamp>(r["first_seen"]);
+    if (r.contains("last_seen") && !r["last_seen"].is_none())
+        run.last_seen = nb::cast<masq::timestamp>(r["last_seen"]);
+    if (r.contains("curve"))
+        for (nb::handle point : nb::cast<nb::list>(r["curve"])) {
+            const auto t = nb::cast<nb::tuple>(point);
+            run.curve.emplace_back(nb::cast<double>(t[0]), nb::cast<std::uint64_t>(t[1]));
+        }
+    std::ostringstream out;
+    masq::write_html_report(out, findings, run);
+    return out.str();
 }
 
 /// Sends findings (JSON lines as `masq detect -f jsonl` writes them) with the C++ Sentinel sink.
@@ -455,6 +517,7 @@ NB_MODULE(_core, m) {
         },
         "seed"_a, "start"_a, "end"_a);
     m.def("send", &send_findings, "jsonl"_a, "config"_a);
+    m.def("report", &html_report, "jsonl"_a, "run"_a);
     m.def(
         "parse_time", [](std::string_view s) { return masq::parse_iso8601(s); }, "text"_a);
 }

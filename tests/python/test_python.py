@@ -254,3 +254,24 @@ def test_a_frame_without_host_or_time_warns_as_the_cli():
     with warnings.catch_warnings():
         warnings.simplefilter("error", masq.InputWarning)
         masq.detect(complete)
+
+
+def test_report_writes_the_page_of_the_cli(root, tmp_path):
+    """masq.report: the same page as ``masq detect --report``, with the run's figures kept in attrs."""
+    sample = root / "data" / "sample"
+    frame = masq.detect(sample)
+    path = masq.report(frame, tmp_path / "report.html")
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "</html>" in page
+    island = page.split('<script id="masq-data" type="application/json">', 1)[1].split("</script>", 1)[0]
+    data = json.loads(island)
+    assert [a["suspicious_process"] for a in data["alerts"]] == list(frame["suspicious_process"])
+    assert data["run"]["events"] == frame.attrs["summary"]["events"] > 0
+    assert data["run"]["distinct_names"] == frame.attrs["summary"]["distinct_names"]
+    assert len(data["run"]["curve"]) > 10 and data["run"]["first_seen"]
+    # A filtered frame reports its own alerts; a frame without the run still gives a page.
+    high = frame[frame["level"].isin(["critical", "high"])]
+    assert len(json.loads(masq.report(high).split('type="application/json">', 1)[1].split("</script>")[0])["alerts"]) == len(high)
+    bare = frame.copy()
+    bare.attrs = {}
+    assert "masq-data" in masq.report(bare)
