@@ -77,7 +77,12 @@ binaries in the wrong folder, confusable characters (`svchоst.exe` with a Cyril
 overrides, double extensions, renamed binaries — each with a reason."""),
 code("""full = masq.detect(events, mode="full")
 print(full.detector.value_counts().to_string())
-full[["detector", "suspicious_process", "normal_process", "score", "reason"]].head(12)"""),
+full.head(12)  # masq's own view: hidden characters shown as <U+202E>, never applied"""),
+md("""The same alerts as one self-contained HTML page (summary, the per-name count curve with the
+notebook's thresholds, a table that sorts and filters, a card per alert) to open in a browser or
+attach to a ticket:"""),
+code("""page = masq.report(full, pathlib.Path(tempfile.mkdtemp()) / "masq-report.html")
+print("report written:", page, f"({page.stat().st_size:,} bytes)")"""),
 code("""wrong_folder = full[full.detector == "path"]
 assert "lsass.exe" in set(wrong_folder.suspicious_process)
 for _, f in wrong_folder.head(3).iterrows():

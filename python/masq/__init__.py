@@ -126,7 +126,7 @@ def findings_frame(result: dict):
     import pandas as pd
 
     findings = [json.loads(line) for line in result["findings_jsonl"].splitlines() if line]
-    frame = pd.DataFrame(findings, columns=FINDING_FIELDS)
+    frame = _alerts_type()(findings, columns=FINDING_FIELDS)
     for field in FINDING_SCHEMA:
         name = field["field"]
         if field["type"] == "time?":
@@ -141,6 +141,55 @@ def findings_frame(result: dict):
     if "report_run" in result:
         frame.attrs["report_run"] = result["report_run"]  # what masq.report shows of the run
     return frame
+
+
+_ALERTS = None
+
+
+def _alerts_type():
+    """``masq.detect``'s DataFrame type: a pandas DataFrame (every pandas operation works, and
+    keeps the type) whose notebook view (``_repr_html_``) shows each alert with hidden characters
+    as ``<U+202E>``, as the terminal table does, so an RLO name is not shown reversed."""
+    global _ALERTS
+    if _ALERTS is not None:
+        return _ALERTS
+    import html
+
+    import pandas as pd
+
+    class Alerts(pd.DataFrame):
+        @property
+        def _constructor(self):
+            return Alerts
+
+        def _repr_html_(self):
+            if not {"level", "suspicious_process"} <= set(self.columns):
+                return super()._repr_html_()  # a selection of other columns: pandas' own view
+            safe = lambda v: "" if v is None or (isinstance(v, float) and v != v) else html.escape(_core.display_safe(str(v)))
+            limit = pd.get_option("display.max_rows") or len(self)
+            rows = []
+            for _, a in self.head(limit).iterrows():
+                detectors = ", ".join(d["detector"] for d in (a.get("detections") or []))
+                rows.append(
+                    f'<tr><td><b>{safe(a["level"])}</b></td><td><code>{safe(a["suspicious_process"])}</code></td>'
+                    f'<td><code>{safe(a.get("normal_process"))}</code></td><td>{safe(detectors)}</td>'
+                    f'<td style="text-align:right">{safe(a.get("suspicious_count"))}</td>'
+                    f'<td style="text-align:right">{safe(a.get("distinct_hosts"))}</td><td>{safe(a.get("reason"))}</td></tr>')
+            more = f"<p>… {len(self) - limit} more (masq.report(frame, path) writes them all as a page)</p>" \
+                if len(self) > limit else ""
+            summary = self.attrs.get("summary") or {}
+            caption = f"{len(self)} alert{'s' if len(self) != 1 else ''}"
+            if summary.get("events"):
+                caption += f" from {summary['events']:,} events of {summary.get('distinct_names', 0):,} names"
+            return ("<div class=\"masq-alerts\"><table><caption style=\"text-align:left\">" + html.escape(caption) +
+                    "</caption><thead><tr><th>level</th><th>suspicious</th><th>imitates</th><th>detectors</th>"
+                    "<th>events</th><th>hosts</th><th>reason</th></tr></thead><tbody>" + "".join(rows) +
+                    "</tbody></table>" + more + "</div>")
+
+    Alerts.__name__ = Alerts.__qualname__ = "Alerts"
+    Alerts.__module__ = __name__
+    _ALERTS = Alerts
+    return Alerts
 
 
 def report(alerts, path: Optional[PathLike] = None) -> Union[str, os.PathLike]:

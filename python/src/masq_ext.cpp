@@ -519,5 +519,8 @@ NB_MODULE(_core, m) {
     m.def("send", &send_findings, "jsonl"_a, "config"_a);
     m.def("report", &html_report, "jsonl"_a, "run"_a);
     m.def(
+        "display_safe", [](const std::string& s) { return masq::display_safe(s); }, "text"_a,
+        "text with control, bidi and invisible characters as <U+XXXX>, as the table and CSV show them");
+    m.def(
         "parse_time", [](std::string_view s) { return masq::parse_iso8601(s); }, "text"_a);
 }

@@ -275,3 +275,25 @@ def test_report_writes_the_page_of_the_cli(root, tmp_path):
     bare = frame.copy()
     bare.attrs = {}
     assert "masq-data" in masq.report(bare)
+
+
+def test_notebook_view_shows_hidden_characters_escaped(tmp_path):
+    """In Jupyter, a result's HTML view shows an RLO as <U+202E> and markup as text."""
+    events = [{"EventID": 4688, "Computer": f"ws{i % 3}", "Process": "svchost.exe",
+               "NewProcessName": "C:\\Windows\\System32\\svchost.exe", "TimeGenerated": "2024-05-01T10:00:00Z"}
+              for i in range(30)]
+    events.append({"EventID": 4688, "Computer": "ws9", "Process": "invoice\u202efdp.exe",
+                   "NewProcessName": "C:\\Users\\Public\\invoice\u202efdp.exe", "TimeGenerated": "2024-05-01T11:00:00Z"})
+    events.append({"EventID": 4688, "Computer": "ws9", "Process": "<b>svch0st.exe",
+                   "NewProcessName": "C:\\Users\\Public\\<b>svch0st.exe", "TimeGenerated": "2024-05-01T11:00:00Z"})
+    path = tmp_path / "events.json"
+    path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    frame = masq.detect(path)
+    assert "invoice\u202efdp.exe" in set(frame["suspicious_process"])
+    view = frame._repr_html_()
+    assert "\u202e" not in view and "invoice&lt;U+202E&gt;fdp.exe" in view
+    assert "<b>svch0st" not in view
+    # pandas operations keep the type and its view; other selections get pandas' own.
+    high = frame[frame["level"] != "informational"]
+    assert type(high) is type(frame) and "masq-alerts" in high._repr_html_()
+    assert "masq-alerts" not in frame[["score"]]._repr_html_()
