@@ -282,7 +282,11 @@ std::ptrdiff_t full_mode_edits(std::size_t stem_length) noexcept {
     return 3;
 }
 
-std::ptrdiff_t accepted_edits(std::size_t length, bool windows_target, bool writable_folder) noexcept {
+std::ptrdiff_t accepted_edits(std::size_t length, std::size_t shorter, bool windows_target,
+                              bool writable_folder) noexcept {
+    // One edit is half of a two-letter stem: `csc` (the C# compiler every PowerShell Add-Type
+    // runs), `act`, `sca` are other tools, not `sc` or `at` misspelt.
+    if (shorter <= 2) return 0;
     const std::ptrdiff_t budget = full_mode_edits(length);
     if (budget == 2 && length <= 8 && !(windows_target && writable_folder)) return 1;
     return budget;

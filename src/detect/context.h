@@ -105,9 +105,9 @@ evidence_set variants_where(const name_stats& stats, F&& keep) {
 
 /// What `masq explain` asks each detector about one name.
 struct explain_request {
-    std::string_view name;        ///< lower-cased
-    std::string_view path;        ///< as given with --path, may be empty
-    const name_entry* self;       ///< the name in the (augmented) profile
+    std::string_view name;  ///< lower-cased
+    std::string_view path;  ///< as given with --path, may be empty
+    const name_entry* self; ///< the name in the (augmented) profile
 };
 
 /// One row of a mode's detector table: what it is, how it runs, how it explains itself.
@@ -115,7 +115,8 @@ struct detector {
     detector_info info;
     void (*run)(const detector_context& ctx, std::vector<hit>& out);
     /// Appends the detector's own reasoning about one name (may be null: nothing to add).
-    void (*explain)(const detector_context& ctx, const explain_request& request, std::vector<std::string>& lines);
+    void (*explain)(const detector_context& ctx, const explain_request& request,
+                    std::vector<std::string>& lines);
 };
 
 /// Full mode's detectors, in the order they run (registry.cpp).
@@ -148,10 +149,13 @@ extern const detector wrong_parent;
 /// accepts fewer in places (`accepted_edits`).
 std::ptrdiff_t full_mode_edits(std::size_t stem_length) noexcept;
 
-/// The edits name-similarity accepts between stems whose longer has `length` letters: the
-/// join's budget, except that two edits at 6–8 letters count only towards a Windows binary and
-/// from a user-writable folder (they reach many real tools: msconfig/ipconfig, secedit/regedit).
-std::ptrdiff_t accepted_edits(std::size_t length, bool windows_target, bool writable_folder) noexcept;
+/// The edits name-similarity accepts between stems whose longer has `length` letters and whose
+/// shorter has `shorter`: the join's budget, except that two edits at 6–8 letters count only
+/// towards a Windows binary and from a user-writable folder (they reach many real tools:
+/// msconfig/ipconfig, secedit/regedit), and none when either stem has two letters or fewer
+/// (`csc`/`sc`).
+std::ptrdiff_t accepted_edits(std::size_t length, std::size_t shorter, bool windows_target,
+                              bool writable_folder) noexcept;
 
 /// Whether any of the name's paths is in a user-writable folder.
 bool runs_from_writable_folder(const name_stats& stats);

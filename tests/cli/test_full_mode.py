@@ -113,3 +113,45 @@ def test_seed_mode_is_unchanged(masq_bin, real):
     assert [(f["suspicious_process"], f["normal_process"], f["score"]) for f in found] == [
         ("suchost.exe", "svchost.exe", 0.85714287)
     ]
+
+
+def events_file(tmp_path, rows):
+    path = tmp_path / "events.json"
+    lines = []
+    for i, (name, path_, count) in enumerate(rows):
+        for k in range(count):
+            lines.append(json.dumps({"EventID": 4688, "Computer": f"ws{k % 4}", "Process": name,
+                                     "NewProcessName": path_, "TimeGenerated": f"2024-05-01T10:{k % 60:02d}:00Z"}))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_two_letter_stems_are_not_one_edit_targets(masq_bin, root, tmp_path):
+    """csc.exe (the C# compiler every PowerShell Add-Type runs) is not a look-alike of sc.exe."""
+    r = run(masq_bin, "detect", "-f", "jsonl", "-q", root / "data" / "sample")
+    assert "csc.exe" not in {json.loads(line)["suspicious_process"] for line in r.stdout.splitlines()}
+    path = events_file(tmp_path, [
+        ("sc.exe", "C:\\Windows\\System32\\sc.exe", 50),
+        ("csc.exe", "C:\\Users\\Public\\csc.exe", 1),                # even from a writable folder
+        ("svchost.exe", "C:\\Windows\\System32\\svchost.exe", 60),
+        ("svch0st.exe", "C:\\Users\\Public\\svch0st.exe", 1),        # three letters and more still count
+    ])
+    names = {json.loads(line)["suspicious_process"]: json.loads(line) for line in
+             run(masq_bin, "detect", "-f", "jsonl", "-q", "--detectors", "name-similarity", path).stdout.splitlines()}
+    assert "csc.exe" not in names
+    assert names["svch0st.exe"]["normal_process"] == "svchost.exe"
+    why = run(masq_bin, "explain", "csc.exe", path).stdout
+    assert "none with a stem of two letters or fewer" in why
+
+
+def test_32_bit_vssadmin_in_syswow64_is_not_a_wrong_folder(masq_bin, tmp_path):
+    path = events_file(tmp_path, [
+        ("vssadmin.exe", "C:\\Windows\\System32\\vssadmin.exe", 20),
+        ("vssadmin.exe", "C:\\Windows\\SysWOW64\\vssadmin.exe", 3),
+        ("vssadmin.exe", "C:\\Users\\Public\\Temp\\vssadmin.exe", 1),
+    ])
+    findings = [json.loads(line) for line in run(masq_bin, "detect", "-f", "jsonl", "-q", path).stdout.splitlines()]
+    wrong = [f for f in findings if f["suspicious_process"] == "vssadmin.exe" and f["detector"] == "path"]
+    assert len(wrong) == 1, findings
+    paths = {p["path"] for p in wrong[0]["suspicious_paths"]}
+    assert paths == {"C:\\Users\\Public\\Temp\\vssadmin.exe"}

@@ -76,7 +76,9 @@ std::string describe(const target& t) {
                        t.entry->stats->count == 1 ? "" : "s");
 }
 
-bool windows_binary(const target& t) { return t.known != nullptr && t.known->role != binary_role::application; }
+bool windows_binary(const target& t) {
+    return t.known != nullptr && t.known->role != binary_role::application;
+}
 
 void run(const detector_context& ctx, std::vector<hit>& out) {
     std::vector<std::u32string> stems;
@@ -132,10 +134,12 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         const name_entry& s = *suspects[p.right];
         const split_name& sp = suspect_parts[p.right];
         const std::size_t length = std::max(stems[p.left].size(), sp.stem.size());
+        const std::size_t shorter = std::min(stems[p.left].size(), sp.stem.size());
         // Two edits in 6-8 letters reach many real Windows tools (msconfig/ipconfig, secedit/regedit,
         // gpscript/cscript on the real corpus): only towards Windows binaries, and only for a
         // suspect that runs from a folder anyone can write to.
-        if (static_cast<std::ptrdiff_t>(p.distance) > accepted_edits(length, windows_binary(t), writable[p.right]))
+        if (static_cast<std::ptrdiff_t>(p.distance) >
+            accepted_edits(length, shorter, windows_binary(t), writable[p.right]))
             continue;
         const bool swap = sp.extension != extensions[p.left];
         if (swap && !(executable_extension(sp.extension) && executable_extension(extensions[p.left])))
@@ -195,14 +199,15 @@ void explain(const detector_context& ctx, const explain_request& request, std::v
     const std::string_view name = request.name;
     for (const benign_lookalike& b : benign_lookalikes())
         if (b.a == name || b.b == name)
-            lines.push_back(fmt::format("known benign look-alike of {} ({})", b.a == name ? b.b : b.a, b.why));
+            lines.push_back(
+                fmt::format("known benign look-alike of {} ({})", b.a == name ? b.b : b.a, b.why));
     const auto self = split(name);
     if (!self) return;
     const bool writable = request.self != nullptr && runs_from_writable_folder(*request.self->stats);
     struct near {
         std::size_t distance;
         const target* t;
-        std::size_t length;
+        std::size_t length, shorter;
     };
     std::vector<near> nearest;
     for (const target& t : ctx.targets) {
@@ -210,17 +215,19 @@ void explain(const detector_context& ctx, const explain_request& request, std::v
         const auto other = split(t.name);
         if (!other) continue;
         nearest.push_back({damerau_levenshtein(self->stem, other->stem), &t,
-                           std::max(self->stem.size(), other->stem.size())});
+                           std::max(self->stem.size(), other->stem.size()),
+                           std::min(self->stem.size(), other->stem.size())});
     }
     std::sort(nearest.begin(), nearest.end(), [](const near& a, const near& b) {
         return std::tie(a.distance, a.t->name) < std::tie(b.distance, b.t->name);
     });
     for (std::size_t i = 0; i < nearest.size() && i < 3; ++i) {
         const near& n = nearest[i];
-        const std::ptrdiff_t accepted = accepted_edits(n.length, windows_binary(*n.t), writable);
-        lines.push_back(fmt::format("stem {} edit{} from {} (full mode accepts {} at this length{})", n.distance,
-                                    n.distance == 1 ? "" : "s", n.t->name, accepted,
-                                    accepted < full_mode_edits(n.length)
+        const std::ptrdiff_t accepted = accepted_edits(n.length, n.shorter, windows_binary(*n.t), writable);
+        lines.push_back(fmt::format("stem {} edit{} from {} (full mode accepts {} at this length{})",
+                                    n.distance, n.distance == 1 ? "" : "s", n.t->name, accepted,
+                                    n.shorter <= 2 ? ", none with a stem of two letters or fewer"
+                                    : accepted < full_mode_edits(n.length)
                                         ? ", 2 only towards a Windows binary from a user-writable folder"
                                         : ""));
     }
