@@ -155,3 +155,24 @@ def test_32_bit_vssadmin_in_syswow64_is_not_a_wrong_folder(masq_bin, tmp_path):
     assert len(wrong) == 1, findings
     paths = {p["path"] for p in wrong[0]["suspicious_paths"]}
     assert paths == {"C:\\Users\\Public\\Temp\\vssadmin.exe"}
+
+
+def test_a_binary_named_as_it_was_built_is_no_look_alike(masq_bin, tmp_path):
+    """A genuine pscp.exe (PuTTY's, OriginalFileName PSCP) is one edit from scp.exe but is what it
+    says it is; svch0st.exe whose binary was built as another program is still a look-alike."""
+    lines = []
+    for k in range(40):
+        lines.append({"EventID": 4688, "Computer": f"ws{k % 4}", "Process": "scp.exe",
+                      "NewProcessName": "C:\\Windows\\System32\\OpenSSH\\scp.exe", "OriginalFileName": "scp.exe"})
+        lines.append({"EventID": 4688, "Computer": f"ws{k % 4}", "Process": "svchost.exe",
+                      "NewProcessName": "C:\\Windows\\System32\\svchost.exe", "OriginalFileName": "svchost.exe"})
+    lines.append({"EventID": 4688, "Computer": "ws9", "Process": "pscp.exe",
+                  "NewProcessName": "C:\\Users\\alice\\Downloads\\pscp.exe", "OriginalFileName": "PSCP"})
+    lines.append({"EventID": 4688, "Computer": "ws9", "Process": "svch0st.exe",
+                  "NewProcessName": "C:\\Users\\Public\\svch0st.exe", "OriginalFileName": "mimikatz.exe"})
+    path = tmp_path / "events.json"
+    path.write_text("".join(json.dumps(e) + "\n" for e in lines))
+    found = {json.loads(line)["suspicious_process"] for line in
+             run(masq_bin, "detect", "-f", "jsonl", "-q", "--detectors", "name-similarity", path).stdout.splitlines()}
+    assert "pscp.exe" not in found and "svch0st.exe" in found
+    assert "original file name" in run(masq_bin, "explain", "pscp.exe", path).stdout

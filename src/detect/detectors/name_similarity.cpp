@@ -62,6 +62,20 @@ bool installed_software_only(const name_stats& stats) {
     return !stats.paths.empty();
 }
 
+/// Whether every event that records the PE's original file name (Sysmon `OriginalFileName`, the
+/// name the binary was built with) gives the file's own name: such a file is what it says it is
+/// (a genuine `pscp.exe` one edit from `scp.exe`), not a copy of another program renamed. Sysmon
+/// may omit the extension (`PSCP`).
+bool named_by_its_own_binary(const name_stats& stats, std::string_view name) {
+    if (stats.original_names.empty()) return false;
+    const std::string_view stem = name.substr(0, name.rfind('.'));
+    for (const auto& [original, count] : stats.original_names) {
+        const std::string lowered = to_lower_full(original);
+        if (lowered != name && lowered != stem) return false;
+    }
+    return true;
+}
+
 std::string describe(const target& t) {
     if (t.known != nullptr) {
         const char* role = t.known->role == binary_role::core     ? "a core Windows process"
@@ -124,14 +138,16 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         bool extension_swap = false;
     };
     std::vector<best_match> best(suspects.size());
-    std::vector<bool> writable(suspects.size()), installed(suspects.size());
+    std::vector<bool> writable(suspects.size()), installed(suspects.size()), self_named(suspects.size());
     for (std::size_t i = 0; i < suspects.size(); ++i) {
         writable[i] = runs_from_writable_folder(*suspects[i]->stats);
         installed[i] = installed_software_only(*suspects[i]->stats);
+        self_named[i] = named_by_its_own_binary(*suspects[i]->stats, suspects[i]->name);
     }
     for (const join_pair& p : pairs) {
         const target& t = *indexed[p.left];
         const name_entry& s = *suspects[p.right];
+        if (self_named[p.right]) continue;
         const split_name& sp = suspect_parts[p.right];
         const std::size_t length = std::max(stems[p.left].size(), sp.stem.size());
         const std::size_t shorter = std::min(stems[p.left].size(), sp.stem.size());
@@ -204,6 +220,11 @@ void explain(const detector_context& ctx, const explain_request& request, std::v
     const auto self = split(name);
     if (!self) return;
     const bool writable = request.self != nullptr && runs_from_writable_folder(*request.self->stats);
+    if (request.self != nullptr && named_by_its_own_binary(*request.self->stats, name)) {
+        lines.push_back("its original file name (PE version information) is its own name: not a renamed copy "
+                        "of another program, so not a look-alike");
+        return;
+    }
     struct near {
         std::size_t distance;
         const target* t;
