@@ -228,6 +228,8 @@ void read_stats::merge(const read_stats& other) noexcept {
     names_from_path += other.names_from_path;
     events_without_host += other.events_without_host;
     events_without_time += other.events_without_time;
+    recovered_records += other.recovered_records;
+    recovered_dropped += other.recovered_dropped;
 }
 
 namespace detail {

@@ -56,3 +56,17 @@ def test_a_corrupt_evtx_is_reported_not_fatal(masq_bin, shared, tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "4688 events" in r.stderr
+
+
+def test_free_space_fragments_are_a_count_in_the_summary_not_a_warning(masq_bin, shared):
+    """Records recovered from a log's free space: what cannot be read or does not validate is
+    counted once in the run's summary and in --stats, not warned about per file, and never
+    becomes an event."""
+    log = shared / "data" / "real" / "evtx" / "sysmon1_svchost_masqueraded_execution.evtx"
+    r = subprocess.run([masq_bin, "detect", "-f", "jsonl", "--stats", str(log)], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "warning" not in r.stderr, r.stderr
+    assert "event logs' free space: 0 recovered records kept, 68 dropped" in r.stderr
+    assert "masq: stats: evtx free space: 0 recovered records kept, 68 dropped" in r.stderr
+    assert len(r.stdout.splitlines()) == 1  # the one live record's alert

@@ -420,6 +420,12 @@ int detect_command::run() {
         if (stats.skipped_lines > 0)
             fmt::print(stderr, "masq: {} malformed line{} skipped\n", thousands(stats.skipped_lines),
                        stats.skipped_lines == 1 ? "" : "s");
+        if (stats.recovered_dropped > 0)
+            fmt::print(stderr,
+                       "masq: event logs' free space: {} recovered record{} kept, {} dropped (unreadable "
+                       "fragments, or an implausible time, host or image)\n",
+                       thousands(stats.recovered_records), stats.recovered_records == 1 ? "" : "s",
+                       thousands(stats.recovered_dropped));
         print_problem_summary(diag);
     }
     if (opt.stats) {
@@ -440,6 +446,9 @@ int detect_command::run() {
             thousands(stats.outside_window), thousands(stats.duplicates), thousands(user_events),
             thousands(s.distinct_names), thousands(s.frequent), thousands(s.infrequent),
             thousands(s.candidates), thousands(s.findings));
+        if (stats.recovered_records + stats.recovered_dropped > 0)
+            fmt::print(stderr, "masq: stats: evtx free space: {} recovered records kept, {} dropped\n",
+                       thousands(stats.recovered_records), thousands(stats.recovered_dropped));
         fmt::print(stderr, "masq: stats: read {:.3f} s ({}/s), detect {:.3f} s\n", read_s,
                    bytes_human(read_s > 0
                                    ? static_cast<std::uint64_t>(static_cast<double>(stats.bytes) / read_s)

@@ -7,6 +7,8 @@
 #include "masq/util/timestamp.h"
 #include "sources/record.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -113,6 +115,20 @@ bool is_evtx_file(const std::string& path) {
     return got == 8 && std::memcmp(magic, "ElfFile\0", 8) == 0;
 }
 
+bool plausible_recovered(std::string_view computer, std::string_view image,
+                         const std::optional<timestamp>& time, timestamp latest) {
+    constexpr timestamp earliest = timestamp{788'918'400} * ticks_per_second; // 1995-01-01
+    if (!time || *time < earliest || *time > latest) return false;
+    if (computer.empty()) return false;
+    const bool drive = image.size() > 3 && std::isalpha(static_cast<unsigned char>(image[0])) &&
+                       image[1] == ':' && image[2] == '\\';
+    if (!drive && !(image.size() > 2 && image[0] == '\\')) return false;
+    if (std::any_of(image.begin(), image.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+        return false;
+    const std::string_view file = file_name_of(image);
+    return !file.empty() && file.find('.') != std::string_view::npos;
+}
+
 void read_evtx(const std::string& path, event_sink& sink, diagnostics& diag, read_stats& stats,
                const time_window& window) {
     libevtx_file_t* file = nullptr;
@@ -138,6 +154,7 @@ void read_evtx(const std::string& path, event_sink& sink, diagnostics& diag, rea
     // fragments; it cannot be freed from here, and skipping recovered records would lose events.)
     std::set<std::uint64_t> seen_ids;
     std::uint64_t lost_fragments = 0;
+    const timestamp latest_plausible = now() + 2 * 86'400 * ticks_per_second;
     for (int pass = 0; pass < 2; ++pass) {
         const int count = pass == 0 ? normal : recovered;
         for (int i = 0; i < count; ++i) {
@@ -209,6 +226,14 @@ void read_evtx(const std::string& path, event_sink& sink, diagnostics& diag, rea
             const std::string image = r.data[is_4688 ? "NewProcessName" : "Image"];
             std::string when = is_sysmon_1 && !r.data["UtcTime"].empty() ? r.data["UtcTime"] : r.time_created;
             const auto time = parse_iso8601(when);
+            if (pass == 1 && !plausible_recovered(r.computer, image, time, latest_plausible)) {
+                --stats.records;
+                --stats.lines;
+                stats.bytes -= xml.size();
+                ++lost_fragments;
+                continue;
+            }
+            if (pass == 1) ++stats.recovered_records;
             if (!when.empty() && !time)
                 diag.report(problem_kind::bad_timestamp, path, number, "TimeCreated",
                             fmt::format("'{}' is not an ISO-8601 time; event kept without a time", when));
@@ -237,10 +262,9 @@ void read_evtx(const std::string& path, event_sink& sink, diagnostics& diag, rea
             deliver(e, window, stats, sink);
         }
     }
-    if (lost_fragments > 0)
-        diag.report(problem_kind::malformed_record, path, 0, "",
-                    fmt::format("{} recovered record fragment{} in the log's free space could not be read",
-                                lost_fragments, lost_fragments == 1 ? "" : "s"));
+    // Not a problem of the file: free space holds whatever was overwritten. The run's summary
+    // counts them (read_stats::recovered_dropped).
+    stats.recovered_dropped += lost_fragments;
     if (const auto why = truncation(path)) diag.report(problem_kind::truncated_file, path, 0, "", *why);
     (void)ec;
     libevtx_file_close(file, nullptr);
