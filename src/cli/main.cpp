@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     commands.push_back(make_convert_command());
     commands.push_back(make_explain_command());
     commands.push_back(make_send_command());
+    commands.push_back(make_report_command());
     commands.push_back(make_detectors_command());
     std::vector<CLI::App*> subcommands;
     for (const auto& c : commands)

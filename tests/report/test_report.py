@@ -169,3 +169,21 @@ def test_real_corpus_report_shows_every_alert_and_stays_small(masq_bin, shared, 
     assert len(rows) == len(findings) > 0
     ms = browser.execute_script("return performance.now()")
     print(f"real corpus: {len(findings)} alerts, {size} bytes, loaded and rendered in {elapsed:.2f} s ({ms:.0f} ms in page)")
+
+
+def test_masq_report_of_saved_findings_shows_them_all(masq_bin, root, tmp_path, browser):
+    saved = tmp_path / "findings.jsonl.gz"
+    r = subprocess.run([masq_bin, "detect", str(root / "data" / "sample"), "-f", "jsonl", "-q"],
+                       capture_output=True, text=True, timeout=300)
+    findings = [json.loads(line) for line in r.stdout.splitlines()]
+    import gzip
+    saved.write_bytes(gzip.compress(r.stdout.encode()))
+    page = tmp_path / "saved.html"
+    r = subprocess.run([masq_bin, "report", str(saved), "-o", str(page)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and f"{len(findings)} alerts written" in r.stderr, r.stderr
+    render(browser, page)
+    assert len(visible_rows(browser)) == len(findings)
+    # Raw events are not findings: an error, not an empty page.
+    r = subprocess.run([masq_bin, "report", str(root / "data" / "sample" / "securityevent-sample.json.gz"),
+                        "-o", str(tmp_path / "none.html")], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "is a masq finding" in r.stderr

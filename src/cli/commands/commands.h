@@ -24,5 +24,6 @@ std::unique_ptr<command> make_convert_command();
 std::unique_ptr<command> make_synth_command();
 std::unique_ptr<command> make_send_command();
 std::unique_ptr<command> make_detectors_command();
+std::unique_ptr<command> make_report_command();
 
 } // namespace masq::cli
