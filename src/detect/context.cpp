@@ -292,6 +292,34 @@ std::ptrdiff_t accepted_edits(std::size_t length, std::size_t shorter, bool wind
     return budget;
 }
 
+namespace {
+
+/// The Program Files folders, where only installers write (data/catalog/program_files.tsv).
+struct prefix_row {
+    std::string_view prefix;
+};
+
+constexpr prefix_row program_files[] = {
+#include "masq_data/catalog/program_files.inc"
+};
+
+} // namespace
+
+bool under_program_files(std::string_view folder) {
+    for (const auto& [prefix] : program_files)
+        if (folder.starts_with(prefix)) return true;
+    return false;
+}
+
+/// Every path of the name is under Program Files (where only installers write).
+bool installed_software_only(const name_stats& stats) {
+    for (const auto& [path, count] : stats.paths) {
+        const std::string folder = normalize_windows_path(path).folder;
+        if (!under_program_files(folder)) return false;
+    }
+    return !stats.paths.empty();
+}
+
 bool enabled(const detect_options& options, std::string_view id) {
     return options.detectors.empty() ||
            std::find(options.detectors.begin(), options.detectors.end(), id) != options.detectors.end();

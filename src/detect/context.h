@@ -135,6 +135,7 @@ bool decoy_extension(std::string_view ext);
 
 // The detectors: each file in detectors/ defines its table row (registry.cpp lists them).
 extern const detector name_similarity;
+extern const detector affixes;
 extern const detector confusables;
 extern const detector wrong_folder;
 extern const detector right_to_left_override;
@@ -159,5 +160,10 @@ std::ptrdiff_t accepted_edits(std::size_t length, std::size_t shorter, bool wind
 
 /// Whether any of the name's paths is in a user-writable folder.
 bool runs_from_writable_folder(const name_stats& stats);
+
+/// Whether a normalised folder is under Program Files (data/catalog/program_files.tsv), and
+/// whether every path of the name is (software an installer put there, where users cannot write).
+bool under_program_files(std::string_view folder);
+bool installed_software_only(const name_stats& stats);
 
 } // namespace masq::detectors

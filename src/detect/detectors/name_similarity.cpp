@@ -38,30 +38,6 @@ std::u32string_view without_version(std::u32string_view stem) {
     return stem;
 }
 
-/// The Program Files folders, where only installers write (data/catalog/program_files.tsv).
-struct prefix_row {
-    std::string_view prefix;
-};
-
-constexpr prefix_row program_files[] = {
-#include "masq_data/catalog/program_files.inc"
-};
-
-bool under_program_files(std::string_view folder) {
-    for (const auto& [prefix] : program_files)
-        if (folder.starts_with(prefix)) return true;
-    return false;
-}
-
-/// Every path of the name is under Program Files (where only installers write).
-bool installed_software_only(const name_stats& stats) {
-    for (const auto& [path, count] : stats.paths) {
-        const std::string folder = normalize_windows_path(path).folder;
-        if (!under_program_files(folder)) return false;
-    }
-    return !stats.paths.empty();
-}
-
 /// Whether every event that records the PE's original file name (Sysmon `OriginalFileName`, the
 /// name the binary was built with) gives the file's own name: such a file is what it says it is
 /// (a genuine `pscp.exe` one edit from `scp.exe`), not a copy of another program renamed. Sysmon

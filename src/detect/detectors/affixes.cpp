@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+// Affixed names (ATT&CK T1036.005): a Windows binary's stem with a short prefix or suffix —
+// `svchost32.exe`, `lsass_x.exe`, `svchost-update.exe`, `1lsass.exe` — that an analyst reads as
+// the binary itself or as its companion. The edit budget of name-similarity stops at one or two
+// edits; an affix is several. The many legitimate affixed names (`taskhostw.exe`,
+// `powershell_ise.exe`, `werfaultsecure.exe`) are catalog binaries, and a catalog binary is never
+// a look-alike of another; software under Program Files (an installer put it there) stays quiet.
+#include "detect/context.h"
+#include "masq/util/windows_path.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <fmt/format.h>
+
+namespace masq::detectors {
+namespace {
+
+/// Tokens attackers (and red-team tooling) append or prepend to a system binary's stem: builds
+/// and architectures, "copy", "update", service words. Lower-case ASCII.
+constexpr std::array<std::string_view, 24> affix_tokens{
+    "32",  "64",     "x",   "x86",  "x64", "dll", "exe",     "update", "upd",  "new",   "old",   "copy",
+    "bak", "backup", "tmp", "temp", "svc", "srv", "service", "helper", "host", "setup", "patch", "win"};
+
+bool digits(std::string_view s) {
+    return !s.empty() && s.size() <= 4 &&
+           std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+bool letters(std::string_view s) {
+    return s.size() >= 2 && s.size() <= 12 &&
+           std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= 'a' && c <= 'z'; });
+}
+
+bool separator(char c) {
+    return c == '_' || c == '-' || c == '.' || c == ' ';
+}
+
+/// Whether `affix` (what is left of the stem around the target's) reads as an affix: digits or a
+/// token, with or without a separator between it and the stem, or any short word behind a
+/// separator (`_update`, `-helper`). A bare word glued to the stem is not one: `smartscreen` +
+/// `settings` is another binary, `calc` + `ulator` another word.
+bool is_affix(std::string_view affix, bool suffix) {
+    if (affix.empty()) return false;
+    bool separated = false;
+    if (suffix && separator(affix.front())) {
+        affix.remove_prefix(1);
+        separated = true;
+    } else if (!suffix && separator(affix.back())) {
+        affix.remove_suffix(1);
+        separated = true;
+    }
+    if (digits(affix)) return true;
+    if (std::find(affix_tokens.begin(), affix_tokens.end(), affix) != affix_tokens.end()) return true;
+    return separated && letters(affix);
+}
+
+struct affixed {
+    const target* t = nullptr;
+    std::string_view affix;
+    bool suffix = true;
+};
+
+/// The longest Windows-binary stem (4 letters or more: `cmd`, `net`, `reg` are in too many
+/// names) that `stem` is made of with an affix, and the same extension.
+affixed find_affixed(const detector_context& ctx, std::string_view stem, std::string_view ext) {
+    affixed best;
+    std::size_t best_length = 0;
+    for (const target& t : ctx.targets) {
+        if (t.known == nullptr || t.known->role == binary_role::application) continue;
+        const std::size_t dot = t.name.rfind('.');
+        if (dot == std::string::npos || std::string_view(t.name).substr(dot + 1) != ext) continue;
+        const std::string_view tstem = std::string_view(t.name).substr(0, dot);
+        if (tstem.size() < 4 || tstem.size() >= stem.size() || tstem.size() <= best_length) continue;
+        if (stem.starts_with(tstem) && is_affix(stem.substr(tstem.size()), true)) {
+            best = {&t, stem.substr(tstem.size()), true};
+            best_length = tstem.size();
+        } else if (stem.ends_with(tstem) && is_affix(stem.substr(0, stem.size() - tstem.size()), false)) {
+            best = {&t, stem.substr(0, stem.size() - tstem.size()), false};
+            best_length = tstem.size();
+        }
+    }
+    return best;
+}
+
+void run(const detector_context& ctx, std::vector<hit>& out) {
+    for (const name_entry& e : ctx.names) {
+        if (e.frequent || e.known != nullptr || e.stats == nullptr) continue;
+        const std::size_t dot = e.name.rfind('.');
+        if (dot == std::string::npos || dot == 0) continue;
+        const std::string_view ext = std::string_view(e.name).substr(dot + 1);
+        if (!executable_extension(ext)) continue;
+        if (installed_software_only(*e.stats)) continue;
+        const affixed a = find_affixed(ctx, std::string_view(e.name).substr(0, dot), ext);
+        if (a.t == nullptr) continue;
+        const bool core = a.t->known->role == binary_role::core;
+        const bool writable = runs_from_writable_folder(*e.stats);
+        const double score =
+            0.65 + (core ? 0.15 : 0.05) + (writable ? 0.1 : 0.0); // below renamed (0.85) on a tie
+        out.push_back(make_finding(ctx, e, a.t, "affix", score,
+                                   fmt::format("{}'s name with {} '{}'{}{}", a.t->name,
+                                               a.suffix ? "the suffix" : "the prefix", a.affix,
+                                               core ? ", a core Windows process" : ", a Windows binary",
+                                               writable ? "; runs from a user-writable folder" : "")));
+    }
+}
+
+void explain(const detector_context& ctx, const explain_request& request, std::vector<std::string>& lines) {
+    const std::size_t dot = request.name.rfind('.');
+    if (dot == std::string_view::npos || dot == 0) return;
+    if (request.self != nullptr && request.self->known != nullptr) return; // a catalog binary itself
+    const affixed a = find_affixed(ctx, request.name.substr(0, dot), request.name.substr(dot + 1));
+    if (a.t == nullptr) return;
+    const bool installed = request.self != nullptr && installed_software_only(*request.self->stats);
+    lines.push_back(fmt::format("affix: {} with the {} '{}'{}", a.t->name, a.suffix ? "suffix" : "prefix",
+                                a.affix,
+                                installed ? ", but installed under Program Files: not flagged" : ""));
+}
+
+} // namespace
+
+const detector affixes{{"affix", detector_category::name, "T1036.005",
+                        "a Windows binary's stem with a short prefix or suffix (svchost32.exe, lsass_x.exe, "
+                        "svchost-update.exe)"},
+                       run,
+                       explain};
+
+} // namespace masq::detectors
