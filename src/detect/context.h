@@ -138,6 +138,7 @@ extern const detector name_similarity;
 extern const detector affixes;
 extern const detector confusables;
 extern const detector wrong_folder;
+extern const detector home_folder;
 extern const detector right_to_left_override;
 extern const detector invisible_characters;
 extern const detector double_extension;

@@ -15,16 +15,11 @@ namespace masq {
 namespace detectors {
 
 std::span<const detector* const> full_mode_table() noexcept {
-    static const std::array<const detector*, 10> table{&name_similarity,
-                                                       &affixes,
-                                                       &confusables,
-                                                       &wrong_folder,
-                                                       &right_to_left_override,
-                                                       &invisible_characters,
-                                                       &double_extension,
-                                                       &space_after_name,
-                                                       &renamed_binaries,
-                                                       &wrong_parent};
+    static const std::array<const detector*, 11> table{
+        &name_similarity,      &affixes,          &confusables,
+        &wrong_folder,         &home_folder,      &right_to_left_override,
+        &invisible_characters, &double_extension, &space_after_name,
+        &renamed_binaries,     &wrong_parent};
     return table;
 }
 

@@ -31,7 +31,7 @@ TEST(detector_table, ids_are_unique_and_seed_mode_is_one_detector) {
     std::set<std::string_view> ids;
     for (const masq::detector_info& d : masq::detectors_of(masq::detect_mode::full))
         EXPECT_TRUE(ids.insert(d.id).second) << d.id;
-    EXPECT_EQ(ids.size(), 10u);
+    EXPECT_EQ(ids.size(), 11u);
     ASSERT_EQ(masq::detectors_of(masq::detect_mode::seed).size(), 1u);
     EXPECT_EQ(masq::detectors_of(masq::detect_mode::seed)[0].id, "name-similarity");
     EXPECT_EQ(masq::find_detector(masq::detect_mode::full, "path")->category, masq::detector_category::path);
@@ -44,9 +44,9 @@ TEST(detector_table, parse_detector_list_includes_excludes_and_names_unknown_ids
     EXPECT_EQ(masq::parse_detector_list(detect_mode::full, "path,name-similarity"),
               (std::vector<std::string>{"name-similarity", "path"})); // table order
     const auto without = masq::parse_detector_list(detect_mode::full, "-parent, -renamed");
-    EXPECT_EQ(without.size(), 8u);
+    EXPECT_EQ(without.size(), 9u);
     EXPECT_EQ(std::count(without.begin(), without.end(), "parent"), 0);
-    EXPECT_EQ(masq::parse_detector_list(detect_mode::full, "all").size(), 10u);
+    EXPECT_EQ(masq::parse_detector_list(detect_mode::full, "all").size(), 11u);
     try {
         (void)masq::parse_detector_list(detect_mode::full, "path,lookalike");
         FAIL() << "an unknown id must be refused";
