@@ -39,7 +39,7 @@ TEST(full_mode, a_copy_outside_the_fleets_home_folder_is_found) {
     EXPECT_EQ(f->suspicious_paths[0].value, "C:\\Users\\bob\\AppData\\Local\\Temp\\acmeupdater.exe");
     ASSERT_EQ(f->hosts.size(), 1u);
     EXPECT_EQ(f->hosts[0].value, "ws-99");
-    EXPECT_NE(f->reason.find("its home is ?:\\program files\\acme\\ (12 of 13 hosts)"), std::string::npos)
+    EXPECT_NE(f->reason.find("its home is ?:\\program files\\acme\\ (12 of 13 events)"), std::string::npos)
         << f->reason;
 }
 
@@ -55,12 +55,12 @@ TEST(full_mode, per_user_installs_and_common_second_folders_stay_quiet) {
         run_on(p, "vendoragent.exe",
                i < 6 ? "C:\\Program Files\\Vendor\\" : "C:\\Program Files (x86)\\Vendor\\",
                "ws-" + std::to_string(i));
-    // A second, writable folder on many hosts: not a few odd ones.
+    // A second, writable folder for many events: not a few odd ones.
     for (int i = 0; i < 10; ++i)
         run_on(p, "sharedtool.exe", "C:\\Program Files\\Shared\\", "ws-" + std::to_string(i));
     for (int i = 0; i < 4; ++i)
         run_on(p, "sharedtool.exe", "C:\\ProgramData\\Shared\\", "ws-" + std::to_string(i + 20));
-    // Too few hosts to have learned a home.
+    // Too few events to have learned a home.
     for (int i = 0; i < 3; ++i)
         run_on(p, "rare.exe", "C:\\Program Files\\Rare\\", "ws-" + std::to_string(i));
     run_on(p, "rare.exe", "C:\\Users\\Public\\", "ws-60");
