@@ -58,9 +58,10 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         const std::uint64_t odd_limit = std::min(max_odd_events, std::max<std::uint64_t>(1, all_events / 10));
         for (const auto& [folder, events] : events_by_folder) {
             if (folder == home->first || events > odd_limit || !user_writable_folder(folder)) continue;
+            const std::string& odd = folder; // a lambda may not capture a structured binding (C++17/clang 14)
             evidence_set evidence =
-                variants_where(*e.stats, [&](const variant_key& key, const variant_stats&) {
-                    return key.path && without_user(normalize_windows_path(*key.path).folder) == folder;
+                variants_where(*e.stats, [&odd](const variant_key& key, const variant_stats&) {
+                    return key.path && without_user(normalize_windows_path(*key.path).folder) == odd;
                 });
             out.push_back(make_finding(
                 ctx, e, nullptr, "home-folder", 0.8,
