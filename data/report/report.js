@@ -125,20 +125,21 @@
     return byHost;
   }
 
+  // An SVG element with its attributes (and text), appended to `parent` when one is given.
+  function svgElement(parent, tag, attrs, content) {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    if (content !== undefined) e.textContent = content;
+    if (parent) parent.append(e);
+    return e;
+  }
+
   // --- the notebook's view: counts by percent_rank -------------------------------------------
   function renderChart() {
     const W = 1000, H = 260, L = 56, R = 16, T = 14, B = 34;
-    const svg = document.createElementNS(SVG, "svg");
-    svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-    svg.setAttribute("role", "img");
-    svg.setAttribute("aria-label", "events per name against percent_rank, thresholds marked");
-    const add = (tag, attrs, content) => {
-      const e = document.createElementNS(SVG, tag);
-      for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-      if (content !== undefined) e.textContent = content;
-      svg.append(e);
-      return e;
-    };
+    const svg = svgElement(null, "svg", { viewBox: `0 0 ${W} ${H}`, role: "img",
+      "aria-label": "events per name against percent_rank, thresholds marked" });
+    const add = (tag, attrs, content) => svgElement(svg, tag, attrs, content);
     const curve = run.curve || [];
     const maxCount = Math.max(1, ...curve.map((p) => p[1]), ...alerts.map((a) => a.suspicious_count || 0));
     const x = (r) => L + r * (W - L - R);
@@ -157,12 +158,11 @@
     add("text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle" }, "percent_rank of the name's event count (Spark's, as the notebook ranks)");
     add("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, stroke: "#d9dde5" });
     if (curve.length) add("polyline", { class: "curve", points: curve.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(" ") });
+    const style = getComputedStyle(document.documentElement);
     alerts.forEach((a, k) => {
       const dot = add("circle", { class: "dot level-" + a.level, cx: x(a.suspicious_percent_rank || 0), cy: y(a.suspicious_count || 1), r: 4.5,
-        fill: getComputedStyle(document.documentElement).getPropertyValue("--" + a.level) || "#c0392b" });
-      const title = document.createElementNS(SVG, "title");
-      title.textContent = `${a.suspicious_process}: ${a.suspicious_count} events, percent_rank ${(a.suspicious_percent_rank || 0).toFixed(3)}`;
-      dot.append(title);
+        fill: style.getPropertyValue("--" + a.level) || "#c0392b" });
+      svgElement(dot, "title", {}, `${a.suspicious_process}: ${a.suspicious_count} events, percent_rank ${(a.suspicious_percent_rank || 0).toFixed(3)}`);
       dot.dataset.alert = String(k);
     });
     document.getElementById("chart").append(svg);
@@ -173,15 +173,8 @@
     const times = (a.samples || []).map((s) => s.time).filter(Boolean).map((t) => Date.parse(t)).filter((t) => !Number.isNaN(t));
     const first = a.first_seen ? Date.parse(a.first_seen) : Math.min(...times), last = a.last_seen ? Date.parse(a.last_seen) : Math.max(...times);
     if (!Number.isFinite(first) || !Number.isFinite(last)) return null;
-    const svg = document.createElementNS(SVG, "svg");
-    svg.setAttribute("class", "timeline");
-    svg.setAttribute("viewBox", "0 0 520 34");
-    const add = (tag, attrs, content) => {
-      const e = document.createElementNS(SVG, tag);
-      for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-      if (content !== undefined) e.textContent = content;
-      svg.append(e);
-    };
+    const svg = svgElement(null, "svg", { class: "timeline", viewBox: "0 0 520 34" });
+    const add = (tag, attrs, content) => svgElement(svg, tag, attrs, content);
     const x = (t) => (last > first ? 10 + ((t - first) / (last - first)) * 500 : 260);
     add("line", { class: "axis", x1: 10, x2: 510, y1: 12, y2: 12 });
     for (const t of times) add("circle", { cx: x(t), cy: 12, r: 4 });

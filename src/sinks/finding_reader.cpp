@@ -264,14 +264,8 @@ std::vector<finding> read_findings_file(const std::string& path, diagnostics& di
     }
     if (detail::buffer_compression(data) == detail::compression::none)
         return read_findings_jsonl(data, shown, diag, stats);
-    std::string plain, error;
-    if (!detail::decompress_buffer(data, plain, error, max_expansion)) {
-        if (detail::expansion_exceeded(plain.size(), data.size(), max_expansion))
-            diag.report(problem_kind::oversized_file, shown, 0, "", error);
-        else
-            diag.report(problem_kind::truncated_file, shown, 0, "",
-                        error + "; the findings before it are kept");
-    }
+    std::string plain;
+    detail::decompress_or_report(data, plain, max_expansion, diag, shown, "findings");
     return read_findings_jsonl(plain, shown, diag, stats);
 }
 

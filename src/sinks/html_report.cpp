@@ -5,6 +5,7 @@
 // as the JSON of write_finding_json inside a <script type="application/json"> element.
 #include "masq/html_report.h"
 
+#include "masq/util/text.h"
 #include "masq/version.h"
 #include "masq/write.h"
 
@@ -27,34 +28,17 @@ constexpr std::string_view page_script =
 #include "masq_data/report/report.js.inc"
     ;
 
-void append_json_string(std::string& out, std::string_view s) {
-    // write_finding_json's quoting is for findings; the run's strings are ours (mode, times), but
-    // are quoted the same way for safety.
-    out += '"';
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (static_cast<unsigned char>(c) < 0x20)
-            out += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        else
-            out += c;
-    }
-    out += '"';
-}
-
 void append_time(std::string& out, const std::optional<timestamp>& t) {
-    if (t)
-        append_json_string(out, format_iso8601(*t));
-    else
-        out += "null";
+    out += t ? json_quote(format_iso8601(*t)) : std::string("null");
 }
 
 std::string data_island(std::span<const finding> findings, const report_run& run) {
     std::string out = "{\"run\":{\"version\":";
-    append_json_string(out, std::string_view(MASQ_VERSION_STRING));
+    out += json_quote(std::string_view(MASQ_VERSION_STRING));
     out += ",\"mode\":";
-    append_json_string(out, run.mode);
+    out += json_quote(run.mode);
     out += ",\"generated\":";
-    append_json_string(out, run.generated);
+    out += json_quote(run.generated);
     out += fmt::format(",\"files\":{},\"records\":{},\"events\":{},\"distinct_names\":{},\"hosts\":{},"
                        "\"suppressed\":{},\"below_level\":{}",
                        run.files, run.records, run.events, run.distinct_names, run.hosts, run.suppressed,

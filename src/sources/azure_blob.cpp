@@ -275,23 +275,17 @@ void read_blob_exports(const std::string& url, const blob_options& options, even
             continue;
         }
         // Exports are plain JSON lines; copies people make of them are often gzip or zstd.
-        std::string plain, error;
+        std::string plain;
         const bool compressed = buffer_compression(r.body) != compression::none;
-        if (compressed && !decompress_buffer(r.body, plain, error, read.max_expansion)) {
-            if (expansion_exceeded(plain.size(), r.body.size(), read.max_expansion))
-                diag.report(problem_kind::oversized_file, shown, 0, "", error);
-            else
-                diag.report(problem_kind::truncated_file, shown, 0, "",
-                            error + "; the lines before it are kept");
-        }
+        const bool damaged =
+            compressed && !decompress_or_report(r.body, plain, read.max_expansion, diag, shown, "lines");
         const std::string_view text = compressed ? std::string_view(plain) : std::string_view(r.body);
         ++stats.files;
         stats.bytes += text.size();
         const parser_context context{shown, sink, diag, stats, read.window, nullptr, &read.fields};
         const std::unique_ptr<line_parser> parser = make_line_parser(read.format, context);
         // A truncated stream's partial last line is not parsed (as for files on disk).
-        const std::string_view whole =
-            compressed && !error.empty() ? text.substr(0, text.rfind('\n') + 1) : text;
+        const std::string_view whole = damaged ? text.substr(0, text.rfind('\n') + 1) : text;
         for_each_line_in_buffer(
             whole, [&](const padded_line& line) { parser->parse(line); }, &diag, shown,
             read.max_record_bytes);

@@ -366,6 +366,18 @@ std::string expansion_message(std::uint64_t max_expansion) {
                        max_expansion);
 }
 
+bool decompress_or_report(std::string_view data, std::string& out, std::uint64_t max_expansion,
+                          diagnostics& diag, const std::string& shown, std::string_view kept) {
+    std::string error;
+    if (decompress_buffer(data, out, error, max_expansion)) return true;
+    if (expansion_exceeded(out.size(), data.size(), max_expansion))
+        diag.report(problem_kind::oversized_file, shown, 0, "", error);
+    else
+        diag.report(problem_kind::truncated_file, shown, 0, "",
+                    fmt::format("{}; the {} before it are kept", error, kept));
+    return false;
+}
+
 bool decompress_buffer(std::string_view data, std::string& out, std::string& error,
                        std::uint64_t max_expansion) {
     out.clear();

@@ -52,6 +52,13 @@ std::string expansion_message(std::uint64_t max_expansion);
 bool decompress_buffer(std::string_view data, std::string& out, std::string& error,
                        std::uint64_t max_expansion = 0);
 
+/// decompress_buffer, with a failure reported to `diag` as a problem of the input `shown`:
+/// `oversized-file` past `max_expansion`, otherwise `truncated-file` saying that the `kept`
+/// (lines, findings) before the damage are kept; what did inflate is in `out` either way. False
+/// when it failed (the last line in `out` may then be partial).
+bool decompress_or_report(std::string_view data, std::string& out, std::uint64_t max_expansion,
+                          diagnostics& diag, const std::string& shown, std::string_view kept);
+
 /// Whether the first non-blank byte of a plain file is '{' (JSON lines, not CSV).
 bool starts_with_json_object(const std::string& path);
 

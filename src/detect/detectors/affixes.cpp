@@ -12,6 +12,8 @@
 #include <array>
 #include <cctype>
 #include <fmt/format.h>
+#include <span>
+#include <vector>
 
 namespace masq::detectors {
 namespace {
@@ -61,22 +63,37 @@ struct affixed {
     bool suffix = true;
 };
 
-/// The longest Windows-binary stem (4 letters or more: `cmd`, `net`, `reg` are in too many
-/// names) that `stem` is made of with an affix, and the same extension.
-affixed find_affixed(const detector_context& ctx, std::string_view stem, std::string_view ext) {
-    affixed best;
-    std::size_t best_length = 0;
+/// A Windows binary whose stem may carry an affix: 4 letters or more (`cmd`, `net`, `reg` are in
+/// too many names), split once per run rather than once per name.
+struct affix_target {
+    const target* t;
+    std::string_view stem, ext;
+};
+
+std::vector<affix_target> affix_targets(const detector_context& ctx) {
+    std::vector<affix_target> out;
     for (const target& t : ctx.targets) {
         if (t.known == nullptr || t.known->role == binary_role::application) continue;
         const std::size_t dot = t.name.rfind('.');
-        if (dot == std::string::npos || std::string_view(t.name).substr(dot + 1) != ext) continue;
-        const std::string_view tstem = std::string_view(t.name).substr(0, dot);
-        if (tstem.size() < 4 || tstem.size() >= stem.size() || tstem.size() <= best_length) continue;
+        if (dot == std::string::npos || dot < 4) continue;
+        out.push_back(
+            {&t, std::string_view(t.name).substr(0, dot), std::string_view(t.name).substr(dot + 1)});
+    }
+    return out;
+}
+
+/// The longest target stem that `stem` is made of with an affix, with the same extension.
+affixed find_affixed(std::span<const affix_target> targets, std::string_view stem, std::string_view ext) {
+    affixed best;
+    std::size_t best_length = 0;
+    for (const affix_target& a : targets) {
+        const std::string_view tstem = a.stem;
+        if (a.ext != ext || tstem.size() >= stem.size() || tstem.size() <= best_length) continue;
         if (stem.starts_with(tstem) && is_affix(stem.substr(tstem.size()), true)) {
-            best = {&t, stem.substr(tstem.size()), true};
+            best = {a.t, stem.substr(tstem.size()), true};
             best_length = tstem.size();
         } else if (stem.ends_with(tstem) && is_affix(stem.substr(0, stem.size() - tstem.size()), false)) {
-            best = {&t, stem.substr(0, stem.size() - tstem.size()), false};
+            best = {a.t, stem.substr(0, stem.size() - tstem.size()), false};
             best_length = tstem.size();
         }
     }
@@ -84,15 +101,15 @@ affixed find_affixed(const detector_context& ctx, std::string_view stem, std::st
 }
 
 void run(const detector_context& ctx, std::vector<hit>& out) {
+    const std::vector<affix_target> targets = affix_targets(ctx);
     for (const name_entry& e : ctx.names) {
         if (e.frequent || e.known != nullptr || e.stats == nullptr) continue;
         const std::size_t dot = e.name.rfind('.');
         if (dot == std::string::npos || dot == 0) continue;
         const std::string_view ext = std::string_view(e.name).substr(dot + 1);
         if (!executable_extension(ext)) continue;
-        if (installed_software_only(*e.stats)) continue;
-        const affixed a = find_affixed(ctx, std::string_view(e.name).substr(0, dot), ext);
-        if (a.t == nullptr) continue;
+        const affixed a = find_affixed(targets, std::string_view(e.name).substr(0, dot), ext);
+        if (a.t == nullptr || installed_software_only(*e.stats)) continue;
         const bool core = a.t->known->role == binary_role::core;
         const bool writable = runs_from_writable_folder(*e.stats);
         const double score =
@@ -109,7 +126,8 @@ void explain(const detector_context& ctx, const explain_request& request, std::v
     const std::size_t dot = request.name.rfind('.');
     if (dot == std::string_view::npos || dot == 0) return;
     if (request.self != nullptr && request.self->known != nullptr) return; // a catalog binary itself
-    const affixed a = find_affixed(ctx, request.name.substr(0, dot), request.name.substr(dot + 1));
+    const affixed a =
+        find_affixed(affix_targets(ctx), request.name.substr(0, dot), request.name.substr(dot + 1));
     if (a.t == nullptr) return;
     const bool installed = request.self != nullptr && installed_software_only(*request.self->stats);
     lines.push_back(fmt::format("affix: {} with the {} '{}'{}", a.t->name, a.suffix ? "suffix" : "prefix",

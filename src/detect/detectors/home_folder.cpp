@@ -35,39 +35,47 @@ std::string without_user(std::string folder) {
     return folder;
 }
 
+/// The events of one folder of a name, and its variants (the evidence, should it be odd).
+struct folder_events {
+    std::uint64_t events = 0;
+    evidence_set variants;
+};
+
 void run(const detector_context& ctx, std::vector<hit>& out) {
     for (const name_entry& e : ctx.names) {
         if (e.known != nullptr || e.stats == nullptr) continue;
-        std::map<std::string, std::uint64_t> events_by_folder;
+        // Two folders need two variants, and a home needs its events: most names stop here,
+        // before any path is normalised.
+        if (e.stats->variants.size() < 2 || e.stats->count < min_home_events) continue;
+        std::map<std::string, folder_events> by_folder;
         std::uint64_t all_events = 0;
         for (const auto& [key, v] : e.stats->variants) {
             if (!key.path) continue;
-            const std::string folder = without_user(normalize_windows_path(*key.path).folder);
+            std::string folder = without_user(normalize_windows_path(*key.path).folder);
             if (folder.empty()) continue;
-            events_by_folder[folder] += v.count;
+            folder_events& f = by_folder[std::move(folder)];
+            f.events += v.count;
+            f.variants.push_back(&key);
             all_events += v.count;
         }
-        if (events_by_folder.size() < 2) continue;
-        const auto home = std::max_element(events_by_folder.begin(), events_by_folder.end(),
-                                           [](const auto& a, const auto& b) { return a.second < b.second; });
-        const std::uint64_t home_events = home->second;
+        if (by_folder.size() < 2) continue;
+        const auto home =
+            std::max_element(by_folder.begin(), by_folder.end(),
+                             [](const auto& a, const auto& b) { return a.second.events < b.second.events; });
+        const std::uint64_t home_events = home->second.events;
         if (home_events < min_home_events ||
             static_cast<double>(home_events) < min_home_share * static_cast<double>(all_events) ||
             user_writable_folder(home->first))
             continue;
         const std::uint64_t odd_limit = std::min(max_odd_events, std::max<std::uint64_t>(1, all_events / 10));
-        for (const auto& [folder, events] : events_by_folder) {
-            if (folder == home->first || events > odd_limit || !user_writable_folder(folder)) continue;
-            const std::string& odd = folder; // a lambda may not capture a structured binding (C++17/clang 14)
-            evidence_set evidence =
-                variants_where(*e.stats, [&odd](const variant_key& key, const variant_stats&) {
-                    return key.path && without_user(normalize_windows_path(*key.path).folder) == odd;
-                });
+        for (auto& [folder, f] : by_folder) {
+            if (folder == home->first || f.events > odd_limit || !user_writable_folder(folder)) continue;
+            std::sort(f.variants.begin(), f.variants.end()); // an evidence set is sorted (context.h)
             out.push_back(make_finding(
                 ctx, e, nullptr, "home-folder", 0.8,
-                fmt::format("runs from {} ({} event{}); its home is {} ({} of {} events)", folder, events,
-                            events == 1 ? "" : "s", home->first, home_events, all_events),
-                std::move(evidence)));
+                fmt::format("runs from {} ({} event{}); its home is {} ({} of {} events)", folder, f.events,
+                            f.events == 1 ? "" : "s", home->first, home_events, all_events),
+                std::move(f.variants)));
         }
     }
 }

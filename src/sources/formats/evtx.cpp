@@ -214,23 +214,28 @@ void read_evtx(const std::string& path, event_sink& sink, diagnostics& diag, rea
                 ++stats.skipped_lines;
                 continue;
             }
-            stats.bytes += xml.size();
-            ++stats.records;
             const bool sysmon = r.provider == "Microsoft-Windows-Sysmon";
             const bool is_4688 = r.event_id == security_process_creation && !sysmon;
             const bool is_sysmon_1 = r.event_id == sysmon_process_creation && sysmon;
-            if (!is_4688 && !is_sysmon_1) {
-                ++stats.other_events;
+            const bool process_creation = is_4688 || is_sysmon_1;
+            std::string image, when;
+            std::optional<timestamp> time;
+            if (process_creation) {
+                image = r.data[is_4688 ? "NewProcessName" : "Image"];
+                when = is_sysmon_1 && !r.data["UtcTime"].empty() ? r.data["UtcTime"] : r.time_created;
+                time = parse_iso8601(when);
+            }
+            // A recovered process creation that does not validate is misaligned data, not a record.
+            if (pass == 1 && process_creation &&
+                !plausible_recovered(r.computer, image, time, latest_plausible)) {
+                --stats.lines;
+                ++lost_fragments;
                 continue;
             }
-            const std::string image = r.data[is_4688 ? "NewProcessName" : "Image"];
-            std::string when = is_sysmon_1 && !r.data["UtcTime"].empty() ? r.data["UtcTime"] : r.time_created;
-            const auto time = parse_iso8601(when);
-            if (pass == 1 && !plausible_recovered(r.computer, image, time, latest_plausible)) {
-                --stats.records;
-                --stats.lines;
-                stats.bytes -= xml.size();
-                ++lost_fragments;
+            stats.bytes += xml.size();
+            ++stats.records;
+            if (!process_creation) {
+                ++stats.other_events;
                 continue;
             }
             if (pass == 1) ++stats.recovered_records;
