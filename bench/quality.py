@@ -13,12 +13,23 @@ The day (deterministic for a seed):
     notepad++, smsvchost, mousocoreworker, musnotificationux);
   * injected masquerades, `--per-class` of each class: substitution, insertion, deletion,
     transposition, digit swap, Cyrillic and Greek confusables, extension swap, wrong folder,
-    right-to-left override, double extension — each on one or two hosts, a few events.
+    right-to-left override, double extension, affixes (`svchost32`, `lsass_x`, `explorer-update`),
+    visual multi-swaps (two or three look-alike glyphs, with or without one more edit: `expI0rer`,
+    `5vch0stt`), two-edit short core names from a user-writable folder (`lssas`, `cssrs1`),
+    renamed-by-hash (a Windows binary's image under a new name, on hosts whose events carry
+    Sysmon-style `Hashes`) and home-folder anomalies (a fleet agent from Program Files on dozens of
+    hosts, a copy from a temp folder on one) — each on one or two hosts, a few events;
+  * benign counterparts of the new classes: legitimate affixed names (`chrome_proxy`,
+    `powershell_ise`, `taskhostw`, `msedgewebview2`, `werfaultsecure`), real tools one edit from a
+    Windows binary (`csc`/`sc`, `vbc`), 32-bit copies in SysWOW64, per-user installs under each
+    user's AppData and machine-wide under Program Files (Zoom, Teams, Slack), and two names shipped
+    as one image (`python.exe`/`python3.exe`).
 Then it runs `masq detect --mode seed` and `--mode full` on the same file and reports recall per
 class and precision (findings about injected names / all findings).
 """
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import pathlib
@@ -85,6 +96,14 @@ BENIGN_RARE = [
     ("slack.exe", "C:\\Users\\{user}\\AppData\\Local\\slack\\app-4.41.97\\"),
     ("WindowsAzureGuestAgent.exe", "C:\\WindowsAzure\\GuestAgent_2.7.41491.1102\\"),
     ("WindowsAzureNetAgent.exe", "C:\\WindowsAzure\\Packages\\"),
+    # Legitimate affixed names, real tools one edit from a Windows binary, 32-bit copies.
+    ("powershell_ise.exe", S32 + "WindowsPowerShell\\v1.0\\"), ("WerFaultSecure.exe", S32),
+    ("csc.exe", "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\"),
+    ("vbc.exe", "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\"),
+    ("cmd.exe", W64), ("rundll32.exe", W64), ("regsvr32.exe", W64), ("vssadmin.exe", W64),
+    ("powershell.exe", W64 + "WindowsPowerShell\\v1.0\\"), ("notepad.exe", W64),
+    ("Zoom.exe", "C:\\Program Files\\Zoom\\bin\\"),
+    ("Teams.exe", "C:\\Program Files (x86)\\Microsoft\\Teams\\current\\"),
 ]
 SYLLABLES = ["micro", "soft", "adobe", "update", "sync", "helper", "agent", "service", "tray", "launcher",
              "crash", "handler", "broker", "runtime", "nvidia", "intel", "realtek", "audio", "display",
@@ -104,7 +123,53 @@ CYRILLIC = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "p": "\u0440", "c": "\u
 GREEK = {"o": "\u03bf", "i": "\u03b9", "v": "\u03bd", "a": "\u03b1"}
 DIGITS = {"o": "0", "l": "1", "i": "1", "e": "3", "s": "5"}
 CLASSES = ["substitution", "insertion", "deletion", "transposition", "digit swap", "cyrillic", "greek",
-           "extension swap", "wrong folder", "right-to-left override", "double extension"]
+           "extension swap", "wrong folder", "right-to-left override", "double extension", "affix",
+           "visual swaps", "short two edits", "renamed by hash", "home folder"]
+# Affixes attackers put on a system binary's stem (red-team tooling, malware reports).
+AFFIXES = [("suffix", s) for s in ["32", "64", "1", "2", "_x", "_x64", "dll", "-update", "_update", "_svc", "-copy",
+                                    "_new", "_helper", "-srv", "_bak"]] + \
+          [("prefix", p) for p in ["1", "x64-", "new_", "win_", "my"]]
+# Look-alike glyphs: a letter and what renders like it (lower-case I is i after lower-casing).
+GLYPHS = {"l": ["1", "I"], "i": ["1", "l"], "o": ["0"], "s": ["5"], "e": ["3"], "m": ["rn"], "w": ["vv"],
+          "d": ["cl"]}
+SHORT = ["lsass.exe", "csrss.exe", "smss.exe", "wmic.exe", "lsaiso.exe"]
+# Windows binaries whose image attackers copy under another name (LOLBAS), seen with hashes.
+HASHED = [("cmd.exe", S32), ("powershell.exe", S32 + "WindowsPowerShell\\v1.0\\"), ("rundll32.exe", S32),
+          ("reg.exe", S32), ("schtasks.exe", S32), ("net.exe", S32), ("sc.exe", S32), ("msiexec.exe", S32)]
+COVER = ["jabber", "zoomhelper", "teamsupdate", "officeclick", "adobesync", "javaupd", "chromeagent",
+         "printsvc", "backupagent", "syncclient", "updcheck", "vpnclient", "driverhelper", "audiosrv",
+         "webhelper", "licensecheck", "telemetry", "crashreport", "indexer", "thumbgen"]
+
+
+def dl(a, b):
+    """Optimal string alignment distance (transpositions count one), for the generator's checks."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+def one_edit(rng, s):
+    s = list(s)
+    op = rng.choice(["sub", "ins", "del", "swap"])
+    i = rng.randrange(len(s))
+    c = rng.choice("abcdefghijklmnopqrstuvwxyz")
+    if op == "sub":
+        s[i] = c
+    elif op == "ins":
+        s.insert(i, c)
+    elif op == "del" and len(s) > 3:
+        del s[i]
+    elif op == "swap" and i + 1 < len(s):
+        s[i], s[i + 1] = s[i + 1], s[i]
+    return "".join(s)
 
 
 def stem_ext(name):
@@ -144,6 +209,36 @@ def mutate(rng, cls, target, taken):
         elif cls == "extension swap":
             name = stem + rng.choice([".com", ".scr", ".pif", ".bat", ".cmd"])
             return None if name in taken else name
+        elif cls == "affix":
+            if len(stem) < 4:
+                return None
+            kind, affix = rng.choice(AFFIXES)
+            name = (stem + affix if kind == "suffix" else affix + stem) + ext
+            if name.lower() in taken or name.lower() == target:
+                continue
+            return name
+        elif cls == "visual swaps":
+            spots = [i for i, c in enumerate(stem) if c in GLYPHS]
+            if len(spots) < 2:
+                return None
+            chosen = sorted(rng.sample(spots, min(len(spots), rng.choice([2, 2, 3]))), reverse=True)
+            for i in chosen:
+                s[i] = rng.choice(GLYPHS[stem[i]])
+            swapped = "".join(s)
+            if rng.random() < 0.3 and len(stem) >= 6:  # and one ordinary edit
+                swapped = one_edit(rng, swapped)
+            name = swapped + ext
+            if name.lower() in taken or name.lower() == target:
+                continue
+            return name
+        elif cls == "short two edits":
+            edited = one_edit(rng, one_edit(rng, stem))
+            if dl(edited, stem) != 2 or len(edited) < 3 or not edited.isalnum():
+                continue
+            name = edited + ext
+            if name in taken:
+                continue
+            return name
         name = "".join(s) + ext
         if name != target and name not in taken:
             return name
@@ -157,12 +252,31 @@ def generate(args, rng):
     day = datetime.datetime(2026, 11, 20, tzinfo=datetime.timezone.utc)
     events = []
 
-    def emit(host, folder, name, n=1):
+    # A third of the hosts run Sysmon, whose events carry the image's hashes (forwarded beside 4688):
+    # an image is its name and the host's Windows build, or what `image` says it is.
+    sysmon_hosts = [h for h in hosts if rng.random() < 0.35]
+    sysmon = set(sysmon_hosts)
+    build = {h: rng.choice(["19045.4355", "22631.3527"]) for h in hosts}
+
+    def digest(name, folder, host_build):
+        # One image per name and build wherever Windows or an installer put it; a file in a user's
+        # or temp folder is its own build.
+        where = "" if folder.startswith(("C:\\Windows", "C:\\Program")) else folder
+        return hashlib.sha256(f"{name.lower()}|{where.lower()}|{host_build}".encode()).hexdigest()
+
+    def emit(host, folder, name, n=1, image=None):
         path = folder.format(user=users[host]) + name
+        record = {"EventID": 4688, "Computer": host, "NewProcessName": path, "Process": name,
+                  "Type": "SecurityEvent"}
+        if host in sysmon:
+            if image is not None:  # a copy of `image` (name, build) under this name
+                sha = digest(image[0], dict(HASHED)[image[0]], image[1])
+            else:
+                sha = digest(name, folder, build[host])
+            record["Hashes"] = f"SHA1={sha[:40].upper()},MD5={sha[:32].upper()},SHA256={sha.upper()},IMPHASH={sha[:32]}"
         for _ in range(n):
             t = day + datetime.timedelta(seconds=rng.randrange(86400), milliseconds=rng.randrange(1000))
-            events.append({"TimeGenerated": t.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z", "EventID": 4688,
-                           "Computer": host, "NewProcessName": path, "Process": name, "Type": "SecurityEvent"})
+            events.append({"TimeGenerated": t.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z", **record})
 
     for h in hosts:
         for name, folder, mean, share in COMMON:
@@ -171,6 +285,24 @@ def generate(args, rng):
         if rng.random() < 0.15:  # a reboot today
             for name, folder in CORE:
                 emit(h, folder, name, 2 if name in ("smss.exe", "csrss.exe") else 1)
+    # The images attackers copy, run as themselves on the Sysmon hosts (a few times a day).
+    for name, folder in HASHED:
+        for h in rng.sample(sysmon_hosts, min(len(sysmon_hosts), 8)):
+            emit(h, folder, name, rng.randrange(1, 3))
+    # One image shipped under two names, used about equally: no identity, no copy.
+    for h in rng.sample(sysmon_hosts, min(len(sysmon_hosts), 6)):
+        folder = "C:\\Users\\{user}\\AppData\\Local\\Programs\\Python\\Python312\\"
+        for name in ("python.exe", "python3.exe"):
+            sha = digest("python.exe", folder, "")
+            events.append({"TimeGenerated": "2026-11-20T12:00:00.000Z", "EventID": 4688, "Computer": h,
+                           "NewProcessName": folder.format(user=users[h]) + name, "Process": name,
+                           "Type": "SecurityEvent", "Hashes": f"SHA256={sha}"})
+    # Per-user installs: each user's own AppData folder.
+    for name, folder in [("Zoom.exe", "C:\\Users\\{user}\\AppData\\Roaming\\Zoom\\bin\\"),
+                         ("slack.exe", "C:\\Users\\{user}\\AppData\\Local\\slack\\app-4.41.97\\"),
+                         ("Code.exe", "C:\\Users\\{user}\\AppData\\Local\\Programs\\Microsoft VS Code\\")]:
+        for h in rng.sample(hosts, max(3, len(hosts) // 10)):
+            emit(h, folder, name, rng.randrange(1, 4))
     # Benign rare names and random vendor / installer / temp tools.
     for name, folder in BENIGN_RARE:
         for h in rng.sample(hosts, rng.randrange(1, 4)):
@@ -201,9 +333,37 @@ def generate(args, rng):
         attempts = 0
         while made < args.per_class and attempts < 10000:
             attempts += 1
-            target = rng.choice(IMITATED)
+            target = rng.choice(SHORT if cls == "short two edits" else IMITATED)
+            if cls == "renamed by hash":
+                original, home = rng.choice(HASHED)
+                name = rng.choice(COVER) + str(made) + ".exe"
+                if name in taken:
+                    continue
+                taken.add(name)
+                folder = rng.choice(WRITABLE + ["C:\\ProgramData\\" + name[:-4] + "\\"])
+                for h in rng.sample(sysmon_hosts, rng.randrange(1, 3)):
+                    emit(h, folder, name, rng.randrange(1, 4), image=(original, build[h]))
+                injected.append({"class": cls, "name": name, "target": original, "folder": folder, "hosts": None})
+                made += 1
+                continue
+            if cls == "home folder":
+                name = "".join(rng.choice(SYLLABLES) for _ in range(2)) + "agent" + str(made) + ".exe"
+                if name in taken:
+                    continue
+                taken.add(name)
+                vendor = "C:\\Program Files\\" + name[:-4].capitalize() + "\\"
+                for h in rng.sample(hosts, rng.randrange(12, 30)):
+                    emit(h, vendor, name, rng.randrange(1, 3))
+                folder = rng.choice(WRITABLE)
+                emit(rng.choice(hosts), folder, name, 1)
+                injected.append({"class": cls, "name": name.lower(), "target": name.lower(), "folder": folder,
+                                 "hosts": None})
+                made += 1
+                continue
             # Most drops land where anyone can write; an administrator can also use the Windows folders.
             folder = rng.choice(WRITABLE) if rng.random() < 0.8 else rng.choice(ADMIN_DROPS)
+            if cls == "short two edits":  # two edits in five letters are evidence only with the folder
+                folder = rng.choice(WRITABLE)
             if cls == "wrong folder" and target == "explorer.exe" and folder == "C:\\Windows\\":
                 continue
             if cls == "wrong folder":

@@ -5,6 +5,7 @@
 /// From a profile to findings: rank, match, attach context.
 
 #include "masq/allow_list.h"
+#include "masq/detect/catalog.h"
 #include "masq/finding.h"
 #include "masq/profile.h"
 #include "masq/rank.h"
@@ -30,6 +31,9 @@ struct detect_options {
     std::size_t max_hosts = 10;         ///< hosts listed per finding (0 = all)
     unsigned threads = 0; ///< for the similarity join; 0 = all cores (results never depend on it)
     const allow_list* allow = nullptr; ///< full mode: findings it matches are suppressed (and counted)
+    /// Full mode: the catalog of binaries (`--catalog FILE` rows added to the built-in tables);
+    /// null is the built-in catalog.
+    const binary_catalog* catalog = nullptr;
     /// The fleet's distinct hosts (of named events), when the caller counted them elsewhere and the
     /// profile holds hosts only for some names (Spark collects hosts for flagged names only).
     /// Unset: counted from the profile. Hosts are context: they never change which names are flagged.
@@ -63,7 +67,7 @@ struct detect_summary {
     std::uint64_t pairs_compared = 0; ///< frequent × infrequent, the notebook's cross join
     std::uint64_t candidates = 0;     ///< pairs the similarity index let through to exact verification
     std::size_t findings = 0;
-    std::size_t suppressed = 0; ///< full mode: findings matched by the allow-list
+    std::size_t suppressed = 0;  ///< full mode: findings matched by the allow-list
     std::size_t below_level = 0; ///< alerts left out by `min_level`
 };
 

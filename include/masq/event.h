@@ -65,6 +65,15 @@ inline bool names_a_time(const process_event& event) noexcept {
     return event.time.has_value();
 }
 
+/**
+ * One key for an image's identity from the hashes a source records: Sysmon's `Hashes`
+ * (`SHA1=…,MD5=…,SHA256=…,IMPHASH=…`, any subset, any order), Defender's `SHA256`/`SHA1`/`MD5`
+ * columns or a bare hex digest (told by its length). The strongest digest present wins (SHA256,
+ * then SHA1, then MD5), as `sha256=<lower-case hex>`; the import hash is not an identity (many
+ * builds share it), and the digests of an empty file are none. Empty when nothing usable is there.
+ */
+std::string image_hash_key(std::string_view hashes);
+
 /// One event kept in full, as an alert's example: what an analyst pivots on (strings owned).
 struct event_sample {
     std::optional<timestamp> time;

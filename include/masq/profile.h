@@ -78,11 +78,14 @@ struct value_count {
 /// started it, what the PE says it is. Alerts are built from sets of variants (docs/alerts.md).
 struct variant_key {
     std::optional<std::string> path, parent, original_name;
+    /// The image's identity when the source hashes it (`image_hash_key`, event.h): the copy of a
+    /// binary under another name is found by it.
+    std::optional<std::string> image_hash;
     friend bool operator==(const variant_key&, const variant_key&) = default;
     friend auto operator<=>(const variant_key&, const variant_key&) = default;
     template <class H>
     friend H AbslHashValue(H h, const variant_key& k) {
-        return H::combine(std::move(h), k.path, k.parent, k.original_name);
+        return H::combine(std::move(h), k.path, k.parent, k.original_name, k.image_hash);
     }
 };
 

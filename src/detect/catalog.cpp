@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "masq/detect/catalog.h"
 
+#include "masq/util/unicode.h"
 #include "masq/util/windows_path.h"
 
 #include <algorithm>
+#include <fmt/format.h>
+#include <fstream>
+#include <optional>
 #include <unordered_map>
 
 namespace masq {
@@ -19,30 +23,197 @@ constexpr binary_row binary_rows[] = {
 #include "masq_data/catalog/binaries.inc"
 };
 
-binary_role parse_role(std::string_view role) noexcept {
+/// One row of data/catalog/known_files.tsv: a file Windows or common software ships in a folder.
+struct known_file_row {
+    std::string_view name, folder, kind;
+};
+
+constexpr known_file_row known_file_rows[] = {
+#include "masq_data/catalog/known_files.inc"
+};
+
+std::optional<binary_role> parse_role(std::string_view role) noexcept {
     if (role == "core") return binary_role::core;
+    if (role == "system") return binary_role::system;
     if (role == "application") return binary_role::application;
-    return binary_role::system;
+    return std::nullopt;
 }
 
-/// The rows grouped by name, folders in table order, sorted by name.
-std::vector<known_binary> build_catalog() {
-    std::vector<known_binary> c;
-    std::unordered_map<std::string_view, std::size_t> index;
-    for (const binary_row& row : binary_rows) {
-        const auto [it, added] = index.emplace(row.name, c.size());
-        if (added) c.push_back({row.name, parse_role(row.role), {}});
-        if (row.folder != "-") c[it->second].folders.push_back(row.folder);
+std::optional<binary_role> parse_kind(std::string_view kind) noexcept {
+    if (kind == "windows") return binary_role::system;
+    if (kind == "application") return binary_role::application;
+    return std::nullopt;
+}
+
+/// Collects rows into one entry per name: imitated rows (binaries.tsv) define the role; known-file
+/// rows only add folders to a name that has one, or make a non-imitated entry.
+class catalog_builder {
+  public:
+    void add_imitated(std::string_view name, binary_role role, std::string_view folder) {
+        known_binary& b = entry(name, role);
+        if (!b.imitated) { // known from known_files.tsv first: the imitated row decides the role
+            b.imitated = true;
+            b.role = role;
+        }
+        add_folder(b, folder);
     }
-    std::sort(c.begin(), c.end(),
-              [](const known_binary& a, const known_binary& b) { return a.name < b.name; });
+    void add_known(std::string_view name, binary_role role, std::string_view folder) {
+        const auto [it, added] = index_.emplace(name, entries_.size());
+        if (added) entries_.push_back({name, role, {}, false});
+        add_folder(entries_[it->second], folder);
+    }
+    std::vector<known_binary> finish() && {
+        std::sort(entries_.begin(), entries_.end(),
+                  [](const known_binary& a, const known_binary& b) { return a.name < b.name; });
+        return std::move(entries_);
+    }
+
+  private:
+    known_binary& entry(std::string_view name, binary_role role) {
+        const auto [it, added] = index_.emplace(name, entries_.size());
+        if (added) entries_.push_back({name, role, {}, true});
+        return entries_[it->second];
+    }
+    static void add_folder(known_binary& b, std::string_view folder) {
+        if (folder == "-") return;
+        if (std::find(b.folders.begin(), b.folders.end(), folder) == b.folders.end())
+            b.folders.push_back(folder);
+    }
+    std::vector<known_binary> entries_;
+    std::unordered_map<std::string_view, std::size_t> index_;
+};
+
+void add_builtin_rows(catalog_builder& builder) {
+    for (const binary_row& row : binary_rows)
+        builder.add_imitated(row.name, parse_role(row.role).value_or(binary_role::system), row.folder);
+    for (const known_file_row& row : known_file_rows)
+        builder.add_known(row.name, parse_kind(row.kind).value_or(binary_role::application), row.folder);
+}
+
+std::vector<std::string_view> split_tabs(std::string_view line) {
+    std::vector<std::string_view> fields;
+    for (std::size_t start = 0;;) {
+        const std::size_t tab = line.find('\t', start);
+        fields.push_back(
+            line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
+        if (tab == std::string_view::npos) return fields;
+        start = tab + 1;
+    }
+}
+
+/// A folder as the tables spell it (`?:\windows\system32\`): a user may write `C:\Tools` or
+/// `D:/Tools/`; a pattern with `*` must already be in the normalised spelling.
+std::optional<std::string> catalog_folder(std::string_view folder) {
+    if (folder == "-") return std::string(folder);
+    if (folder.find('*') != std::string_view::npos) {
+        if (to_lower_full(folder) != folder || folder.back() != '\\') return std::nullopt;
+        return std::string(folder);
+    }
+    std::string path(folder);
+    if (path.back() != '\\' && path.back() != '/') path += '\\';
+    normalized_path np = normalize_windows_path(path + "x");
+    if (np.folder.empty()) return std::nullopt;
+    return std::move(np.folder);
+}
+
+} // namespace
+
+const binary_catalog& binary_catalog::builtin() {
+    static const binary_catalog c = [] {
+        binary_catalog built;
+        catalog_builder builder;
+        add_builtin_rows(builder);
+        built.entries_ = std::move(builder).finish();
+        return built;
+    }();
     return c;
 }
 
-const std::vector<known_binary>& catalog() {
-    static const std::vector<known_binary> c = build_catalog();
+binary_catalog binary_catalog::with_files(std::span<const std::string> files) {
+    binary_catalog c;
+    catalog_builder builder;
+    add_builtin_rows(builder);
+    for (const std::string& file : files) {
+        std::ifstream in(file, std::ios::binary);
+        if (!in) throw catalog_error(fmt::format("{}: cannot open the catalog file", file));
+        std::string line;
+        std::size_t line_no = 0;
+        std::vector<std::string_view> header;
+        std::string header_line;
+        int name_at = -1, folder_at = -1, role_at = -1, kind_at = -1;
+        while (std::getline(in, line)) {
+            ++line_no;
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
+            if (line.empty() || line.front() == '#') continue;
+            if (header.empty()) {
+                header_line = line;
+                header = split_tabs(header_line);
+                for (std::size_t i = 0; i < header.size(); ++i) {
+                    const int at = static_cast<int>(i);
+                    if (header[i] == "name") name_at = at;
+                    if (header[i] == "folder") folder_at = at;
+                    if (header[i] == "role") role_at = at;
+                    if (header[i] == "kind") kind_at = at;
+                }
+                if (name_at < 0 || folder_at < 0 || (role_at < 0) == (kind_at < 0))
+                    throw catalog_error(fmt::format(
+                        "{}:{}: the header must name the columns name, folder and either role (an imitated "
+                        "binary, as data/catalog/binaries.tsv) or kind (a known file, as known_files.tsv), "
+                        "tab-separated",
+                        file, line_no));
+                continue;
+            }
+            const std::vector<std::string_view> fields = split_tabs(line);
+            if (fields.size() != header.size())
+                throw catalog_error(fmt::format("{}:{}: {} fields where the header has {}", file, line_no,
+                                                fields.size(), header.size()));
+            const std::string_view name = fields[static_cast<std::size_t>(name_at)];
+            if (name.empty() || to_lower_full(name) != name ||
+                name.find_first_of("\\/") != std::string_view::npos)
+                throw catalog_error(fmt::format("{}:{}: field 'name': '{}' is not a lower-case file name",
+                                                file, line_no, name));
+            const std::string_view raw_folder = fields[static_cast<std::size_t>(folder_at)];
+            const std::optional<std::string> folder =
+                raw_folder.empty() ? std::nullopt : catalog_folder(raw_folder);
+            if (!folder)
+                throw catalog_error(fmt::format(
+                    "{}:{}: field 'folder': '{}' is not a folder (write C:\\Tools\\ or a pattern such as "
+                    "?:\\program files\\vendor\\*\\)",
+                    file, line_no, raw_folder));
+            const std::string_view stored_name = c.strings_.emplace_back(name);
+            const std::string_view stored_folder = c.strings_.emplace_back(*folder);
+            if (role_at >= 0) {
+                const std::string_view role = fields[static_cast<std::size_t>(role_at)];
+                const std::optional<binary_role> r = parse_role(role);
+                if (!r)
+                    throw catalog_error(fmt::format(
+                        "{}:{}: field 'role': '{}' is not core, system or application", file, line_no, role));
+                builder.add_imitated(stored_name, *r, stored_folder);
+            } else {
+                const std::string_view kind = fields[static_cast<std::size_t>(kind_at)];
+                const std::optional<binary_role> r = parse_kind(kind);
+                if (!r)
+                    throw catalog_error(fmt::format("{}:{}: field 'kind': '{}' is not windows or application",
+                                                    file, line_no, kind));
+                builder.add_known(stored_name, *r, stored_folder);
+            }
+            ++c.added_rows_;
+        }
+        if (in.bad()) throw catalog_error(fmt::format("{}: read error", file));
+        if (header.empty()) throw catalog_error(fmt::format("{}: empty catalog file (no header)", file));
+    }
+    c.entries_ = std::move(builder).finish();
     return c;
 }
+
+const known_binary* binary_catalog::find(std::string_view name) const noexcept {
+    const auto it = std::lower_bound(entries_.begin(), entries_.end(), name,
+                                     [](const known_binary& b, std::string_view n) { return b.name < n; });
+    return it != entries_.end() && it->name == name ? &*it : nullptr;
+}
+
+namespace {
 
 // Servicing locations every Windows binary may run from (data/catalog/servicing_roots.tsv).
 struct root_row {
@@ -60,14 +231,11 @@ constexpr benign_lookalike benign[] = {
 } // namespace
 
 std::span<const known_binary> known_binaries() {
-    return catalog();
+    return binary_catalog::builtin().binaries();
 }
 
 const known_binary* find_known_binary(std::string_view name) noexcept {
-    const auto& c = catalog();
-    const auto it = std::lower_bound(c.begin(), c.end(), name,
-                                     [](const known_binary& b, std::string_view n) { return b.name < n; });
-    return it != c.end() && it->name == name ? &*it : nullptr;
+    return binary_catalog::builtin().find(name);
 }
 
 bool folder_expected(const known_binary& binary, std::string_view folder) noexcept {

@@ -37,7 +37,9 @@ const name_stats& variants_from_aggregates(const name_stats& aggregates, detecto
 
 detector_context make_context(const process_profile& profile, const frequency_split& split,
                               const detect_options& options) {
-    detector_context ctx{profile, options, {}, {}, 0};
+    detector_context ctx{
+        profile, options, options.catalog != nullptr ? *options.catalog : binary_catalog::builtin(),
+        {},      {},      0};
     std::vector<bool> frequent(split.names.size(), false);
     for (std::size_t i : split.frequent)
         frequent[i] = true;
@@ -52,7 +54,7 @@ detector_context make_context(const process_profile& profile, const frequency_sp
             e.stats = &variants_from_aggregates(*e.stats, ctx);
         e.percent_rank = r.percent_rank;
         e.frequent = frequent[i];
-        e.known = find_known_binary(e.name);
+        e.known = ctx.catalog.find(e.name);
         ctx.names.push_back(std::move(e));
     }
     std::sort(ctx.names.begin(), ctx.names.end(),
@@ -66,12 +68,14 @@ detector_context make_context(const process_profile& profile, const frequency_sp
     std::unordered_map<std::string_view, const name_entry*> by_name;
     for (const name_entry& e : ctx.names)
         by_name.emplace(e.name, &e);
-    for (const known_binary& k : known_binaries()) {
+    for (const known_binary& k : ctx.catalog.binaries()) {
+        if (!k.imitated) continue; // known files say where a name runs; nobody imitates them
         const auto it = by_name.find(k.name);
         ctx.targets.push_back({std::string(k.name), it == by_name.end() ? nullptr : it->second, &k});
     }
     for (const name_entry& e : ctx.names)
-        if (e.frequent && e.known == nullptr) ctx.targets.push_back({e.name, &e, nullptr});
+        if (e.frequent && (e.known == nullptr || !e.known->imitated))
+            ctx.targets.push_back({e.name, &e, nullptr});
     return ctx;
 }
 
@@ -79,6 +83,18 @@ const target* find_target(const detector_context& ctx, std::string_view name) {
     for (const target& t : ctx.targets)
         if (t.name == name) return &t;
     return nullptr;
+}
+
+std::optional<evidence_set> lookalike_evidence(const name_entry& e) {
+    if (e.known == nullptr) return evidence_set{};
+    if (e.known->imitated || e.stats == nullptr) return std::nullopt;
+    evidence_set elsewhere = variants_where(*e.stats, [&](const variant_key& key, const variant_stats&) {
+        if (!key.path) return false;
+        const normalized_path np = normalize_windows_path(*key.path);
+        return !np.folder.empty() && !folder_expected(*e.known, np.folder);
+    });
+    if (elsewhere.empty()) return std::nullopt;
+    return elsewhere;
 }
 
 bool overlaps(const evidence_set& a, const evidence_set& b) noexcept {

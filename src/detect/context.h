@@ -42,6 +42,7 @@ struct target {
 struct detector_context {
     const process_profile& profile;
     const detect_options& options;
+    const binary_catalog& catalog; ///< options.catalog, or the built-in one
     std::vector<name_entry> names;
     std::vector<target> targets;
     std::uint64_t total_hosts = 0;
@@ -63,6 +64,15 @@ using evidence_set = std::vector<const variant_key*>;
 
 /// Whether two evidence sets share an event (an empty set is the whole name and shares all).
 bool overlaps(const evidence_set& a, const evidence_set& b) noexcept;
+
+/**
+ * The events of `e` that a look-alike detector may call an imitation: none (nullopt) for a binary
+ * attackers imitate (its own name; wrong-folder judges where it runs) and for a known file run
+ * only from its own folders (a genuine `chrome_proxy.exe` is no affixed `chrome.exe`); for a known
+ * file that also ran elsewhere, the variants outside its folders; for any other name, all its
+ * events (an empty set).
+ */
+std::optional<evidence_set> lookalike_evidence(const name_entry& e);
 
 /// A detection before merging: the finding it would be on its own, and its evidence.
 struct hit {
@@ -137,6 +147,7 @@ bool decoy_extension(std::string_view ext);
 extern const detector name_similarity;
 extern const detector affixes;
 extern const detector confusables;
+extern const detector visual_lookalikes;
 extern const detector wrong_folder;
 extern const detector home_folder;
 extern const detector right_to_left_override;
@@ -144,6 +155,7 @@ extern const detector invisible_characters;
 extern const detector double_extension;
 extern const detector space_after_name;
 extern const detector renamed_binaries;
+extern const detector renamed_by_hash;
 extern const detector wrong_parent;
 
 /// The full-mode edit budget the similarity join searches with: one edit from 3 letters, two

@@ -222,6 +222,10 @@ void validate(const detect_options& options) {
                                                 options.thresholds.frequent, options.thresholds.infrequent));
     if (!unit(options.similarity_threshold))
         throw std::invalid_argument("the similarity threshold must be between 0 and 1");
+    if (options.mode == detect_mode::seed && options.catalog != nullptr)
+        throw std::invalid_argument(
+            "--catalog / catalog applies to full mode only: seed mode is the notebook's rule, "
+            "which knows no catalog");
     if (options.mode == detect_mode::seed && options.allow != nullptr)
         throw std::invalid_argument("the allow-list (--allow, allow) applies to full mode (seed mode is the "
                                     "notebook, which has none)");

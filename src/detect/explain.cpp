@@ -39,17 +39,24 @@ explanation explain_name(const process_profile& data, std::string_view raw_name,
                                            ? "frequent, so it is a target others are compared with, "
                                              "not a suspect of look-alike detectors"
                                            : "not frequent, so look-alike detectors examine it"));
-    if (const known_binary* k = find_known_binary(name)) {
+    if (const known_binary* k = ctx.catalog.find(name)) {
         std::string folders;
         for (std::string_view f : k->folders)
             folders += (folders.empty() ? "" : ", ") + std::string(f);
-        ex.lines.push_back(
-            fmt::format("a catalog binary ({}), expected in {}; catalog names are targets of the "
-                        "look-alike detectors and checked by folder",
-                        k->role == binary_role::core     ? "core Windows process"
-                        : k->role == binary_role::system ? "Windows binary"
-                                                         : "application",
-                        folders.empty() ? "Windows servicing folders" : folders));
+        if (!k->imitated)
+            ex.lines.push_back(fmt::format(
+                "a known file ({}), found in {}; run from one of those folders it is genuine, never a "
+                "look-alike of another name",
+                k->role == binary_role::application ? "shipped by common software" : "shipped by Windows",
+                folders));
+        else
+            ex.lines.push_back(
+                fmt::format("a catalog binary ({}), expected in {}; catalog names are targets of the "
+                            "look-alike detectors and checked by folder",
+                            k->role == binary_role::core     ? "core Windows process"
+                            : k->role == binary_role::system ? "Windows binary"
+                                                             : "application",
+                            folders.empty() ? "Windows servicing folders" : folders));
     }
     // Each detector explains itself, in the order they run: the rules live in one place.
     const detectors::explain_request request{name, path, self != ctx.names.end() ? &*self : nullptr};

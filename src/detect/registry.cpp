@@ -15,11 +15,19 @@ namespace masq {
 namespace detectors {
 
 std::span<const detector* const> full_mode_table() noexcept {
-    static const std::array<const detector*, 11> table{
-        &name_similarity,      &affixes,          &confusables,
-        &wrong_folder,         &home_folder,      &right_to_left_override,
-        &invisible_characters, &double_extension, &space_after_name,
-        &renamed_binaries,     &wrong_parent};
+    static const std::array<const detector*, 13> table{&name_similarity,
+                                                       &affixes,
+                                                       &confusables,
+                                                       &visual_lookalikes,
+                                                       &wrong_folder,
+                                                       &home_folder,
+                                                       &right_to_left_override,
+                                                       &invisible_characters,
+                                                       &double_extension,
+                                                       &space_after_name,
+                                                       &renamed_binaries,
+                                                       &renamed_by_hash,
+                                                       &wrong_parent};
     return table;
 }
 

@@ -5,6 +5,7 @@
 #include "masq/util/unicode.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace masq {
 namespace {
@@ -95,6 +96,65 @@ event_sample make_variant_sample(const process_event& e) {
     rest.parent_path.reset();
     rest.original_file_name.reset();
     return make_sample(rest);
+}
+
+namespace {
+
+bool hex_digest(std::string_view s) noexcept {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
+}
+
+bool all_zero_or_empty_file(std::string_view algorithm, std::string_view hex) noexcept {
+    // The digests of zero bytes (FIPS 180-4 and RFC 1321 test values) and all-zero placeholders.
+    if (std::all_of(hex.begin(), hex.end(), [](char c) { return c == '0'; })) return true;
+    if (algorithm == "sha256")
+        return hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    if (algorithm == "sha1") return hex == "da39a3ee5e6b4b0d3255bfef95601890afd80709";
+    return hex == "d41d8cd98f00b204e9800998ecf8427e";
+}
+
+} // namespace
+
+std::string image_hash_key(std::string_view hashes) {
+    constexpr std::string_view order[] = {"sha256", "sha1", "md5"};
+    std::string found[3];
+    const auto keep = [&](std::string_view algorithm, std::string_view hex) {
+        for (std::size_t i = 0; i < 3; ++i) {
+            if (order[i] != algorithm) continue;
+            const std::size_t want = i == 0 ? 64 : i == 1 ? 40 : 32;
+            if (hex.size() != want || !hex_digest(hex)) return;
+            std::string lowered(hex);
+            for (char& c : lowered)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (!all_zero_or_empty_file(algorithm, lowered) && found[i].empty())
+                found[i] = std::move(lowered);
+        }
+    };
+    for (std::size_t start = 0; start < hashes.size();) {
+        std::size_t end = hashes.find_first_of(",; ", start);
+        if (end == std::string_view::npos) end = hashes.size();
+        std::string_view item = hashes.substr(start, end - start);
+        start = end + 1;
+        const std::size_t eq = item.find('=');
+        if (eq == std::string_view::npos) { // a bare digest: its length tells the algorithm
+            keep(item.size() == 64   ? "sha256"
+                 : item.size() == 40 ? "sha1"
+                 : item.size() == 32 ? "md5"
+                                     : "",
+                 item);
+            continue;
+        }
+        std::string algorithm(item.substr(0, eq));
+        for (char& c : algorithm)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (algorithm == "sha-256") algorithm = "sha256";
+        if (algorithm == "sha-1") algorithm = "sha1";
+        keep(algorithm, item.substr(eq + 1));
+    }
+    for (std::size_t i = 0; i < 3; ++i)
+        if (!found[i].empty()) return std::string(order[i]) + "=" + found[i];
+    return {};
 }
 
 event_sample sample_in(const event_sample& stored, const variant_key& key) {
@@ -237,8 +297,11 @@ void process_profile::add(const process_event& event) {
     const auto owned = [](const std::optional<std::string_view>& v) {
         return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
     };
+    std::optional<std::string> image_hash;
+    if (event.hashes)
+        if (std::string key = image_hash_key(*event.hashes); !key.empty()) image_hash = std::move(key);
     variant_stats& v = stats.variants[variant_key{owned(event.path), owned(event.parent_path),
-                                                  owned(event.original_file_name)}];
+                                                  owned(event.original_file_name), std::move(image_hash)}];
     ++v.count;
     if (event.host) add_count(v.hosts, hosts_, *event.host, 1);
     if (event.time) {

@@ -56,6 +56,15 @@ void profile_builder::add_event(const process_event& event) {
     if (event.path) ids.path = paths_.id(*event.path, s.last_path);
     if (event.parent_path) ids.parent = parents_.id(*event.parent_path, s.last_parent);
     if (event.original_file_name) ids.original = original_names_.id(*event.original_file_name);
+    if (event.hashes && !event.hashes->empty()) {
+        // Sources repeat one image's hashes on every event: the last string's key is reused.
+        if (s.last_hashes != *event.hashes) {
+            const std::string key = image_hash_key(*event.hashes);
+            s.last_hash_id = key.empty() ? none : image_hashes_.id(key);
+            s.last_hashes.assign(*event.hashes);
+        }
+        ids.image_hash = s.last_hash_id;
+    }
     if (s.last_variant == nullptr || !(ids == s.last_ids)) {
         s.last_variant = &s.variants[ids];
         s.last_ids = ids; // valid until the next insertion, which only this line makes
@@ -109,7 +118,8 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
             for (event_sample& sample : v.samples)
                 renumber(sample);
             out.variants.emplace(variant_key{text(paths_, ids.path), text(parents_, ids.parent),
-                                             text(original_names_, ids.original)},
+                                             text(original_names_, ids.original),
+                                             text(image_hashes_, ids.image_hash)},
                                  std::move(v));
         }
         out.paths.reserve(paths.size());

@@ -56,11 +56,11 @@ class profile_builder final : public event_sink {
     static constexpr std::uint32_t none = 0xFFFFFFFFu; ///< a variant without that field
     /// A variant (profile.h, `variant_key`) as dictionary ids: path, parent, original name.
     struct variant_ids {
-        std::uint32_t path = none, parent = none, original = none;
+        std::uint32_t path = none, parent = none, original = none, image_hash = none;
         friend bool operator==(const variant_ids&, const variant_ids&) = default;
         template <class H>
         friend H AbslHashValue(H h, const variant_ids& v) {
-            return H::combine(std::move(h), v.path, v.parent, v.original);
+            return H::combine(std::move(h), v.path, v.parent, v.original, v.image_hash);
         }
     };
     /// One variant's events: hosts by id, times, the earliest samples. The name's per-path,
@@ -77,6 +77,8 @@ class profile_builder final : public event_sink {
         name_stats totals; // counts, times, command lines; the per-value maps are filled at flush
         absl::flat_hash_map<variant_ids, variant_acc> variants;
         last_seen last_path, last_parent;
+        std::string last_hashes; ///< the last event's `hashes` text, and the id of its key
+        std::uint32_t last_hash_id = none;
         variant_ids last_ids;
         variant_acc* last_variant = nullptr;
     };
@@ -105,7 +107,7 @@ class profile_builder final : public event_sink {
     std::vector<std::string> names_;
     std::deque<slot> slots_;
     std::unique_ptr<slot> null_slot_; // events without a name (seed mode), rare
-    dictionary paths_, hosts_, parents_, original_names_;
+    dictionary paths_, hosts_, parents_, original_names_, image_hashes_;
     std::string lowered_;
     std::size_t sample_limit_;
     std::uint64_t task_ = 0;

@@ -8,7 +8,10 @@
 /// each row with its source (Sigma, Elastic, Splunk, MITRE CAR and ATT&CK, Windows
 /// documentation): data/catalog/README.md.
 
+#include <deque>
 #include <span>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -25,12 +28,60 @@ struct known_binary {
     binary_role role;
     std::vector<std::string_view>
         folders; ///< normalised (`?:\windows\system32\`); `*` matches within the path
+    /// A name attackers imitate (data/catalog/binaries.tsv): a look-alike target and a
+    /// wrong-folder subject. False for names known only from known_files.tsv (the thousands of
+    /// files Windows and enterprise software ship): those say where a name legitimately runs, so
+    /// that a genuine file is never taken for a look-alike of another, and nothing more.
+    bool imitated = true;
 };
 
-/// Every catalog entry, sorted by name.
+/// A problem in a catalog file given with `--catalog`: the message names the file, line and field.
+class catalog_error : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/**
+ * What detection knows about binaries: the built-in tables (binaries.tsv and known_files.tsv),
+ * plus the rows of an organisation's own catalog files (`--catalog FILE`, the format of either
+ * table: `name, role, folder, source` rows are imitated binaries, `name, folder, kind, source`
+ * rows are known files). One entry per name, sorted, its folders in row order (the built-in rows
+ * first); a name in both tables is imitated and has the folders of both.
+ */
+class binary_catalog {
+  public:
+    /// The built-in tables only (built once, shared).
+    static const binary_catalog& builtin();
+
+    /// The built-in tables and the rows of `files`. Throws `catalog_error` naming the file, line
+    /// and field of the first problem (a missing file, an unknown header, a row with the wrong
+    /// number of fields, an upper-case name, a folder that is not normalised, an unknown role or
+    /// kind).
+    static binary_catalog with_files(std::span<const std::string> files);
+
+    binary_catalog(binary_catalog&&) noexcept = default;
+    binary_catalog& operator=(binary_catalog&&) noexcept = default;
+    binary_catalog(const binary_catalog&) = delete; // entries point into strings_
+    binary_catalog& operator=(const binary_catalog&) = delete;
+
+    /// Every entry, sorted by name.
+    std::span<const known_binary> binaries() const noexcept { return entries_; }
+    /// The entry for a lower-cased file name, or nullptr.
+    const known_binary* find(std::string_view name) const noexcept;
+    /// Rows read from catalog files (0 for the built-in catalog).
+    std::size_t added_rows() const noexcept { return added_rows_; }
+
+  private:
+    binary_catalog() = default;
+    std::vector<known_binary> entries_;
+    std::deque<std::string> strings_; ///< what the entries of added rows point into
+    std::size_t added_rows_ = 0;
+};
+
+/// Every built-in catalog entry, sorted by name (`binary_catalog::builtin().binaries()`).
 std::span<const known_binary> known_binaries();
 
-/// The entry for a lower-cased file name, or nullptr.
+/// The built-in entry for a lower-cased file name, or nullptr.
 const known_binary* find_known_binary(std::string_view name) noexcept;
 
 /**

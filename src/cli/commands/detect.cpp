@@ -59,6 +59,7 @@ struct detect_options_cli {
     std::string mode = "full";
     std::string detectors;
     std::string allow_file;
+    std::vector<std::string> catalog_files;
     double frequent = 0.8, infrequent = 0.2, similarity = 0.85;
     bool inject_synthetic = false;
     std::optional<std::uint64_t> seed;
@@ -131,6 +132,12 @@ CLI::App* detect_command::add(CLI::App& app) {
     detect->add_option(
         "--allow", o_.allow_file,
         "full mode: JSON-lines allow-list of accepted findings (name, path, host, detector, reason)");
+    detect
+        ->add_option(
+            "--catalog", o_.catalog_files,
+            "full mode: your own binaries and folders, in the format of data/catalog/known_files.tsv "
+            "(name, folder, kind, source) or binaries.tsv (name, role, folder, source); repeatable")
+        ->allow_extra_args(false);
     detect->add_option("--max-paths", o_.max_paths, "paths listed per name in a finding (0 = all)")
         ->capture_default_str();
     detect
@@ -228,10 +235,21 @@ int detect_command::run() {
         if (!opt.detectors.empty())
             options.detectors = masq::parse_detector_list(options.mode, opt.detectors);
         if (!opt.allow_file.empty()) options.allow = &allow;
+        if (!opt.catalog_files.empty()) options.catalog = &masq::binary_catalog::builtin(); // checked below
         masq::validate(options);
     } catch (const std::invalid_argument& e) {
         fmt::print(stderr, "masq: {}\n", e.what());
         return exit_error;
+    }
+    std::optional<masq::binary_catalog> catalog;
+    if (!opt.catalog_files.empty()) {
+        try {
+            catalog.emplace(masq::binary_catalog::with_files(opt.catalog_files));
+            options.catalog = &*catalog;
+        } catch (const masq::catalog_error& e) {
+            fmt::print(stderr, "masq: {}\n", e.what());
+            return exit_error;
+        }
     }
     if (!opt.allow_file.empty() && !load_allow_list(opt.allow_file, allow)) return exit_error;
     // A send that cannot work should fail before hours of reading, not after.

@@ -15,6 +15,7 @@ namespace {
 
 struct explain_cli {
     std::string name, path, allow_file, detectors;
+    std::vector<std::string> catalog_files;
     std::vector<std::string> inputs;
     std::string input_format = "auto";
     std::vector<std::string> maps;
@@ -31,6 +32,8 @@ class explain_command final : public command {
                             "inputs to compare with, as for detect: files, folders, blob URLs (optional)");
         explain->add_option("--path", o_.path, "the path it ran from, for the folder check");
         explain->add_option("--allow", o_.allow_file, "allow-list to consult");
+        explain->add_option("--catalog", o_.catalog_files, "as for detect: your own binaries and folders")
+            ->allow_extra_args(false);
         explain->add_option("--detectors", o_.detectors, "as for detect: which detectors run");
         explain->add_option("--input-format", o_.input_format, "as for detect (default auto)")
             ->check(CLI::IsMember(input_format_choices()));
@@ -78,6 +81,16 @@ int explain_command::run() {
     if (!opt.allow_file.empty()) {
         if (!load_allow_list(opt.allow_file, allow)) return exit_error;
         options.allow = &allow;
+    }
+    std::optional<masq::binary_catalog> catalog;
+    if (!opt.catalog_files.empty()) {
+        try {
+            catalog.emplace(masq::binary_catalog::with_files(opt.catalog_files));
+            options.catalog = &*catalog;
+        } catch (const masq::catalog_error& e) {
+            fmt::print(stderr, "masq: {}\n", e.what());
+            return exit_error;
+        }
     }
     const masq::explanation ex = masq::explain_name(profile, opt.name, opt.path, options);
     if (!opt.inputs.empty())

@@ -73,9 +73,11 @@ struct affix_target {
 std::vector<affix_target> affix_targets(const detector_context& ctx) {
     std::vector<affix_target> out;
     for (const target& t : ctx.targets) {
-        if (t.known == nullptr || t.known->role == binary_role::application) continue;
+        if (t.known == nullptr) continue;
         const std::size_t dot = t.name.rfind('.');
-        if (dot == std::string::npos || dot < 4) continue;
+        // Applications' stems from five letters (`chrome_new`, `msedge64`); `zoom1` is a version.
+        const std::size_t shortest = t.known->role == binary_role::application ? 5 : 4;
+        if (dot == std::string::npos || dot < shortest) continue;
         out.push_back(
             {&t, std::string_view(t.name).substr(0, dot), std::string_view(t.name).substr(dot + 1)});
     }
@@ -103,7 +105,9 @@ affixed find_affixed(std::span<const affix_target> targets, std::string_view ste
 void run(const detector_context& ctx, std::vector<hit>& out) {
     const std::vector<affix_target> targets = affix_targets(ctx);
     for (const name_entry& e : ctx.names) {
-        if (e.frequent || e.known != nullptr || e.stats == nullptr) continue;
+        if (e.frequent || e.stats == nullptr) continue;
+        std::optional<evidence_set> evidence = lookalike_evidence(e);
+        if (!evidence) continue;
         const std::size_t dot = e.name.rfind('.');
         if (dot == std::string::npos || dot == 0) continue;
         const std::string_view ext = std::string_view(e.name).substr(dot + 1);
@@ -114,11 +118,15 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         const bool writable = runs_from_writable_folder(*e.stats);
         const double score =
             0.65 + (core ? 0.15 : 0.05) + (writable ? 0.1 : 0.0); // below renamed (0.85) on a tie
-        out.push_back(make_finding(ctx, e, a.t, "affix", score,
-                                   fmt::format("{}'s name with {} '{}'{}{}", a.t->name,
-                                               a.suffix ? "the suffix" : "the prefix", a.affix,
-                                               core ? ", a core Windows process" : ", a Windows binary",
-                                               writable ? "; runs from a user-writable folder" : "")));
+        out.push_back(
+            make_finding(ctx, e, a.t, "affix", score,
+                         fmt::format("{}'s name with {} '{}'{}{}", a.t->name,
+                                     a.suffix ? "the suffix" : "the prefix", a.affix,
+                                     core ? ", a core Windows process"
+                                     : a.t->known->role == binary_role::application ? ", an application"
+                                                                                    : ", a Windows binary",
+                                     writable ? "; runs from a user-writable folder" : ""),
+                         std::move(*evidence)));
     }
 }
 

@@ -19,7 +19,9 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         if (!inserted && it->second->known == nullptr && t.known != nullptr) it->second = &t;
     }
     for (const name_entry& e : ctx.names) {
-        if (e.frequent || e.known != nullptr) continue;
+        if (e.frequent) continue;
+        std::optional<evidence_set> evidence = lookalike_evidence(e);
+        if (!evidence) continue;
         const auto it = by_skeleton.find(confusable_skeleton(e.name));
         if (it != by_skeleton.end() && it->second->name != e.name) {
             const target& t = *it->second;
@@ -30,26 +32,30 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
             if (t.known != nullptr && t.known->role == binary_role::core) score += 0.05;
             out.push_back(make_finding(ctx, e, &t, "confusable", score,
                                        fmt::format("looks like {}: {}; seen {} time{}", t.name, how,
-                                                   e.stats->count, e.stats->count == 1 ? "" : "s")));
+                                                   e.stats->count, e.stats->count == 1 ? "" : "s"),
+                                       std::move(*evidence)));
         } else if (is_mixed_script(e.name)) {
             out.push_back(make_finding(ctx, e, nullptr, "confusable", 0.7,
-                                       "mixes Latin letters with Cyrillic, Greek or Armenian ones"));
+                                       "mixes Latin letters with Cyrillic, Greek or Armenian ones",
+                                       std::move(*evidence)));
         }
     }
 }
 
 /// The name's skeleton (what it is compared by) and whether it mixes scripts.
 void explain(const detector_context&, const explain_request& request, std::vector<std::string>& lines) {
-    lines.push_back(fmt::format("skeleton {} (UTS #39 with attacker swaps)", confusable_skeleton(request.name)));
-    if (is_mixed_script(request.name)) lines.push_back("mixes Latin with Cyrillic, Greek or Armenian letters");
+    lines.push_back(
+        fmt::format("skeleton {} (UTS #39 with attacker swaps)", confusable_skeleton(request.name)));
+    if (is_mixed_script(request.name))
+        lines.push_back("mixes Latin with Cyrillic, Greek or Armenian letters");
 }
 
 } // namespace
 
-const detector confusables{
-    {"confusable", detector_category::name, "T1036.005",
-     "a name whose confusable skeleton (UTS #39 plus attacker swaps) equals a target's, or that mixes scripts"},
-    run,
-    explain};
+const detector confusables{{"confusable", detector_category::name, "T1036.005",
+                            "a name whose confusable skeleton (UTS #39 plus attacker swaps) equals a "
+                            "target's, or that mixes scripts"},
+                           run,
+                           explain};
 
 } // namespace masq::detectors

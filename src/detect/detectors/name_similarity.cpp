@@ -15,6 +15,29 @@
 namespace masq::detectors {
 namespace {
 
+/// Core names of four to six letters attackers imitate with two edits (data/catalog/
+/// short_name_targets.tsv): `lsass` as `lsasss`-with-a-typo, `lssas`, `1ssas`.
+struct short_target_row {
+    std::string_view name;
+};
+
+constexpr short_target_row short_target_rows[] = {
+#include "masq_data/catalog/short_name_targets.inc"
+};
+
+bool short_name_target(std::string_view name) {
+    for (const auto& [n] : short_target_rows)
+        if (n == name) return true;
+    return false;
+}
+
+/// Two edits count towards a short core name (stem of 4-6 letters) only from a folder anyone can
+/// write to and for a suspect of three letters or more: two edits reach a third of all
+/// four-letter words, so where the file runs carries the evidence.
+bool short_name_pair(std::size_t target_stem, std::size_t shorter, std::size_t distance, bool writable) {
+    return distance == 2 && writable && target_stem >= 4 && target_stem <= 6 && shorter >= 3;
+}
+
 struct split_name {
     std::u32string stem;
     std::string extension;
@@ -85,19 +108,23 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
     }
     std::vector<const name_entry*> suspects;
     std::vector<split_name> suspect_parts;
+    std::vector<evidence_set> suspect_evidence;
     for (const name_entry& e : ctx.names) {
-        if (e.frequent || e.known != nullptr) continue;
+        if (e.frequent) continue;
+        std::optional<evidence_set> evidence = lookalike_evidence(e);
+        if (!evidence) continue;
         auto s = split(e.name);
         if (!s) continue;
         longest = std::max(longest, s->stem.size());
         suspects.push_back(&e);
         suspect_parts.push_back(std::move(*s));
+        suspect_evidence.push_back(std::move(*evidence));
     }
     if (stems.empty() || suspects.empty()) return;
     const edit_budget budget(full_mode_edits, longest);
     join_options options;
     options.threads = ctx.options.threads;
-    const std::vector<join_pair> pairs = similarity_join(
+    std::vector<join_pair> pairs = similarity_join(
         stems,
         [&] {
             std::vector<std::u32string> v;
@@ -106,6 +133,29 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
             return v;
         }(),
         budget, {}, {}, group_rule::any, options);
+    // Short core names get a second, small join with two edits (few targets, so cheap).
+    std::vector<std::size_t> short_targets;
+    for (std::size_t i = 0; i < indexed.size(); ++i)
+        if (indexed[i]->known != nullptr && indexed[i]->known->imitated &&
+            short_name_target(indexed[i]->name) && stems[i].size() >= 4 && stems[i].size() <= 6)
+            short_targets.push_back(i);
+    std::vector<join_pair> pairs_all = std::move(pairs);
+    if (!short_targets.empty()) {
+        std::vector<std::u32string> short_stems;
+        for (std::size_t i : short_targets)
+            short_stems.push_back(stems[i]);
+        std::vector<std::u32string> suspect_stems;
+        for (const auto& p : suspect_parts)
+            suspect_stems.push_back(p.stem);
+        const edit_budget two([](std::size_t length) -> std::ptrdiff_t { return length >= 4 ? 2 : -1; },
+                              longest);
+        for (join_pair p :
+             similarity_join(short_stems, suspect_stems, two, {}, {}, group_rule::any, options)) {
+            if (p.distance != 2) continue; // one edit: the main join has it
+            p.left = short_targets[p.left];
+            pairs_all.push_back(p);
+        }
+    }
 
     // The best target per suspect: fewest edits, then an extension match, then core binaries.
     struct best_match {
@@ -120,7 +170,7 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         installed[i] = installed_software_only(*suspects[i]->stats);
         self_named[i] = named_by_its_own_binary(*suspects[i]->stats, suspects[i]->name);
     }
-    for (const join_pair& p : pairs) {
+    for (const join_pair& p : pairs_all) {
         const target& t = *indexed[p.left];
         const name_entry& s = *suspects[p.right];
         if (self_named[p.right]) continue;
@@ -131,7 +181,9 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         // gpscript/cscript on the real corpus): only towards Windows binaries, and only for a
         // suspect that runs from a folder anyone can write to.
         if (static_cast<std::ptrdiff_t>(p.distance) >
-            accepted_edits(length, shorter, windows_binary(t), writable[p.right]))
+                accepted_edits(length, shorter, windows_binary(t), writable[p.right]) &&
+            !(short_name_target(t.name) &&
+              short_name_pair(stems[p.left].size(), shorter, p.distance, writable[p.right])))
             continue;
         const bool swap = sp.extension != extensions[p.left];
         if (swap && !(executable_extension(sp.extension) && executable_extension(extensions[p.left])))
@@ -173,7 +225,8 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
                                   b.t->name.substr(b.t->name.rfind('.') + 1));
         if (writable[i]) reason += "; runs from a user-writable folder";
         reason += fmt::format("; {} seen {} time{}", s.name, s.stats->count, s.stats->count == 1 ? "" : "s");
-        hit h = make_finding(ctx, s, b.t, "name-similarity", score, std::move(reason));
+        hit h = make_finding(ctx, s, b.t, "name-similarity", score, std::move(reason),
+                             std::move(suspect_evidence[i]));
         finding& f = h.f;
         f.distance = b.distance;
         const std::size_t longest_stem = std::max(

@@ -40,7 +40,10 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         for (const value_count& o : top_values(e.stats->original_names)) {
             const std::string original = normalise_original(o.value);
             if (original.empty() || original == e.name) continue;
-            const known_binary* known = find_known_binary(original);
+            const known_binary* known = ctx.catalog.find(original);
+            // Only binaries attackers imitate: installers and helpers record generic original
+            // names of known files (Teams' updater says it is Setup.exe).
+            if (known != nullptr && !known->imitated) known = nullptr;
             if (known == nullptr && !dual_use_tool(original)) continue;
             // Tools record their own stem (PsExec: "psexec.c", ProcDump: "procdump"); their 64-bit
             // builds add a suffix. Those are the tool under its own name, not a disguise.
@@ -51,9 +54,10 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
             double score = 0.85;
             if (known != nullptr && known->role == binary_role::core) score += 0.05;
             if (known == nullptr) score += 0.05; // an attack tool under a disguise
-            evidence_set evidence = variants_where(*e.stats, [&](const variant_key& key, const variant_stats&) {
-                return key.original_name && *key.original_name == o.value;
-            });
+            evidence_set evidence =
+                variants_where(*e.stats, [&](const variant_key& key, const variant_stats&) {
+                    return key.original_name && *key.original_name == o.value;
+                });
             // What it really is, not what it imitates: the name it runs under is its own.
             hit h = make_finding(ctx, e, nullptr, "renamed", score,
                                  fmt::format("really {} (OriginalFileName {})", original, o.value),

@@ -29,11 +29,14 @@ std::string undecorated(std::string_view name) {
 /// those of its own events (docs/alerts.md, "Evidence").
 void run(const detector_context& ctx, std::vector<hit>& out) {
     for (const name_entry& e : ctx.names) {
-        const known_binary* known = e.known;
+        // Only binaries attackers imitate have folders they must run from; the known files of
+        // known_files.tsv (setup.exe, update.exe) run from anywhere.
+        const known_binary* known = e.known != nullptr && e.known->imitated ? e.known : nullptr;
         std::string plain;
-        if (known == nullptr) {
+        if (e.known == nullptr) {
             plain = undecorated(e.name);
-            if (!plain.empty()) known = find_known_binary(plain);
+            if (!plain.empty()) known = ctx.catalog.find(plain);
+            if (known != nullptr && !known->imitated) known = nullptr;
         }
         if (known == nullptr) continue;
         // Unexpected folders in a stable order (most events first, then by name).

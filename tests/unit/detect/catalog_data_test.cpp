@@ -28,6 +28,13 @@ constexpr binary_row binary_rows[] = {
 #include "masq_data/catalog/binaries.inc"
 };
 
+struct known_file_row {
+    std::string_view name, folder, kind;
+};
+constexpr known_file_row known_file_rows[] = {
+#include "masq_data/catalog/known_files.inc"
+};
+
 struct parent_row {
     std::string_view child, parent;
 };
@@ -126,14 +133,22 @@ TEST(catalog_data, known_binaries_are_the_rows_grouped_and_sorted_by_name) {
     EXPECT_TRUE(std::ranges::adjacent_find(
                     known, [](const auto& a, const auto& b) { return a.name >= b.name; }) == known.end())
         << "not strictly sorted by name";
+    // binaries.tsv rows first, then known_files.tsv rows adding folders the name does not have yet.
     std::map<std::string_view, std::vector<std::string_view>> folders;
+    std::set<std::string_view> imitated;
     for (const binary_row& r : binary_rows) {
         auto& f = folders[r.name];
+        imitated.insert(r.name);
         if (r.folder != "-") f.push_back(r.folder);
+    }
+    for (const known_file_row& r : known_file_rows) {
+        auto& f = folders[r.name];
+        if (std::ranges::find(f, r.folder) == f.end()) f.push_back(r.folder);
     }
     ASSERT_EQ(known.size(), folders.size());
     for (const masq::known_binary& k : known) {
         ASSERT_TRUE(folders.contains(k.name)) << k.name;
+        EXPECT_EQ(k.imitated, imitated.contains(k.name)) << k.name;
         EXPECT_EQ(k.folders, folders[k.name]) << k.name << ": folders not in table order";
         EXPECT_EQ(masq::find_known_binary(k.name), &k) << k.name;
         for (std::string_view f : k.folders)
@@ -241,9 +256,9 @@ TEST(catalog_data, character_swaps_apply_to_lower_cased_text_once_each) {
 }
 
 TEST(catalog_data, mappings_name_dialect_fields_with_json_pointers) {
-    const std::set<std::string_view> pointer_fields = {"code",        "action",   "process",  "path",
-                                                       "host",        "time",     "alt_time", "parent",
-                                                       "parent_file", "original", "user",     "command_line", "hashes", "pid", "parent_pid", "record_id"};
+    const std::set<std::string_view> pointer_fields = {
+        "code",        "action",   "process", "path",         "host",   "time", "alt_time",   "parent",
+        "parent_file", "original", "user",    "command_line", "hashes", "pid",  "parent_pid", "record_id"};
     const std::pair<const char*, std::span<const two_columns>> dialects[] = {
         {"ecs", ecs_mapping}, {"defender", defender_mapping}, {"sysmon", sysmon_mapping}};
     for (const auto& [name, rows] : dialects) {

@@ -31,11 +31,12 @@ TEST(detector_table, ids_are_unique_and_seed_mode_is_one_detector) {
     std::set<std::string_view> ids;
     for (const masq::detector_info& d : masq::detectors_of(masq::detect_mode::full))
         EXPECT_TRUE(ids.insert(d.id).second) << d.id;
-    EXPECT_EQ(ids.size(), 11u);
+    EXPECT_EQ(ids.size(), 13u);
     ASSERT_EQ(masq::detectors_of(masq::detect_mode::seed).size(), 1u);
     EXPECT_EQ(masq::detectors_of(masq::detect_mode::seed)[0].id, "name-similarity");
     EXPECT_EQ(masq::find_detector(masq::detect_mode::full, "path")->category, masq::detector_category::path);
-    EXPECT_EQ(masq::find_detector(masq::detect_mode::full, "parent")->category, masq::detector_category::parent);
+    EXPECT_EQ(masq::find_detector(masq::detect_mode::full, "parent")->category,
+              masq::detector_category::parent);
     EXPECT_EQ(masq::find_detector(masq::detect_mode::seed, "path"), nullptr);
 }
 
@@ -44,9 +45,9 @@ TEST(detector_table, parse_detector_list_includes_excludes_and_names_unknown_ids
     EXPECT_EQ(masq::parse_detector_list(detect_mode::full, "path,name-similarity"),
               (std::vector<std::string>{"name-similarity", "path"})); // table order
     const auto without = masq::parse_detector_list(detect_mode::full, "-parent, -renamed");
-    EXPECT_EQ(without.size(), 9u);
+    EXPECT_EQ(without.size(), 11u);
     EXPECT_EQ(std::count(without.begin(), without.end(), "parent"), 0);
-    EXPECT_EQ(masq::parse_detector_list(detect_mode::full, "all").size(), 11u);
+    EXPECT_EQ(masq::parse_detector_list(detect_mode::full, "all").size(), 13u);
     try {
         (void)masq::parse_detector_list(detect_mode::full, "path,lookalike");
         FAIL() << "an unknown id must be refused";
@@ -55,7 +56,8 @@ TEST(detector_table, parse_detector_list_includes_excludes_and_names_unknown_ids
         EXPECT_NE(std::string(e.what()).find("name-similarity"), std::string::npos); // lists the known ones
     }
     EXPECT_THROW((void)masq::parse_detector_list(detect_mode::full, "-all"), std::invalid_argument);
-    EXPECT_THROW((void)masq::parse_detector_list(detect_mode::seed, "-name-similarity"), std::invalid_argument);
+    EXPECT_THROW((void)masq::parse_detector_list(detect_mode::seed, "-name-similarity"),
+                 std::invalid_argument);
 }
 
 TEST(detector_table, detect_runs_only_the_enabled_detectors) {
@@ -83,14 +85,16 @@ TEST(detector_table, explain_lines_come_from_the_detectors_themselves) {
     const auto ex = masq::explain_name(p, "svch0st.exe", "", o);
     std::set<std::string> prefixes;
     for (const std::string& line : ex.lines)
-        if (const auto colon = line.find(':'); colon != std::string::npos) prefixes.insert(line.substr(0, colon));
+        if (const auto colon = line.find(':'); colon != std::string::npos)
+            prefixes.insert(line.substr(0, colon));
     EXPECT_TRUE(prefixes.count("name-similarity"));
     EXPECT_TRUE(prefixes.count("confusable"));
     // name-similarity states the budget its own rule applies: 2 edits towards a Windows binary
     // from a user-writable folder at 7 letters.
     bool budget = false;
     for (const std::string& line : ex.lines)
-        budget = budget || line.find("stem 1 edit from svchost.exe (full mode accepts 2") != std::string::npos;
+        budget =
+            budget || line.find("stem 1 edit from svchost.exe (full mode accepts 2") != std::string::npos;
     EXPECT_TRUE(budget);
 }
 

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+// Visual look-alikes (ATT&CK T1036.005): a rare name that looks like a Windows binary or a
+// frequent name once the glyphs that render alike are counted as the cheap swaps they are to a
+// reader (match/visual_distance.h): `expI0rer.exe` (two swaps), `5vch0st.exe`, `rnsedge.exe`, or
+// swaps with one real edit (`svch0stt.exe`). Two arbitrary edits in a short stem are not close;
+// two swaps are. Candidates come from the exact similarity join on confusable skeletons (no cross
+// join), then each pair's visual distance decides. Names with a target's very skeleton are the
+// confusable detector's, whose reason names the characters.
+#include "detect/context.h"
+#include "masq/match/confusable.h"
+#include "masq/match/similarity_join.h"
+#include "masq/match/visual_distance.h"
+#include "masq/util/unicode.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace masq::detectors {
+namespace {
+
+struct parts {
+    std::u32string stem;     ///< lower-cased, as logged
+    std::u32string skeleton; ///< the stem's visual_key: what the join compares
+    std::string extension;
+    std::string confusable; ///< the whole name's confusable skeleton
+};
+
+std::optional<parts> parts_of(std::string_view name) {
+    const auto dot = name.rfind('.');
+    if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+    const std::string_view stem = name.substr(0, dot);
+    return parts{decode_utf8(stem), visual_key(stem), std::string(name.substr(dot + 1)),
+                 confusable_skeleton(name)};
+}
+
+bool windows_binary(const target& t) {
+    return t.known != nullptr && t.known->role != binary_role::application;
+}
+
+/// The cost a pair may have: the edits name-similarity accepts at this length, in quarter edits.
+std::size_t accepted_cost(const parts& suspect, const parts& t, bool windows, bool writable) {
+    const std::size_t length = std::max(suspect.stem.size(), t.stem.size());
+    const std::size_t shorter = std::min(suspect.stem.size(), t.stem.size());
+    const std::ptrdiff_t edits = accepted_edits(length, shorter, windows, writable);
+    return edits <= 0 ? 0 : static_cast<std::size_t>(edits) * visual_edit_cost;
+}
+
+struct match {
+    const target* t = nullptr;
+    visual_alignment a;
+};
+
+/// The best visual match of every suspect, computed by `candidates` (the join's pairs).
+template <class Pairs>
+std::vector<match> best_matches(const detector_context& ctx, std::span<const name_entry* const> suspects,
+                                std::span<const parts> suspect_parts, std::span<const target* const> targets,
+                                std::span<const parts> target_parts, const Pairs& candidates) {
+    std::vector<match> best(suspects.size());
+    for (const auto& [left, right] : candidates) {
+        const target& t = *targets[left];
+        const name_entry& s = *suspects[right];
+        const parts& sp = suspect_parts[right];
+        const parts& tp = target_parts[left];
+        if (sp.extension != tp.extension || s.name == t.name) continue;
+        // One confusable skeleton: the confusable detector's, whose reason names the characters.
+        if (sp.confusable == tp.confusable) continue;
+        if (is_benign_lookalike(s.name, t.name)) continue;
+        // Vendor tools that are merely frequent: only look-alikes of them run from where users write.
+        if (t.known == nullptr && installed_software_only(*s.stats)) continue;
+        const visual_alignment a = visual_distance(sp.stem, tp.stem);
+        if (a.swaps == 0 || a.cost == 0) continue; // nothing visual: name-similarity's business
+        if (a.cost > accepted_cost(sp, tp, windows_binary(t), runs_from_writable_folder(*s.stats))) continue;
+        const match candidate{&t, a};
+        const auto rank = [](const match& m) {
+            return std::tuple(m.a.cost,
+                              m.t->known == nullptr                   ? 2
+                              : m.t->known->role == binary_role::core ? 0
+                                                                      : 1,
+                              std::string_view(m.t->name));
+        };
+        match& b = best[right];
+        if (b.t == nullptr || rank(candidate) < rank(b)) b = candidate;
+    }
+    (void)ctx;
+    return best;
+}
+
+void run(const detector_context& ctx, std::vector<hit>& out) {
+    std::vector<const target*> targets;
+    std::vector<parts> target_parts;
+    std::size_t longest = 0;
+    for (const target& t : ctx.targets) {
+        auto p = parts_of(t.name);
+        if (!p) continue;
+        longest = std::max(longest, p->skeleton.size());
+        targets.push_back(&t);
+        target_parts.push_back(std::move(*p));
+    }
+    std::vector<const name_entry*> suspects;
+    std::vector<parts> suspect_parts;
+    std::vector<evidence_set> evidence;
+    for (const name_entry& e : ctx.names) {
+        if (e.frequent) continue;
+        std::optional<evidence_set> ev = lookalike_evidence(e);
+        if (!ev) continue;
+        auto p = parts_of(e.name);
+        if (!p || !executable_extension(p->extension)) continue;
+        longest = std::max(longest, p->skeleton.size());
+        suspects.push_back(&e);
+        suspect_parts.push_back(std::move(*p));
+        evidence.push_back(std::move(*ev));
+    }
+    if (targets.empty() || suspects.empty()) return;
+    std::vector<std::u32string> left, right;
+    for (const parts& p : target_parts)
+        left.push_back(p.skeleton);
+    for (const parts& p : suspect_parts)
+        right.push_back(p.skeleton);
+    join_options options;
+    options.threads = ctx.options.threads;
+    const std::vector<join_pair> joined =
+        similarity_join(left, right, edit_budget(full_mode_edits, longest), {}, {}, group_rule::any, options);
+    std::vector<std::pair<std::size_t, std::size_t>> candidates;
+    candidates.reserve(joined.size());
+    for (const join_pair& p : joined)
+        candidates.emplace_back(p.left, p.right);
+    const std::vector<match> best =
+        best_matches(ctx, suspects, suspect_parts, targets, target_parts, candidates);
+    for (std::size_t i = 0; i < suspects.size(); ++i) {
+        const match& m = best[i];
+        if (m.t == nullptr) continue;
+        const name_entry& s = *suspects[i];
+        const bool writable = runs_from_writable_folder(*s.stats);
+        double score = 0.8;
+        if (m.t->known != nullptr) score += m.t->known->role == binary_role::core ? 0.1 : 0.05;
+        if (writable) score += 0.05;
+        std::string how = describe_lookalikes(s.name, m.t->name);
+        std::string reason = fmt::format(
+            "looks like {}: {} look-alike glyph{}{}{} (visual distance {:.2f} edits){}; seen {} time{}",
+            m.t->name, m.a.swaps, m.a.swaps == 1 ? "" : "s",
+            m.a.edits > 0 ? fmt::format(" and {} other edit{}", m.a.edits, m.a.edits == 1 ? "" : "s") : "",
+            how.empty() ? "" : fmt::format(" ({})", how),
+            static_cast<double>(m.a.cost) / static_cast<double>(visual_edit_cost),
+            writable ? "; runs from a user-writable folder" : "", s.stats->count,
+            s.stats->count == 1 ? "" : "s");
+        hit h = make_finding(ctx, s, m.t, "visual", std::min(score, 0.97), std::move(reason),
+                             std::move(evidence[i]));
+        h.f.distance = m.a.edits + m.a.swaps;
+        out.push_back(std::move(h));
+    }
+}
+
+/// The nearest targets by visual distance and what this detector accepts for each.
+void explain(const detector_context& ctx, const explain_request& request, std::vector<std::string>& lines) {
+    const auto self = parts_of(request.name);
+    if (!self) return;
+    const bool writable = request.self != nullptr && runs_from_writable_folder(*request.self->stats);
+    struct near {
+        visual_alignment a;
+        const target* t;
+        std::size_t accepted;
+    };
+    std::vector<near> nearest;
+    for (const target& t : ctx.targets) {
+        if (t.name == request.name) continue;
+        const auto other = parts_of(t.name);
+        if (!other || other->extension != self->extension) continue;
+        const visual_alignment a = visual_distance(self->stem, other->stem);
+        if (a.swaps == 0) continue;
+        nearest.push_back({a, &t, accepted_cost(*self, *other, windows_binary(t), writable)});
+    }
+    std::sort(nearest.begin(), nearest.end(), [](const near& a, const near& b) {
+        return std::tie(a.a.cost, a.t->name) < std::tie(b.a.cost, b.t->name);
+    });
+    for (std::size_t i = 0; i < nearest.size() && i < 2; ++i)
+        lines.push_back(fmt::format(
+            "visual distance {:.2f} edits from {} ({} glyph swap{}, {} other edit{}; "
+            "accepted up to {:.2f})",
+            static_cast<double>(nearest[i].a.cost) / visual_edit_cost, nearest[i].t->name, nearest[i].a.swaps,
+            nearest[i].a.swaps == 1 ? "" : "s", nearest[i].a.edits, nearest[i].a.edits == 1 ? "" : "s",
+            static_cast<double>(nearest[i].accepted) / visual_edit_cost));
+}
+
+} // namespace
+
+const detector visual_lookalikes{{"visual", detector_category::name, "T1036.005",
+                                  "a rare name whose visual distance (look-alike glyphs such as 0/o, l/1/I, "
+                                  "rn/m cost a quarter edit) to a "
+                                  "Windows binary or a frequent name is within the look-alike budget"},
+                                 run,
+                                 explain};
+
+} // namespace masq::detectors

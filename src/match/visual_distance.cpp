@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+#include "masq/match/visual_distance.h"
+
+#include "masq/match/confusable.h"
+#include "masq/util/unicode.h"
+
+#include <algorithm>
+#include <limits>
+#include <vector>
+
+namespace masq {
+namespace {
+
+/// One row of data/catalog/visual_swaps.tsv: `a` and `b` render alike (either way round).
+struct swap_row {
+    std::string_view a, b;
+};
+
+constexpr swap_row swap_rows[] = {
+#include "masq_data/catalog/visual_swaps.inc"
+};
+
+struct swap_pair {
+    std::u32string a, b;
+};
+
+/// The table's pairs as code points, each in both directions.
+const std::vector<swap_pair>& swaps() {
+    static const std::vector<swap_pair> pairs = [] {
+        std::vector<swap_pair> v;
+        for (const swap_row& r : swap_rows) {
+            v.push_back({decode_utf8(r.a), decode_utf8(r.b)});
+            v.push_back({decode_utf8(r.b), decode_utf8(r.a)});
+        }
+        return v;
+    }();
+    return pairs;
+}
+
+bool ends_with(std::u32string_view s, std::size_t end, std::u32string_view tail) {
+    return end >= tail.size() && s.substr(end - tail.size(), tail.size()) == tail;
+}
+
+} // namespace
+
+std::u32string visual_key(std::string_view lowered) {
+    std::u32string key = decode_utf8(confusable_skeleton(lowered));
+    std::u32string out;
+    out.reserve(key.size());
+    for (std::size_t i = 0; i < key.size();) {
+        bool collapsed = false;
+        for (const swap_pair& p : swaps()) {
+            if (p.a.size() < 2 || p.b.size() != 1) continue;
+            if (std::u32string_view(key).substr(i, p.a.size()) == p.a) {
+                out += p.b;
+                i += p.a.size();
+                collapsed = true;
+                break;
+            }
+        }
+        if (!collapsed) out += key[i++];
+    }
+    return out;
+}
+
+bool glyphs_alike(char32_t a, char32_t b) {
+    if (a == b) return true;
+    for (const swap_pair& p : swaps())
+        if (p.a.size() == 1 && p.b.size() == 1 && p.a[0] == a && p.b[0] == b) return true;
+    // Other scripts' look-alikes (Cyrillic о, Greek ο): one UTS #39 skeleton. ASCII pairs not in
+    // the table are not alike, whatever their skeletons.
+    if (a < 0x80 && b < 0x80) return false;
+    const std::u32string sa(1, a), sb(1, b);
+    return confusable_skeleton(encode_utf8(sa)) == confusable_skeleton(encode_utf8(sb));
+}
+
+visual_alignment visual_distance(std::u32string_view a, std::u32string_view b) {
+    const std::size_t n = a.size(), m = b.size();
+    // Costs are compared as (cost, edits) so that ties prefer fewer ordinary edits.
+    struct cell {
+        std::size_t cost, edits, swaps;
+        bool operator<(const cell& o) const noexcept {
+            return cost != o.cost ? cost < o.cost : edits < o.edits;
+        }
+    };
+    constexpr std::size_t inf = std::numeric_limits<std::size_t>::max() / 4;
+    std::vector<cell> d((n + 1) * (m + 1), cell{inf, 0, 0});
+    const auto at = [&](std::size_t i, std::size_t j) -> cell& { return d[i * (m + 1) + j]; };
+    const auto edit = [](const cell& c) { return cell{c.cost + visual_edit_cost, c.edits + 1, c.swaps}; };
+    const auto swap = [](const cell& c) { return cell{c.cost + visual_swap_cost, c.edits, c.swaps + 1}; };
+    at(0, 0) = {0, 0, 0};
+    for (std::size_t i = 0; i <= n; ++i)
+        for (std::size_t j = 0; j <= m; ++j) {
+            cell& best = at(i, j);
+            if (i == 0 && j == 0) continue;
+            if (i > 0) best = std::min(best, edit(at(i - 1, j)));
+            if (j > 0) best = std::min(best, edit(at(i, j - 1)));
+            if (i > 0 && j > 0) {
+                const cell& diag = at(i - 1, j - 1);
+                if (a[i - 1] == b[j - 1])
+                    best = std::min(best, diag);
+                else if (glyphs_alike(a[i - 1], b[j - 1]))
+                    best = std::min(best, swap(diag));
+                else
+                    best = std::min(best, edit(diag));
+            }
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                best = std::min(best, edit(at(i - 2, j - 2)));
+            // Multi-glyph swaps (rn for m, vv for w, cl for d).
+            for (const swap_pair& p : swaps()) {
+                if (p.a.size() == 1 && p.b.size() == 1) continue;
+                if (ends_with(a, i, p.a) && ends_with(b, j, p.b))
+                    best = std::min(best, swap(at(i - p.a.size(), j - p.b.size())));
+            }
+        }
+    const cell& r = at(n, m);
+    return {r.cost, r.edits, r.swaps};
+}
+
+} // namespace masq
