@@ -104,8 +104,15 @@ visual_alignment visual_distance(std::u32string_view a, std::u32string_view b) {
                 else
                     best = std::min(best, edit(diag));
             }
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                best = std::min(best, edit(at(i - 2, j - 2)));
+            // An adjacent transposition, whose two glyphs may also be look-alikes (`50` for `os`:
+            // the attacker swapped and disguised them); each look-alike in it is a swap more.
+            if (i > 1 && j > 1 && !(a[i - 1] == b[j - 1] && a[i - 2] == b[j - 2]) &&
+                glyphs_alike(a[i - 1], b[j - 2]) && glyphs_alike(a[i - 2], b[j - 1])) {
+                cell c = edit(at(i - 2, j - 2));
+                if (a[i - 1] != b[j - 2]) c = swap(c);
+                if (a[i - 2] != b[j - 1]) c = swap(c);
+                best = std::min(best, c);
+            }
             // Multi-glyph swaps (rn for m, vv for w, cl for d).
             for (const swap_pair& p : swaps()) {
                 if (p.a.size() == 1 && p.b.size() == 1) continue;

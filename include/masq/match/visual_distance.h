@@ -32,7 +32,8 @@ struct visual_alignment {
 /**
  * The visual distance between `a` and `b`: the restricted ("optimal string alignment") edit
  * distance where look-alike swaps cost `visual_swap_cost` and everything else
- * `visual_edit_cost`. Among alignments of the least cost, the one with the fewest ordinary edits
+ * `visual_edit_cost`; an adjacent transposition may move look-alikes (`50` for `os` is one
+ * transposition and two swaps). Among alignments of the least cost, the one with the fewest ordinary edits
  * is reported. O(|a|·|b|·swaps) time; names are short.
  *
  *     visual_distance(U"expi0rer", U"explorer") == {2, 0, 2}

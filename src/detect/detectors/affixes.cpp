@@ -20,9 +20,10 @@ namespace {
 
 /// Tokens attackers (and red-team tooling) append or prepend to a system binary's stem: builds
 /// and architectures, "copy", "update", service words. Lower-case ASCII.
-constexpr std::array<std::string_view, 24> affix_tokens{
-    "32",  "64",     "x",   "x86",  "x64", "dll", "exe",     "update", "upd",  "new",   "old",   "copy",
-    "bak", "backup", "tmp", "temp", "svc", "srv", "service", "helper", "host", "setup", "patch", "win"};
+constexpr std::array<std::string_view, 25> affix_tokens{
+    "32",      "64",     "x",    "x86",   "x64",    "dll", "exe",  "update", "upd",
+    "new",     "old",    "copy", "bak",   "backup", "tmp", "temp", "svc",    "srv",
+    "service", "helper", "host", "setup", "patch",  "win", "my"};
 
 bool digits(std::string_view s) {
     return !s.empty() && s.size() <= 4 &&

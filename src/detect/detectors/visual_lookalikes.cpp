@@ -37,12 +37,23 @@ bool windows_binary(const target& t) {
     return t.known != nullptr && t.known->role != binary_role::application;
 }
 
-/// The cost a pair may have: the edits name-similarity accepts at this length, in quarter edits.
-std::size_t accepted_cost(const parts& suspect, const parts& t, bool windows, bool writable) {
+/// What a pair may have: the ordinary edits name-similarity accepts at this length, and look-alike
+/// swaps worth at most one edit more (`cr0m3` is chrome with one deletion and two swaps: the swaps
+/// only add to the disguise). Costs in quarter edits.
+struct budget {
+    std::size_t edits = 0, cost = 0;
+};
+
+budget accepted_cost(const parts& suspect, const parts& t, bool windows, bool writable) {
     const std::size_t length = std::max(suspect.stem.size(), t.stem.size());
     const std::size_t shorter = std::min(suspect.stem.size(), t.stem.size());
     const std::ptrdiff_t edits = accepted_edits(length, shorter, windows, writable);
-    return edits <= 0 ? 0 : static_cast<std::size_t>(edits) * visual_edit_cost;
+    if (edits <= 0) return {};
+    return {static_cast<std::size_t>(edits), (static_cast<std::size_t>(edits) + 1) * visual_edit_cost};
+}
+
+bool within(const visual_alignment& a, const budget& b) {
+    return a.edits <= b.edits && a.cost <= b.cost;
 }
 
 struct match {
@@ -56,6 +67,9 @@ std::vector<match> best_matches(const detector_context& ctx, std::span<const nam
                                 std::span<const parts> suspect_parts, std::span<const target* const> targets,
                                 std::span<const parts> target_parts, const Pairs& candidates) {
     std::vector<match> best(suspects.size());
+    // A suspect with a target's very skeleton is the confusable detector's, with its nearest
+    // target; a farther visual match would only compete with it.
+    std::vector<bool> skeleton_twin(suspects.size());
     for (const auto& [left, right] : candidates) {
         const target& t = *targets[left];
         const name_entry& s = *suspects[right];
@@ -63,13 +77,17 @@ std::vector<match> best_matches(const detector_context& ctx, std::span<const nam
         const parts& tp = target_parts[left];
         if (sp.extension != tp.extension || s.name == t.name) continue;
         // One confusable skeleton: the confusable detector's, whose reason names the characters.
-        if (sp.confusable == tp.confusable) continue;
+        if (sp.confusable == tp.confusable) {
+            skeleton_twin[right] = true;
+            continue;
+        }
         if (is_benign_lookalike(s.name, t.name)) continue;
         // Vendor tools that are merely frequent: only look-alikes of them run from where users write.
         if (t.known == nullptr && installed_software_only(*s.stats)) continue;
         const visual_alignment a = visual_distance(sp.stem, tp.stem);
         if (a.swaps == 0 || a.cost == 0) continue; // nothing visual: name-similarity's business
-        if (a.cost > accepted_cost(sp, tp, windows_binary(t), runs_from_writable_folder(*s.stats))) continue;
+        if (!within(a, accepted_cost(sp, tp, windows_binary(t), runs_from_writable_folder(*s.stats))))
+            continue;
         const match candidate{&t, a};
         const auto rank = [](const match& m) {
             return std::tuple(m.a.cost,
@@ -82,6 +100,8 @@ std::vector<match> best_matches(const detector_context& ctx, std::span<const nam
         if (b.t == nullptr || rank(candidate) < rank(b)) b = candidate;
     }
     (void)ctx;
+    for (std::size_t i = 0; i < best.size(); ++i)
+        if (skeleton_twin[i]) best[i] = {};
     return best;
 }
 
@@ -158,7 +178,7 @@ void explain(const detector_context& ctx, const explain_request& request, std::v
     struct near {
         visual_alignment a;
         const target* t;
-        std::size_t accepted;
+        budget accepted;
     };
     std::vector<near> nearest;
     for (const target& t : ctx.targets) {
@@ -174,11 +194,12 @@ void explain(const detector_context& ctx, const explain_request& request, std::v
     });
     for (std::size_t i = 0; i < nearest.size() && i < 2; ++i)
         lines.push_back(fmt::format(
-            "visual distance {:.2f} edits from {} ({} glyph swap{}, {} other edit{}; "
-            "accepted up to {:.2f})",
+            "visual distance {:.2f} edits from {} ({} glyph swap{}, {} other edit{}; accepted: {} other "
+            "edit{} and {:.2f} in all)",
             static_cast<double>(nearest[i].a.cost) / visual_edit_cost, nearest[i].t->name, nearest[i].a.swaps,
             nearest[i].a.swaps == 1 ? "" : "s", nearest[i].a.edits, nearest[i].a.edits == 1 ? "" : "s",
-            static_cast<double>(nearest[i].accepted) / visual_edit_cost));
+            nearest[i].accepted.edits, nearest[i].accepted.edits == 1 ? "" : "s",
+            static_cast<double>(nearest[i].accepted.cost) / visual_edit_cost));
 }
 
 } // namespace
