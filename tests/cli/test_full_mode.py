@@ -176,3 +176,37 @@ def test_a_binary_named_as_it_was_built_is_no_look_alike(masq_bin, tmp_path):
              run(masq_bin, "detect", "-f", "jsonl", "-q", "--detectors", "name-similarity", path).stdout.splitlines()}
     assert "pscp.exe" not in found and "svch0st.exe" in found
     assert "original file name" in run(masq_bin, "explain", "pscp.exe", path).stdout
+
+
+def test_catalog_file_makes_an_organisations_binary_genuine_and_names_bad_rows(masq_bin, tmp_path):
+    """--catalog FILE: the organisation's own tool one edit from svchost.exe is genuine where it is
+    installed (and still an alert from a temp folder); a malformed row stops the run with file:line."""
+    path = events_file(tmp_path, [
+        ("svchost.exe", "C:\\Windows\\System32\\svchost.exe", 60),
+        ("svchast.exe", "D:\\Apps\\Contoso\\svchast.exe", 3),
+    ])
+    names = lambda r: {json.loads(line)["suspicious_process"] for line in r.stdout.splitlines()}
+    assert "svchast.exe" in names(run(masq_bin, "detect", "-f", "jsonl", "-q", path))
+    catalog = tmp_path / "ours.tsv"
+    catalog.write_text("name\tfolder\tkind\tsource\n# our tools\nsvchast.exe\tD:\\Apps\\Contoso\\\tapplication\tIT\n")
+    r = run(masq_bin, "detect", "-f", "jsonl", "-q", "--catalog", catalog, path)
+    assert r.returncode == 0, r.stderr
+    assert "svchast.exe" not in names(r)
+    why = run(masq_bin, "explain", "svchast.exe", "--catalog", catalog, "--path", "D:\\Apps\\Contoso\\svchast.exe").stdout
+    assert "a known file (shipped by common software)" in why
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("name\tfolder\tkind\tsource\nsvchast.exe\tD:\\Apps\\\tdriver\tIT\n")
+    r = run(masq_bin, "detect", "-f", "jsonl", "-q", "--catalog", bad, path)
+    assert r.returncode == 2
+    assert f"{bad}:2: field 'kind'" in r.stderr
+    r = run(masq_bin, "detect", "--mode", "seed", "--catalog", catalog, path)
+    assert r.returncode == 2 and "full mode only" in r.stderr
+
+
+def test_known_files_in_their_folders_are_quiet_on_the_sample(masq_bin, root):
+    """The catalog's known files (chrome_proxy, msedgewebview2, csc...) are never look-alikes there."""
+    r = run(masq_bin, "detect", "-f", "jsonl", "-q", root / "data" / "sample")
+    assert r.returncode == 0
+    for line in r.stdout.splitlines():
+        f = json.loads(line)
+        assert f["suspicious_process"] not in {"chrome_proxy.exe", "msedgewebview2.exe", "csc.exe", "powershell_ise.exe"}
