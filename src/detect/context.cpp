@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "detect/context.h"
 
+#include "masq/match/confusable.h"
 #include "masq/util/windows_path.h"
 
 #include <algorithm>
+#include <atomic>
 #include <fmt/format.h>
 #include <limits>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -76,6 +79,30 @@ detector_context make_context(const process_profile& profile, const frequency_sp
     for (const name_entry& e : ctx.names)
         if (e.frequent && (e.known == nullptr || !e.known->imitated))
             ctx.targets.push_back({e.name, &e, nullptr});
+    // ICU's skeleton is the costliest per-name step of two detectors: once per name, over the
+    // threads (ICU's checker is per thread); each name's own slot, so any thread count gives the
+    // same result.
+    if (enabled(options, "confusable") || enabled(options, "visual")) {
+        const std::size_t threads = std::max<std::size_t>(
+            1,
+            std::min<std::size_t>(options.threads > 0 ? options.threads : std::thread::hardware_concurrency(),
+                                  ctx.names.size() / 4096 + 1));
+        std::atomic<std::size_t> next{0};
+        const auto work = [&] {
+            constexpr std::size_t block = 1024;
+            for (std::size_t b; (b = next.fetch_add(block)) < ctx.names.size();)
+                for (std::size_t i = b; i < std::min(ctx.names.size(), b + block); ++i)
+                    ctx.names[i].skeleton = confusable_skeleton(ctx.names[i].name);
+        };
+        {
+            std::vector<std::jthread> pool;
+            for (std::size_t t = 1; t < threads; ++t)
+                pool.emplace_back(work);
+            work();
+        }
+        for (target& t : ctx.targets)
+            t.skeleton = t.entry != nullptr ? t.entry->skeleton : confusable_skeleton(t.name);
+    }
     return ctx;
 }
 

@@ -29,6 +29,9 @@ struct name_entry {
     double percent_rank = 0.0;
     bool frequent = false;
     const known_binary* known = nullptr; ///< catalog entry of the name itself
+    /// `confusable_skeleton(name)`, computed once for the detectors that compare skeletons (empty
+    /// when none of them runs).
+    std::string skeleton;
 };
 
 /// A name others may imitate: every catalog binary (seen in the data or not — lsass is created
@@ -37,6 +40,7 @@ struct target {
     std::string name;
     const name_entry* entry = nullptr;   ///< null when the name is not in the data
     const known_binary* known = nullptr; ///< null for frequent names outside the catalog
+    std::string skeleton;                ///< as `name_entry::skeleton`
 };
 
 struct detector_context {

@@ -44,7 +44,11 @@ bool ends_with(std::u32string_view s, std::size_t end, std::u32string_view tail)
 } // namespace
 
 std::u32string visual_key(std::string_view lowered) {
-    std::u32string key = decode_utf8(confusable_skeleton(lowered));
+    return visual_key_of_skeleton(confusable_skeleton(lowered));
+}
+
+std::u32string visual_key_of_skeleton(std::string_view skeleton) {
+    const std::u32string key = decode_utf8(skeleton);
     std::u32string out;
     out.reserve(key.size());
     for (std::size_t i = 0; i < key.size();) {

@@ -48,6 +48,9 @@ visual_alignment visual_distance(std::u32string_view a, std::u32string_view b);
  */
 std::u32string visual_key(std::string_view lowered);
 
+/// `visual_key` of a name whose confusable skeleton is already known.
+std::u32string visual_key_of_skeleton(std::string_view skeleton);
+
 /// Whether two single code points render alike: a row of the swap table, or one UTS #39 skeleton.
 bool glyphs_alike(char32_t a, char32_t b);
 

@@ -14,7 +14,7 @@ namespace {
 void run(const detector_context& ctx, std::vector<hit>& out) {
     std::unordered_map<std::string, const target*> by_skeleton;
     for (const target& t : ctx.targets) {
-        auto [it, inserted] = by_skeleton.emplace(confusable_skeleton(t.name), &t);
+        auto [it, inserted] = by_skeleton.emplace(t.skeleton, &t);
         // Prefer catalog binaries when a frequent name shares a skeleton with one.
         if (!inserted && it->second->known == nullptr && t.known != nullptr) it->second = &t;
     }
@@ -22,7 +22,7 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         if (e.frequent) continue;
         std::optional<evidence_set> evidence = lookalike_evidence(e);
         if (!evidence) continue;
-        const auto it = by_skeleton.find(confusable_skeleton(e.name));
+        const auto it = by_skeleton.find(e.skeleton);
         if (it != by_skeleton.end() && it->second->name != e.name) {
             const target& t = *it->second;
             if (is_benign_lookalike(e.name, t.name)) continue;

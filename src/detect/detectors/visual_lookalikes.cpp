@@ -25,12 +25,20 @@ struct parts {
     std::string confusable; ///< the whole name's confusable skeleton
 };
 
-std::optional<parts> parts_of(std::string_view name) {
+/// The parts of `name`, whose confusable skeleton is `skeleton`. The skeleton maps characters one
+/// by one (UTS #39 section 4) and keeps the dot, so the stem's is the skeleton before its last dot.
+std::optional<parts> parts_of(std::string_view name, std::string_view skeleton) {
     const auto dot = name.rfind('.');
-    if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+    const auto skeleton_dot = skeleton.rfind('.');
+    if (dot == std::string_view::npos || dot == 0 || skeleton_dot == std::string_view::npos)
+        return std::nullopt;
     const std::string_view stem = name.substr(0, dot);
-    return parts{decode_utf8(stem), visual_key(stem), std::string(name.substr(dot + 1)),
-                 confusable_skeleton(name)};
+    return parts{decode_utf8(stem), visual_key_of_skeleton(skeleton.substr(0, skeleton_dot)),
+                 std::string(name.substr(dot + 1)), std::string(skeleton)};
+}
+
+std::optional<parts> parts_of(std::string_view name) {
+    return parts_of(name, confusable_skeleton(name));
 }
 
 bool windows_binary(const target& t) {
@@ -110,7 +118,7 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
     std::vector<parts> target_parts;
     std::size_t longest = 0;
     for (const target& t : ctx.targets) {
-        auto p = parts_of(t.name);
+        auto p = parts_of(t.name, t.skeleton);
         if (!p) continue;
         longest = std::max(longest, p->skeleton.size());
         targets.push_back(&t);
@@ -123,7 +131,7 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         if (e.frequent) continue;
         std::optional<evidence_set> ev = lookalike_evidence(e);
         if (!ev) continue;
-        auto p = parts_of(e.name);
+        auto p = parts_of(e.name, e.skeleton);
         if (!p || !executable_extension(p->extension)) continue;
         longest = std::max(longest, p->skeleton.size());
         suspects.push_back(&e);
