@@ -213,7 +213,8 @@ def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full",
            similarity_threshold: float = 0.85, inject_synthetic: bool = False, seed: Optional[int] = None,
            allow: Optional[PathLike] = None, max_paths: int = 10, max_hosts: int = 10, threads: int = 0,
            strict: bool = False, input_format: str = "auto", dedupe: bool = False,
-           detectors: Optional[str] = None, samples: int = 3, min_level: Optional[str] = None):
+           detectors: Optional[str] = None, samples: int = 3, min_level: Optional[str] = None,
+           catalog: Union[None, PathLike, Iterable[PathLike]] = None):
     """Finds masquerading process names, as ``masq detect`` does.
 
     source: a path or URL (file, export folder tree, Azure Blob URL), a list of them, a pandas
@@ -228,6 +229,8 @@ def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full",
         (``masq.detectors()`` lists them).
     samples: example events per alert (``--samples``); min_level: as ``--min-level`` ("high" keeps
         high and critical alerts).
+    catalog: as ``--catalog``: a file (or a list of files) of your own binaries and folders, in the
+        format of data/catalog/known_files.tsv or binaries.tsv (full mode only).
 
     Returns a pandas DataFrame, one row per finding, with the fields of ``masq detect --format
     jsonl`` (FINDING_FIELDS); ``.attrs["summary"]`` has the funnel counts and ``.attrs["problems"]``
@@ -245,7 +248,7 @@ def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full",
         profile.read_arrow(table.__arrow_c_stream__())
     result = _detect_profile(profile, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
                              inject_synthetic, seed, allow, max_paths, max_hosts, threads, detectors=detectors,
-                             samples=samples, min_level=min_level)
+                             samples=samples, min_level=min_level, catalog=catalog)
     # Input that gives the detectors nothing is said, never a quiet empty result (as the CLI).
     if strict and result["warnings"]:
         raise MasqError("; ".join(result["warnings"]))
@@ -261,7 +264,7 @@ def detectors(mode: str = "full") -> list:
 
 def _detect_profile(profile, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
                     inject_synthetic, seed, allow, max_paths, max_hosts, threads, total_hosts=None, detectors=None,
-                    samples=3, min_level=None):
+                    samples=3, min_level=None, catalog=None):
     if inject_synthetic:
         if seed is None:
             seed = int.from_bytes(os.urandom(8), "little")
@@ -269,7 +272,15 @@ def _detect_profile(profile, mode, frequent_threshold, infrequent_threshold, sim
     return _core.detect(profile, mode, float(frequent_threshold), float(infrequent_threshold),
                           float(similarity_threshold), int(max_paths), int(max_hosts), int(threads),
                         os.fspath(allow) if allow is not None else "", total_hosts, detectors or "",
-                        int(samples), min_level or "")
+                        int(samples), min_level or "", _catalog_files(catalog))
+
+
+def _catalog_files(catalog) -> list:
+    if catalog is None:
+        return []
+    if isinstance(catalog, (str, os.PathLike)):
+        return [os.fspath(catalog)]
+    return [os.fspath(c) for c in catalog]
 
 
 def time_text(value) -> str:

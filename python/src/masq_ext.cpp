@@ -227,7 +227,8 @@ struct profile_handle {
 nb::dict run_detect(const profile_handle& h, const std::string& mode, double frequent, double infrequent,
                     double similarity, std::size_t max_paths, std::size_t max_hosts, unsigned threads,
                     const std::string& allow_file, std::optional<std::uint64_t> total_hosts,
-                    const std::string& detectors, std::size_t samples, const std::string& min_level) {
+                    const std::string& detectors, std::size_t samples, const std::string& min_level,
+                    const std::vector<std::string>& catalog_files) {
     masq::detect_options options =
         make_options(mode, frequent, infrequent, similarity, detectors, !allow_file.empty());
     options.max_paths = max_paths;
@@ -246,6 +247,15 @@ nb::dict run_detect(const profile_handle& h, const std::string& mode, double fre
     if (!allow_file.empty()) {
         allow = masq::allow_list::load(allow_file);
         options.allow = &allow;
+    }
+    std::optional<masq::binary_catalog> catalog;
+    if (!catalog_files.empty()) {
+        try {
+            catalog.emplace(masq::binary_catalog::with_files(catalog_files));
+        } catch (const masq::catalog_error& e) {
+            throw std::invalid_argument(e.what()); // a ValueError naming file, line and field
+        }
+        options.catalog = &*catalog;
     }
     masq::detect_result result;
     {
@@ -427,7 +437,8 @@ NB_MODULE(_core, m) {
 
     m.def("detect", &run_detect, "profile"_a, "mode"_a, "frequent"_a, "infrequent"_a, "similarity"_a,
           "max_paths"_a, "max_hosts"_a, "threads"_a, "allow_file"_a, "total_hosts"_a = nb::none(),
-          "detectors"_a = "", "samples"_a = 3, "min_level"_a = "");
+          "detectors"_a = "", "samples"_a = 3, "min_level"_a = "",
+          "catalog_files"_a = std::vector<std::string>{});
     m.def("event_columns", [] {
         nb::list columns;
         for (const std::string_view c : masq::python::arrow_columns()) {
