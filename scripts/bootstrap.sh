@@ -6,7 +6,8 @@
 #   scripts/bootstrap.sh test    the above, plus what the test suite runs against:
 #                                pytest, a local Spark (pyspark + Java 17) and the notebook's
 #                                fastDamerauLevenshtein package for the parity test, and the
-#                                Python package's build tools and test needs (pandas, pyarrow, nbconvert)
+#                                Python package's build tools and test needs (pandas, pyarrow, nbconvert),
+#                                Chromium, and from npm Azurite and the KQL analyser (Kusto.Language)
 #
 # Every Python package goes into .venv at the repository root (created from $PYTHON, default
 # python3, and reused when present), never into the system's Python: Debian's python3 refuses
@@ -61,7 +62,7 @@ fi
 if [[ "$what" == "test" ]] && ! command -v java >/dev/null; then apt_packages+=(default-jre-headless); fi
 # The HTML report's browser test: Debian's Chromium and its matching WebDriver.
 if [[ "$what" == "test" ]]; then apt_packages+=(chromium chromium-driver); fi
-# Azurite (the Blob Storage emulator for the integration tests) comes from npm.
+# Azurite (the Blob Storage emulator for the integration tests) and the KQL analyser come from npm.
 if [[ "$what" == "test" ]] && ! command -v npm >/dev/null; then apt_packages+=(nodejs npm); fi
 
 missing=()
@@ -97,5 +98,13 @@ if [[ "$what" == "test" ]]; then
         echo "bootstrap: installing azurite (npm)" >&2
         mkdir -p .cache/npm
         npm install --prefix .cache/npm --no-audit --no-fund --silent azurite@3 >&2
+    fi
+    # Kusto.Language (npm @kusto/language-service-next, the version tests/sentinel/package-lock.json
+    # pins), which tests/cli/test_sentinel_kql.py analyses the Sentinel content's KQL with.
+    # Installed again when the lock file pins another version than the one installed.
+    if ! node -e 'const lock = require("./tests/sentinel/package-lock.json"), pkg = "node_modules/@kusto/language-service-next";
+                  process.exit(require(`./tests/sentinel/${pkg}/package.json`).version === lock.packages[pkg].version ? 0 : 1)' 2>/dev/null; then
+        echo "bootstrap: installing the KQL analyser @kusto/language-service-next (npm)" >&2
+        npm ci --prefix tests/sentinel --no-audit --no-fund --silent >&2
     fi
 fi
