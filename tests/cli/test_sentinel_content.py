@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: MIT
 """deploy/sentinel: the analytics rule, the workbook and the hunting queries are well-formed, and
 every column their KQL reads exists: in MasqFindings_CL as masq-findings.bicep declares it, in
-SecurityEvent, or defined earlier in the same query. (No KQL parser is packaged for Python, so
-the queries are checked as text: a misspelt column is caught, a KQL syntax error is not.)"""
+SecurityEvent, or defined earlier in the same query. These checks read the queries as text; the
+KQL itself is parsed and analysed by Kusto.Language in test_sentinel_kql.py. The Bicep files are
+parsed by pycep-parser (a Bicep grammar, offline): a syntax error fails here rather than at `az
+deployment`."""
 import json
 import pathlib
 import re
@@ -113,3 +115,36 @@ def test_hunting_queries_are_sentinel_yaml(path):
 def test_the_check_catches_a_misspelt_column():
     with pytest.raises(AssertionError, match="SuspicousProcess"):
         check_query("MasqFindings_CL | project SuspicousProcess", "test")
+
+
+def parse_bicep(text):
+    try:
+        from pycep import BicepParser
+    except ImportError:
+        pytest.fail("pycep-parser is not installed: scripts/bootstrap.sh test installs it into .venv")
+    return BicepParser().parse(text=text)
+
+
+def test_bicep_files_parse_and_declare_what_the_content_uses():
+    findings = parse_bicep((SENTINEL / "masq-findings.bicep").read_text(encoding="utf-8"))
+    resources = findings["resources"]
+    assert resources["table"]["type"] == "Microsoft.OperationalInsights/workspaces/tables"
+    assert resources["rule"]["type"] == "Microsoft.Insights/dataCollectionRules"
+    # The parsed column list is the one the regex of table_columns() (and kql_check.js) reads.
+    columns = findings["variables"]["columns"]["value"]
+    assert [c["name"] for c in columns] == re.findall(r"\{ name: '([A-Za-z]+)', type: '",
+                                                      (SENTINEL / "masq-findings.bicep").read_text(encoding="utf-8"))
+    assert {c["name"] for c in columns} == table_columns()
+    assert set(findings["outputs"]) == {"MASQ_DCE_ENDPOINT", "MASQ_DCR_IMMUTABLE_ID", "MASQ_DCR_STREAM"}
+    workbook = parse_bicep((SENTINEL / "workbook" / "workbook.bicep").read_text(encoding="utf-8"))
+    resource = workbook["resources"]["workbook"]
+    assert resource["type"] == "Microsoft.Insights/workbooks"
+    assert resource["config"]["properties"]["serializedData"]["function"]["parameters"]["file_path"] == \
+        "masq-alerts.workbook"
+
+
+def test_the_bicep_parser_rejects_a_syntax_error():
+    text = (SENTINEL / "workbook" / "workbook.bicep").read_text(encoding="utf-8")
+    parse_bicep(text)
+    with pytest.raises(Exception, match="Unexpected"):
+        parse_bicep(text.replace("kind: 'shared'", "kind: 'shared"))

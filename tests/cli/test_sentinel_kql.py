@@ -125,6 +125,21 @@ def test_every_shipped_query_is_free_of_the_analysers_warnings(shipped):
     assert not warnings, json.dumps(warnings, indent=1)
 
 
+def test_the_analyser_sees_the_table_the_bicep_template_declares():
+    """kql_check.js reads MasqFindings_CL's columns out of masq-findings.bicep itself; they must be
+    those a Bicep parser finds there, with the same types (Log Analytics' boolean is Kusto's bool)."""
+    try:
+        from pycep import BicepParser
+    except ImportError:
+        pytest.fail("pycep-parser is not installed: scripts/bootstrap.sh test installs it into .venv")
+    parsed = BicepParser().parse(text=(SENTINEL / "masq-findings.bicep").read_text(encoding="utf-8"))
+    declared = [(c["name"], {"boolean": "bool"}.get(c["type"], c["type"])) for c in parsed["variables"]["columns"]["value"]]
+    run = subprocess.run(["node", str(CHECKER), "--schema"], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    seen = [(c["name"], c["type"]) for c in json.loads(run.stdout)["MasqFindings_CL"]]
+    assert seen == declared
+
+
 def test_the_analytics_rule_returns_what_its_mappings_read(shipped):
     queries, results = shipped
     (name,) = [n for n in queries if n.startswith("analytics-rule.json")]
