@@ -41,8 +41,8 @@ const name_stats& variants_from_aggregates(const name_stats& aggregates, detecto
 detector_context make_context(const process_profile& profile, const frequency_split& split,
                               const detect_options& options) {
     detector_context ctx{
-        profile, options, options.catalog != nullptr ? *options.catalog : binary_catalog::builtin(),
-        {},      {},      0};
+        profile, options, options.catalog != nullptr ? *options.catalog : binary_catalog::builtin(), {}, {},
+        0,       {}};
     std::vector<bool> frequent(split.names.size(), false);
     for (std::size_t i : split.frequent)
         frequent[i] = true;
@@ -74,15 +74,17 @@ detector_context make_context(const process_profile& profile, const frequency_sp
     for (const known_binary& k : ctx.catalog.binaries()) {
         if (!k.imitated) continue; // known files say where a name runs; nobody imitates them
         const auto it = by_name.find(k.name);
-        ctx.targets.push_back({std::string(k.name), it == by_name.end() ? nullptr : it->second, &k});
+        ctx.targets.push_back({std::string(k.name), it == by_name.end() ? nullptr : it->second, &k, {}});
     }
     for (const name_entry& e : ctx.names)
         if (e.frequent && (e.known == nullptr || !e.known->imitated))
-            ctx.targets.push_back({e.name, &e, nullptr});
-    // ICU's skeleton is the costliest per-name step of two detectors: once per name, over the
-    // threads (ICU's checker is per thread); each name's own slot, so any thread count gives the
-    // same result.
-    if (enabled(options, "confusable") || enabled(options, "visual")) {
+            ctx.targets.push_back({e.name, &e, nullptr, {}});
+    // Per-name facts several detectors ask for, once per name over the threads: the writable
+    // folder check (paths normalised), and ICU's skeleton, the costliest per-name step of two
+    // detectors (ICU's checker is per thread). Each name is its own slot, so any thread count gives
+    // the same result.
+    const bool skeletons = enabled(options, "confusable") || enabled(options, "visual");
+    {
         const std::size_t threads = std::max<std::size_t>(
             1,
             std::min<std::size_t>(options.threads > 0 ? options.threads : std::thread::hardware_concurrency(),
@@ -91,15 +93,18 @@ detector_context make_context(const process_profile& profile, const frequency_sp
         const auto work = [&] {
             constexpr std::size_t block = 1024;
             for (std::size_t b; (b = next.fetch_add(block)) < ctx.names.size();)
-                for (std::size_t i = b; i < std::min(ctx.names.size(), b + block); ++i)
-                    ctx.names[i].skeleton = confusable_skeleton(ctx.names[i].name);
+                for (std::size_t i = b; i < std::min(ctx.names.size(), b + block); ++i) {
+                    name_entry& e = ctx.names[i];
+                    e.from_writable = runs_from_writable_folder(*e.stats);
+                    if (skeletons) e.skeleton = confusable_skeleton(e.name);
+                }
         };
-        {
-            std::vector<std::jthread> pool;
-            for (std::size_t t = 1; t < threads; ++t)
-                pool.emplace_back(work);
-            work();
-        }
+        std::vector<std::jthread> pool;
+        for (std::size_t t = 1; t < threads; ++t)
+            pool.emplace_back(work);
+        work();
+    }
+    if (skeletons) {
         for (target& t : ctx.targets)
             t.skeleton = t.entry != nullptr ? t.entry->skeleton : confusable_skeleton(t.name);
     }
@@ -325,14 +330,52 @@ std::ptrdiff_t full_mode_edits(std::size_t stem_length) noexcept {
     return 3;
 }
 
+std::ptrdiff_t protected_folder_edits(std::size_t length) noexcept {
+    const std::ptrdiff_t budget = full_mode_edits(length);
+    return budget == 2 && length <= 8 ? 1 : budget;
+}
+
+std::vector<join_pair> lookalike_join(std::span<const std::u32string> targets,
+                                      std::span<const std::u32string> suspects,
+                                      const std::vector<bool>& writable, unsigned threads) {
+    std::vector<join_pair> pairs;
+    if (targets.empty() || suspects.empty()) return pairs;
+    std::size_t longest = 0;
+    for (const auto& s : targets)
+        longest = std::max(longest, s.size());
+    for (const auto& s : suspects)
+        longest = std::max(longest, s.size());
+    join_options options;
+    options.threads = threads;
+    for (const bool from_writable : {true, false}) {
+        std::vector<std::u32string> side;
+        std::vector<std::uint32_t> index;
+        for (std::size_t i = 0; i < suspects.size(); ++i)
+            if (writable[i] == from_writable) {
+                side.push_back(suspects[i]);
+                index.push_back(static_cast<std::uint32_t>(i));
+            }
+        if (side.empty()) continue;
+        const edit_budget budget = from_writable ? edit_budget(full_mode_edits, longest)
+                                                 : edit_budget(protected_folder_edits, longest);
+        for (join_pair p : similarity_join(targets, side, budget, {}, {}, group_rule::any, options)) {
+            p.right = index[p.right];
+            pairs.push_back(p);
+        }
+    }
+    std::sort(pairs.begin(), pairs.end(), [](const join_pair& a, const join_pair& b) {
+        return std::tie(a.left, a.right) < std::tie(b.left, b.right);
+    });
+    return pairs;
+}
+
 std::ptrdiff_t accepted_edits(std::size_t length, std::size_t shorter, bool windows_target,
                               bool writable_folder) noexcept {
     // One edit is half of a two-letter stem: `csc` (the C# compiler every PowerShell Add-Type
     // runs), `act`, `sca` are other tools, not `sc` or `at` misspelt.
     if (shorter <= 2) return 0;
-    const std::ptrdiff_t budget = full_mode_edits(length);
-    if (budget == 2 && length <= 8 && !(windows_target && writable_folder)) return 1;
-    return budget;
+    if (windows_target && writable_folder) return full_mode_edits(length);
+    return protected_folder_edits(length);
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include "masq/detect/catalog.h"
 #include "masq/detect/detectors.h"
 #include "masq/finding.h"
+#include "masq/match/similarity_join.h"
 #include "masq/profile.h"
 #include "masq/rank.h"
 
@@ -29,6 +30,8 @@ struct name_entry {
     double percent_rank = 0.0;
     bool frequent = false;
     const known_binary* known = nullptr; ///< catalog entry of the name itself
+    /// `runs_from_writable_folder(*stats)`, computed once for every detector that asks.
+    bool from_writable = false;
     /// `confusable_skeleton(name)`, computed once for the detectors that compare skeletons (empty
     /// when none of them runs).
     std::string skeleton;
@@ -174,6 +177,22 @@ std::ptrdiff_t full_mode_edits(std::size_t stem_length) noexcept;
 /// (`csc`/`sc`).
 std::ptrdiff_t accepted_edits(std::size_t length, std::size_t shorter, bool windows_target,
                               bool writable_folder) noexcept;
+
+/**
+ * The candidate pairs of the look-alike detectors: `targets` × `suspects` (stems or keys) within
+ * the edits `accepted_edits` can ever accept for the suspect — the full budget for a suspect run
+ * from a user-writable folder, one edit at 3–8 letters otherwise — ordered by (left, right).
+ * Splitting the suspects so is what keeps the join's deletion neighbourhoods small at fleet scale:
+ * most names do not run from writable folders, and two edits cost far more to index than one.
+ * `similarity_join` with `full_mode_edits` over all suspects, filtered by that rule, gives the
+ * same pairs (the slow reference of tests/unit/detect).
+ */
+std::vector<join_pair> lookalike_join(std::span<const std::u32string> targets,
+                                      std::span<const std::u32string> suspects,
+                                      const std::vector<bool>& writable, unsigned threads);
+
+/// The most edits `lookalike_join` searches at `length` for a suspect outside writable folders.
+std::ptrdiff_t protected_folder_edits(std::size_t length) noexcept;
 
 /// Whether any of the name's paths is in a user-writable folder.
 bool runs_from_writable_folder(const name_stats& stats);

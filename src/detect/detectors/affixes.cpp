@@ -116,7 +116,7 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         const affixed a = find_affixed(targets, std::string_view(e.name).substr(0, dot), ext);
         if (a.t == nullptr || installed_software_only(*e.stats)) continue;
         const bool core = a.t->known->role == binary_role::core;
-        const bool writable = runs_from_writable_folder(*e.stats);
+        const bool writable = e.from_writable;
         const double score =
             0.65 + (core ? 0.15 : 0.05) + (writable ? 0.1 : 0.0); // below renamed (0.85) on a tie
         out.push_back(

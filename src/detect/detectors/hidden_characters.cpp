@@ -69,13 +69,18 @@ void run_for(const detector_context& ctx, std::vector<hit>& out, bool want_bidi)
     }
 }
 
-void run_rlo(const detector_context& ctx, std::vector<hit>& out) { run_for(ctx, out, true); }
-void run_invisible(const detector_context& ctx, std::vector<hit>& out) { run_for(ctx, out, false); }
+void run_rlo(const detector_context& ctx, std::vector<hit>& out) {
+    run_for(ctx, out, true);
+}
+void run_invisible(const detector_context& ctx, std::vector<hit>& out) {
+    run_for(ctx, out, false);
+}
 
 /// Each hidden character of the kind the detector looks for, by name.
 void explain_for(const explain_request& request, std::vector<std::string>& lines, bool want_bidi) {
     for (char32_t c : masq::hidden_characters(request.name))
-        if (is_bidi_control(c) == want_bidi) lines.push_back(fmt::format("hidden character: {}", code_point_name(c)));
+        if (is_bidi_control(c) == want_bidi)
+            lines.push_back(fmt::format("hidden character: {}", code_point_name(c)));
 }
 
 void explain_rlo(const detector_context&, const explain_request& r, std::vector<std::string>& lines) {

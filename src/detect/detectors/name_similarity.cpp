@@ -121,18 +121,16 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         suspect_evidence.push_back(std::move(*evidence));
     }
     if (stems.empty() || suspects.empty()) return;
-    const edit_budget budget(full_mode_edits, longest);
     join_options options;
     options.threads = ctx.options.threads;
-    std::vector<join_pair> pairs = similarity_join(
-        stems,
-        [&] {
-            std::vector<std::u32string> v;
-            for (const auto& p : suspect_parts)
-                v.push_back(p.stem);
-            return v;
-        }(),
-        budget, {}, {}, group_rule::any, options);
+    std::vector<bool> writable(suspects.size());
+    for (std::size_t i = 0; i < suspects.size(); ++i)
+        writable[i] = suspects[i]->from_writable;
+    std::vector<std::u32string> suspect_stems;
+    suspect_stems.reserve(suspects.size());
+    for (const auto& p : suspect_parts)
+        suspect_stems.push_back(p.stem);
+    std::vector<join_pair> pairs = lookalike_join(stems, suspect_stems, writable, ctx.options.threads);
     // Short core names get a second, small join with two edits (few targets, so cheap).
     std::vector<std::size_t> short_targets;
     for (std::size_t i = 0; i < indexed.size(); ++i)
@@ -140,19 +138,25 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
             short_name_target(indexed[i]->name) && stems[i].size() >= 4 && stems[i].size() <= 6)
             short_targets.push_back(i);
     std::vector<join_pair> pairs_all = std::move(pairs);
-    if (!short_targets.empty()) {
+    // Only suspects that could pass `short_name_pair`: from a writable folder, 3 to 8 letters.
+    std::vector<std::u32string> short_suspects;
+    std::vector<std::uint32_t> short_index;
+    for (std::size_t i = 0; i < suspects.size(); ++i)
+        if (writable[i] && suspect_stems[i].size() >= 3 && suspect_stems[i].size() <= 8) {
+            short_suspects.push_back(suspect_stems[i]);
+            short_index.push_back(static_cast<std::uint32_t>(i));
+        }
+    if (!short_targets.empty() && !short_suspects.empty()) {
         std::vector<std::u32string> short_stems;
         for (std::size_t i : short_targets)
             short_stems.push_back(stems[i]);
-        std::vector<std::u32string> suspect_stems;
-        for (const auto& p : suspect_parts)
-            suspect_stems.push_back(p.stem);
         const edit_budget two([](std::size_t length) -> std::ptrdiff_t { return length >= 4 ? 2 : -1; },
                               longest);
         for (join_pair p :
-             similarity_join(short_stems, suspect_stems, two, {}, {}, group_rule::any, options)) {
+             similarity_join(short_stems, short_suspects, two, {}, {}, group_rule::any, options)) {
             if (p.distance != 2) continue; // one edit: the main join has it
-            p.left = short_targets[p.left];
+            p.left = static_cast<std::uint32_t>(short_targets[p.left]);
+            p.right = short_index[p.right];
             pairs_all.push_back(p);
         }
     }
@@ -164,9 +168,8 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         bool extension_swap = false;
     };
     std::vector<best_match> best(suspects.size());
-    std::vector<bool> writable(suspects.size()), installed(suspects.size()), self_named(suspects.size());
+    std::vector<bool> installed(suspects.size()), self_named(suspects.size());
     for (std::size_t i = 0; i < suspects.size(); ++i) {
-        writable[i] = runs_from_writable_folder(*suspects[i]->stats);
         installed[i] = installed_software_only(*suspects[i]->stats);
         self_named[i] = named_by_its_own_binary(*suspects[i]->stats, suspects[i]->name);
     }

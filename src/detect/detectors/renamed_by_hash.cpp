@@ -39,21 +39,29 @@ std::map<std::string_view, std::vector<carrier>> carriers_by_hash(const detector
     std::map<std::string_view, std::vector<carrier>> by_hash;
     for (const name_entry& e : ctx.names) {
         if (e.stats == nullptr) continue;
-        std::unordered_map<std::string_view, carrier> mine;
-        std::unordered_map<std::string_view, host_count_map> hosts;
+        // Most names carry no hash (4688 has none): nothing is allocated for them.
+        std::vector<std::pair<std::string_view, carrier>> mine; // a name has few images
+        std::vector<host_count_map> hosts;
         for (const auto& [key, v] : e.stats->variants) {
             if (!key.image_hash) continue;
-            carrier& c = mine[*key.image_hash];
-            c.entry = &e;
+            auto it = std::find_if(mine.begin(), mine.end(),
+                                   [&](const auto& m) { return m.first == *key.image_hash; });
+            if (it == mine.end()) {
+                mine.emplace_back(*key.image_hash, carrier{&e, 0, 0, false, {}});
+                hosts.emplace_back();
+                it = mine.end() - 1;
+            }
+            carrier& c = it->second;
             c.events += v.count;
             c.in_own_folder = c.in_own_folder || in_own_folder(e, key);
             if (key.path) c.folders.insert(normalize_windows_path(*key.path).folder);
+            host_count_map& h = hosts[static_cast<std::size_t>(it - mine.begin())];
             for (const auto& [host, n] : v.hosts)
-                hosts[*key.image_hash][host] += n;
+                h[host] += n;
         }
-        for (auto& [hash, c] : mine) {
-            c.hosts = hosts[hash].size();
-            by_hash[hash].push_back(c);
+        for (std::size_t i = 0; i < mine.size(); ++i) {
+            mine[i].second.hosts = hosts[i].size();
+            by_hash[mine[i].first].push_back(std::move(mine[i].second));
         }
     }
     return by_hash;
@@ -99,7 +107,7 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
             const bool windows_original =
                 real.known != nullptr && real.known->role != binary_role::application;
             if (!windows_original && copy.known != nullptr) continue;
-            const bool writable = runs_from_writable_folder(*copy.stats);
+            const bool writable = copy.from_writable;
             double score = 0.88;
             if (real.known != nullptr && real.known->role == binary_role::core) score += 0.05;
             if (writable) score += 0.04;

@@ -14,9 +14,9 @@ namespace {
 
 /// Spaces Windows renders as blanks: U+0020, NO-BREAK SPACE and the EN/EM/... spaces.
 bool blank(std::string_view bytes) {
-    return bytes == " " || bytes == "\xc2\xa0" || (bytes.size() == 3 && bytes[0] == '\xe2' && bytes[1] == '\x80' &&
-                                                  static_cast<unsigned char>(bytes[2]) >= 0x80 &&
-                                                  static_cast<unsigned char>(bytes[2]) <= 0x8a);
+    return bytes == " " || bytes == "\xc2\xa0" ||
+           (bytes.size() == 3 && bytes[0] == '\xe2' && bytes[1] == '\x80' &&
+            static_cast<unsigned char>(bytes[2]) >= 0x80 && static_cast<unsigned char>(bytes[2]) <= 0x8a);
 }
 
 /// Where the blanks are: after the whole name, or before its extension; none when neither.
@@ -40,9 +40,10 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         });
         const target* imitated = find_target(ctx, plain);
         const double score = imitated != nullptr ? 0.92 : 0.75; // above a one-edit look-alike: this says how
-        out.push_back(make_finding(ctx, e, imitated, "space-after-name", score,
-                                   fmt::format("a space {}{}", where,
-                                               imitated != nullptr ? fmt::format(": reads as {}", plain) : "")));
+        out.push_back(
+            make_finding(ctx, e, imitated, "space-after-name", score,
+                         fmt::format("a space {}{}", where,
+                                     imitated != nullptr ? fmt::format(": reads as {}", plain) : "")));
     }
 }
 

@@ -94,8 +94,7 @@ std::vector<match> best_matches(const detector_context& ctx, std::span<const nam
         if (t.known == nullptr && installed_software_only(*s.stats)) continue;
         const visual_alignment a = visual_distance(sp.stem, tp.stem);
         if (a.swaps == 0 || a.cost == 0) continue; // nothing visual: name-similarity's business
-        if (!within(a, accepted_cost(sp, tp, windows_binary(t), runs_from_writable_folder(*s.stats))))
-            continue;
+        if (!within(a, accepted_cost(sp, tp, windows_binary(t), s.from_writable))) continue;
         const match candidate{&t, a};
         const auto rank = [](const match& m) {
             return std::tuple(m.a.cost,
@@ -116,11 +115,9 @@ std::vector<match> best_matches(const detector_context& ctx, std::span<const nam
 void run(const detector_context& ctx, std::vector<hit>& out) {
     std::vector<const target*> targets;
     std::vector<parts> target_parts;
-    std::size_t longest = 0;
     for (const target& t : ctx.targets) {
         auto p = parts_of(t.name, t.skeleton);
         if (!p) continue;
-        longest = std::max(longest, p->skeleton.size());
         targets.push_back(&t);
         target_parts.push_back(std::move(*p));
     }
@@ -133,7 +130,6 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         if (!ev) continue;
         auto p = parts_of(e.name, e.skeleton);
         if (!p || !executable_extension(p->extension)) continue;
-        longest = std::max(longest, p->skeleton.size());
         suspects.push_back(&e);
         suspect_parts.push_back(std::move(*p));
         evidence.push_back(std::move(*ev));
@@ -144,10 +140,10 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         left.push_back(p.skeleton);
     for (const parts& p : suspect_parts)
         right.push_back(p.skeleton);
-    join_options options;
-    options.threads = ctx.options.threads;
-    const std::vector<join_pair> joined =
-        similarity_join(left, right, edit_budget(full_mode_edits, longest), {}, {}, group_rule::any, options);
+    std::vector<bool> writable(suspects.size());
+    for (std::size_t i = 0; i < suspects.size(); ++i)
+        writable[i] = suspects[i]->from_writable;
+    const std::vector<join_pair> joined = lookalike_join(left, right, writable, ctx.options.threads);
     std::vector<std::pair<std::size_t, std::size_t>> candidates;
     candidates.reserve(joined.size());
     for (const join_pair& p : joined)
@@ -158,10 +154,10 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         const match& m = best[i];
         if (m.t == nullptr) continue;
         const name_entry& s = *suspects[i];
-        const bool writable = runs_from_writable_folder(*s.stats);
+        const bool from_writable = writable[i];
         double score = 0.8;
         if (m.t->known != nullptr) score += m.t->known->role == binary_role::core ? 0.1 : 0.05;
-        if (writable) score += 0.05;
+        if (from_writable) score += 0.05;
         std::string how = describe_lookalikes(s.name, m.t->name);
         std::string reason = fmt::format(
             "looks like {}: {} look-alike glyph{}{}{} (visual distance {:.2f} edits){}; seen {} time{}",
@@ -169,7 +165,7 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
             m.a.edits > 0 ? fmt::format(" and {} other edit{}", m.a.edits, m.a.edits == 1 ? "" : "s") : "",
             how.empty() ? "" : fmt::format(" ({})", how),
             static_cast<double>(m.a.cost) / static_cast<double>(visual_edit_cost),
-            writable ? "; runs from a user-writable folder" : "", s.stats->count,
+            from_writable ? "; runs from a user-writable folder" : "", s.stats->count,
             s.stats->count == 1 ? "" : "s");
         hit h = make_finding(ctx, s, m.t, "visual", std::min(score, 0.97), std::move(reason),
                              std::move(evidence[i]));
