@@ -303,6 +303,19 @@ for fname in sorted(os.listdir(SRC)):
             for f in folders.split("|"):
                 add(n, f, kind, src)
 
+# xcyclopedia's directory view: folder <TAB> names (space separated) [<TAB> kind]; `%s` in a folder is the name without .exe.
+for lineno, line in enumerate(lines("xcyclopedia_directory.tsv"), 1):
+    parts = line.split("\t")
+    if len(parts) not in (2, 3) or not parts[1].strip():
+        raise SystemExit(f"xcyclopedia_directory.tsv: bad line {lineno}: {line!r}")
+    folder, names = parts[0], parts[1]
+    for n in names.split():
+        if not n.endswith((".exe", ".com")):
+            raise SystemExit(f"xcyclopedia_directory.tsv: not an executable on line {lineno}: {n!r}")
+        f = norm_folder(folder.replace("%s", n.rsplit(".", 1)[0]))
+        kind = parts[2].strip() if len(parts) == 3 else kind_of(f)
+        add(n, f, kind, SOURCES["xcyc"])
+
 # Drop what binaries.tsv already says.
 existing = set()
 with open(BINARIES, encoding="utf-8") as fh:
