@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <unordered_map>
 
@@ -130,24 +131,40 @@ const binary_catalog& binary_catalog::builtin() {
 }
 
 binary_catalog binary_catalog::with_files(std::span<const std::string> files) {
-    binary_catalog c;
-    catalog_builder builder;
-    add_builtin_rows(builder);
+    std::vector<file_text> texts;
     for (const std::string& file : files) {
         std::ifstream in(file, std::ios::binary);
         if (!in) throw catalog_error(fmt::format("{}: cannot open the catalog file", file));
-        std::string line;
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (in.bad()) throw catalog_error(fmt::format("{}: read error", file));
+        texts.push_back({file, std::move(text)});
+    }
+    return with_texts(texts);
+}
+
+binary_catalog binary_catalog::with_texts(std::span<const file_text> files) {
+    binary_catalog c;
+    catalog_builder builder;
+    add_builtin_rows(builder);
+    for (const file_text& f : files) {
+        const std::string& file = f.name;
+        std::string_view rest = f.text;
         std::size_t line_no = 0;
-        std::vector<std::string_view> header;
         std::string header_line;
+        std::vector<std::string_view> header;
         int name_at = -1, folder_at = -1, role_at = -1, kind_at = -1;
-        while (std::getline(in, line)) {
+        while (!rest.empty()) {
+            const std::size_t end = rest.find('\n');
+            std::string_view line = rest.substr(0, end);
+            rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
             ++line_no;
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
+            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+            if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
             if (line.empty() || line.front() == '#') continue;
+            if (!is_valid_utf8(line))
+                throw catalog_error(fmt::format("{}:{}: not UTF-8 text", file, line_no));
             if (header.empty()) {
-                header_line = line;
+                header_line = std::string(line);
                 header = split_tabs(header_line);
                 for (std::size_t i = 0; i < header.size(); ++i) {
                     const int at = static_cast<int>(i);
@@ -181,26 +198,28 @@ binary_catalog binary_catalog::with_files(std::span<const std::string> files) {
                     "{}:{}: field 'folder': '{}' is not a folder (write C:\\Tools\\ or a pattern such as "
                     "?:\\program files\\vendor\\*\\)",
                     file, line_no, raw_folder));
+            std::optional<binary_role> role;
+            if (role_at >= 0) {
+                const std::string_view text = fields[static_cast<std::size_t>(role_at)];
+                role = parse_role(text);
+                if (!role)
+                    throw catalog_error(fmt::format(
+                        "{}:{}: field 'role': '{}' is not core, system or application", file, line_no, text));
+            } else {
+                const std::string_view text = fields[static_cast<std::size_t>(kind_at)];
+                role = parse_kind(text);
+                if (!role)
+                    throw catalog_error(fmt::format("{}:{}: field 'kind': '{}' is not windows or application",
+                                                    file, line_no, text));
+            }
             const std::string_view stored_name = c.strings_.emplace_back(name);
             const std::string_view stored_folder = c.strings_.emplace_back(*folder);
-            if (role_at >= 0) {
-                const std::string_view role = fields[static_cast<std::size_t>(role_at)];
-                const std::optional<binary_role> r = parse_role(role);
-                if (!r)
-                    throw catalog_error(fmt::format(
-                        "{}:{}: field 'role': '{}' is not core, system or application", file, line_no, role));
-                builder.add_imitated(stored_name, *r, stored_folder);
-            } else {
-                const std::string_view kind = fields[static_cast<std::size_t>(kind_at)];
-                const std::optional<binary_role> r = parse_kind(kind);
-                if (!r)
-                    throw catalog_error(fmt::format("{}:{}: field 'kind': '{}' is not windows or application",
-                                                    file, line_no, kind));
-                builder.add_known(stored_name, *r, stored_folder);
-            }
+            if (role_at >= 0)
+                builder.add_imitated(stored_name, *role, stored_folder);
+            else
+                builder.add_known(stored_name, *role, stored_folder);
             ++c.added_rows_;
         }
-        if (in.bad()) throw catalog_error(fmt::format("{}: read error", file));
         if (header.empty()) throw catalog_error(fmt::format("{}: empty catalog file (no header)", file));
     }
     c.entries_ = std::move(builder).finish();

@@ -59,6 +59,14 @@ class binary_catalog {
     /// kind).
     static binary_catalog with_files(std::span<const std::string> files);
 
+    /// One catalog file's text, as read from it.
+    struct file_text {
+        std::string name; ///< for messages: `name:line: field 'x': ...`
+        std::string text;
+    };
+    /// `with_files` on texts already read (Python, tests, the fuzz harness).
+    static binary_catalog with_texts(std::span<const file_text> files);
+
     binary_catalog(binary_catalog&&) noexcept = default;
     binary_catalog& operator=(binary_catalog&&) noexcept = default;
     binary_catalog(const binary_catalog&) = delete; // entries point into strings_
