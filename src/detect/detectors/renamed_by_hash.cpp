@@ -42,7 +42,9 @@ std::map<std::string_view, std::vector<carrier>> carriers_by_hash(const detector
         // Most names carry no hash (4688 has none): nothing is allocated for them.
         std::vector<std::pair<std::string_view, carrier>> mine; // a name has few images
         std::vector<host_count_map> hosts;
-        for (const auto& [key, v] : e.stats->variants) {
+        for (const auto& variant : e.stats->variants) {
+            const variant_key& key = variant.first; // not a structured binding: lambdas capture it (clang 14)
+            const variant_stats& v = variant.second;
             if (!key.image_hash) continue;
             auto it = std::find_if(mine.begin(), mine.end(),
                                    [&](const auto& m) { return m.first == *key.image_hash; });
@@ -86,7 +88,9 @@ const carrier* identity_of(const std::vector<carrier>& carriers) {
 }
 
 void run(const detector_context& ctx, std::vector<hit>& out) {
-    for (const auto& [hash, carriers] : carriers_by_hash(ctx)) {
+    for (const auto& entry : carriers_by_hash(ctx)) {
+        const std::string_view hash = entry.first; // not a structured binding: lambdas capture it
+        const std::vector<carrier>& carriers = entry.second;
         if (carriers.size() < 2) continue;
         const carrier* identity = identity_of(carriers);
         if (identity == nullptr) continue;
