@@ -66,7 +66,7 @@ std::uint64_t read_input(const std::string& path, std::uint64_t begin, std::uint
         }
         if (path != "-" && detail::is_evtx_file(path)) {
             source_stamp stamped(sink, display_name(path));
-            detail::read_evtx(path, stamped, diag, stats, options.window);
+            detail::read_evtx(path, begin, end, stamped, diag, stats, options.window);
             return 0;
         }
         const detail::parser_context context{display_name(path), sink, diag,           stats,
@@ -162,16 +162,21 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
         std::error_code ec;
         const std::uint64_t size =
             files[f] == "-" ? 0 : static_cast<std::uint64_t>(std::filesystem::file_size(files[f], ec));
-        // Only JSON lines split safely at any newline (a quoted CSV field may span lines).
-        const bool splittable = threads > 1 && !ec && !detail::is_blob_url(files[f]) &&
-                                size >= 2 * min_range && options.format != input_format::csv &&
-                                detail::detect_compression(files[f]) == detail::compression::none &&
-                                detail::starts_with_json_object(files[f]);
+        // Only JSON lines split safely at any newline (a quoted CSV field may span lines); an
+        // event log splits at any chunk (each of its 64 KiB chunks stands alone), so in smaller
+        // ranges.
+        const bool remote = detail::is_blob_url(files[f]);
+        const bool evtx = threads > 1 && !ec && !remote && files[f] != "-" && detail::is_evtx_file(files[f]);
+        const std::uint64_t range = evtx ? std::min(min_range, detail::evtx_min_range) : min_range;
+        const bool splittable = threads > 1 && !ec && !remote && size >= 2 * range &&
+                                (evtx || (options.format != input_format::csv &&
+                                          detail::detect_compression(files[f]) == detail::compression::none &&
+                                          detail::starts_with_json_object(files[f])));
         if (!splittable) {
             tasks.push_back(std::make_unique<read_task>(read_task{f}));
             continue;
         }
-        const std::uint64_t pieces = std::min<std::uint64_t>(threads * 4ull, size / min_range);
+        const std::uint64_t pieces = std::min<std::uint64_t>(threads * 4ull, size / range);
         for (std::uint64_t k = 0; k < pieces; ++k) {
             auto t = std::make_unique<read_task>(read_task{f});
             t->begin = size * k / pieces;

@@ -1,96 +1,47 @@
 // SPDX-License-Identifier: MIT
-// Windows event log files (.evtx) through libevtx: Security 4688 and Sysmon event 1. Each
-// record's XML (rendered by libevtx) is read with libxml2; records libevtx recovers from a dirty
-// or partly overwritten log are read too, and records that cannot be read are reported by index.
+// Windows event log files (.evtx): Security 4688 and Sysmon event 1, read by masq's own decoder
+// (evtx_binxml.cpp), 64 chunks at a time. Records recovered from a log's free space are kept when
+// they validate; damaged chunks and records are counted and reported once per file (or per range
+// of a large file read on several threads); a file cut short is reported as truncated.
 #include "sources/formats/evtx.h"
 
 #include "masq/util/timestamp.h"
+#include "sources/formats/evtx_binxml.h"
 #include "sources/record.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
-#include <libevtx.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <map>
-#include <optional>
-#include <set>
+#include <limits>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
 
 namespace masq::detail {
 namespace {
 
-std::string evtx_error(libevtx_error_t* error) {
-    char text[512] = {};
-    if (error != nullptr) {
-        libevtx_error_sprint(error, text, sizeof text);
-        libevtx_error_free(&error);
+/// Reads `n` bytes at `offset`; fewer at the end of the file or on an error.
+std::size_t read_at(int fd, std::uint8_t* out, std::size_t n, std::uint64_t offset) {
+    std::size_t done = 0;
+    while (done < n) {
+        const ssize_t got = ::pread(fd, out + done, n - done, static_cast<off_t>(offset + done));
+        if (got <= 0) break;
+        done += static_cast<std::size_t>(got);
     }
-    return text[0] ? std::string(text) : std::string("unknown libevtx error");
+    return done;
 }
 
-std::string node_text(xmlNode* n) {
-    xmlChar* c = xmlNodeGetContent(n);
-    std::string s = c ? reinterpret_cast<const char*>(c) : "";
-    xmlFree(c);
-    return s;
-}
-
-std::string attribute(xmlNode* n, const char* name) {
-    xmlChar* c = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
-    std::string s = c ? reinterpret_cast<const char*>(c) : "";
-    xmlFree(c);
-    return s;
-}
-
-xmlNode* child(xmlNode* parent, const char* name) {
-    for (xmlNode* n = parent ? parent->children : nullptr; n != nullptr; n = n->next)
-        if (n->type == XML_ELEMENT_NODE && std::strcmp(reinterpret_cast<const char*>(n->name), name) == 0)
-            return n;
-    return nullptr;
-}
-
-struct evtx_record {
-    std::string event_id, provider, computer, time_created;
-    std::map<std::string, std::string> data;
-};
-
-bool parse_record_xml(const std::string& xml, evtx_record& out) {
-    xmlDoc* doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "record.xml", nullptr,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
-    if (doc == nullptr) return false;
-    xmlNode* event = xmlDocGetRootElement(doc);
-    xmlNode* system = child(event, "System");
-    if (xmlNode* id = child(system, "EventID")) out.event_id = node_text(id);
-    if (xmlNode* p = child(system, "Provider")) out.provider = attribute(p, "Name");
-    if (xmlNode* c = child(system, "Computer")) out.computer = node_text(c);
-    if (xmlNode* t = child(system, "TimeCreated")) out.time_created = attribute(t, "SystemTime");
-    if (xmlNode* data = child(event, "EventData"))
-        for (xmlNode* d = data->children; d != nullptr; d = d->next)
-            if (d->type == XML_ELEMENT_NODE) out.data[attribute(d, "Name")] = node_text(d);
-    xmlFreeDoc(doc);
-    return true;
-}
-
-/// Why a log looks cut short, or nothing. An .evtx file is a 4,096-byte header and then chunks
-/// of 65,536 bytes; libevtx reads the whole chunks of a truncated file without a word, so the
-/// size is checked here: a file that ends inside a chunk, or before the chunks its header
-/// counts, has lost records. (The count is not updated in a log that was not closed cleanly,
-/// so it can only show a shortfall, never an excess.)
-std::optional<std::string> truncation(const std::string& path) {
-    constexpr std::uint64_t header_bytes = 4096, chunk_bytes = 65536;
-    std::error_code ec;
-    const std::uint64_t size = std::filesystem::file_size(path, ec);
-    if (ec) return std::nullopt;
-    unsigned char header[44] = {};
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) return std::nullopt;
-    const std::size_t got = std::fread(header, 1, sizeof header, f);
-    std::fclose(f);
-    const std::uint64_t counted = got == sizeof header ? header[42] | (header[43] << 8) : 0; // little-endian
+/// Why a log of `size` bytes whose header counts `counted` chunks looks cut short, or nothing.
+/// An .evtx file is a 4,096-byte header and then chunks of 65,536 bytes (libyal's EVTX format
+/// document); a file that ends inside a chunk, or before the chunks its header counts, has lost
+/// records. (The count is not updated in a log that was not closed cleanly, so it can only show
+/// a shortfall, never an excess.)
+std::optional<std::string> truncation(std::uint64_t size, std::uint64_t counted) {
+    constexpr std::uint64_t header_bytes = evtx::file_header_bytes, chunk_bytes = evtx::chunk_bytes;
     const std::uint64_t expected = header_bytes + counted * chunk_bytes;
     if (size < header_bytes || (size - header_bytes) % chunk_bytes != 0)
         return fmt::format(
@@ -103,6 +54,71 @@ std::optional<std::string> truncation(const std::string& path) {
                            (size - header_bytes) / chunk_bytes, counted);
     return std::nullopt;
 }
+
+/// Turns decoded process creations into events, as the reference reader maps their fields.
+class event_mapper final : public evtx::record_visitor {
+  public:
+    event_mapper(const std::string& path, event_sink& sink, diagnostics& diag, read_stats& stats,
+                 const time_window& window)
+        : path_(path), sink_(sink), diag_(diag), stats_(stats), window_(window),
+          latest_plausible_(now() + 2 * 86'400 * ticks_per_second) {}
+
+    void on_process_creation(const evtx::process_record& r) override {
+        using namespace evtx;
+        const auto& t = r.text;
+        const bool sysmon = r.sysmon;
+        const std::string& image_path = t[sysmon ? image : new_process_name];
+        // Sysmon's own UtcTime when it has one, else the record's TimeCreated.
+        const std::string* when = nullptr;
+        std::optional<timestamp> time;
+        if (sysmon && !t[utc_time].empty())
+            when = &t[utc_time];
+        else if (!r.time_created && !t[time_created].empty())
+            when = &t[time_created];
+        if (when != nullptr)
+            time = parse_iso8601(*when);
+        else
+            time = r.time_created;
+        // A recovered process creation that does not validate is misaligned data, not a record.
+        if (r.recovered && !plausible_recovered(t[computer], image_path, time, latest_plausible_)) {
+            ++stats_.recovered_dropped;
+            return;
+        }
+        ++stats_.lines;
+        ++stats_.records;
+        if (r.recovered) ++stats_.recovered_records;
+        if (when != nullptr && !time)
+            diag_.report(problem_kind::bad_timestamp, path_, r.record_id, "TimeCreated",
+                         fmt::format("'{}' is not an ISO-8601 time; event kept without a time", *when));
+        process_event e;
+        if (!image_path.empty()) {
+            e.path = image_path;
+            e.process = file_name_of(image_path);
+        }
+        if (!t[computer].empty()) e.host = t[computer];
+        e.time = time;
+        const std::string& parent = t[sysmon ? parent_image : parent_process_name];
+        if (!parent.empty()) e.parent_path = parent;
+        e.original_file_name = t[original_file_name]; // "-" and empty are none (record.h)
+        e.user = t[sysmon ? user : subject_user_name];
+        if (!t[command_line].empty()) e.command_line = t[command_line];
+        // 4688 writes the ids in hexadecimal (NewProcessId, ProcessId of the creator), Sysmon
+        // in decimal (ProcessId, ParentProcessId); Sysmon also logs the image's hashes.
+        e.process_id = parse_id(t[sysmon ? process_id : new_process_id]);
+        e.parent_process_id = parse_id(t[sysmon ? parent_process_id : process_id]);
+        e.hashes = t[hashes];
+        e.record_id = r.record_id;
+        deliver(e, window_, stats_, sink_);
+    }
+
+  private:
+    const std::string& path_;
+    event_sink& sink_;
+    diagnostics& diag_;
+    read_stats& stats_;
+    const time_window& window_;
+    timestamp latest_plausible_;
+};
 
 } // namespace
 
@@ -129,151 +145,105 @@ bool plausible_recovered(std::string_view computer, std::string_view image,
     return !file.empty() && file.find('.') != std::string_view::npos;
 }
 
-void read_evtx(const std::string& path, event_sink& sink, diagnostics& diag, read_stats& stats,
-               const time_window& window) {
-    libevtx_file_t* file = nullptr;
-    libevtx_error_t* error = nullptr;
-    if (libevtx_file_initialize(&file, &error) != 1) {
-        diag.report(problem_kind::unreadable_file, path, 0, "", evtx_error(error));
-        return;
-    }
-    if (libevtx_file_open(file, path.c_str(), LIBEVTX_OPEN_READ, &error) != 1) {
-        diag.report(problem_kind::unreadable_file, path, 0, "",
-                    "not a readable event log: " + evtx_error(error));
-        libevtx_file_free(&file, nullptr);
-        return;
-    }
+std::optional<std::string> evtx_truncation(const std::string& path) {
     std::error_code ec;
-    ++stats.files;
-    int normal = 0, recovered = 0;
-    libevtx_file_get_number_of_records(file, &normal, nullptr);
-    libevtx_file_get_number_of_recovered_records(file, &recovered, nullptr);
-    // Recovered records come from slack space: some repeat live records (same identifier) and
-    // some are fragments. Repeats are skipped; fragments are summed up in one problem. (libfwevt,
-    // bundled with libevtx 20181227, leaks a few KB inside its own parsing of some damaged
-    // fragments; it cannot be freed from here, and skipping recovered records would lose events.)
-    std::set<std::uint64_t> seen_ids;
-    std::uint64_t lost_fragments = 0;
-    const timestamp latest_plausible = now() + 2 * 86'400 * ticks_per_second;
-    for (int pass = 0; pass < 2; ++pass) {
-        const int count = pass == 0 ? normal : recovered;
-        for (int i = 0; i < count; ++i) {
-            const std::uint64_t number =
-                static_cast<std::uint64_t>(i) + 1 + (pass == 1 ? static_cast<std::uint64_t>(normal) : 0);
-            libevtx_record_t* record = nullptr;
-            const int got = pass == 0 ? libevtx_file_get_record_by_index(file, i, &record, &error)
-                                      : libevtx_file_get_recovered_record_by_index(file, i, &record, &error);
-            if (got != 1) {
-                if (pass == 1) {
-                    ++lost_fragments;
-                    libevtx_error_free(&error);
-                    continue;
-                }
-                ++stats.lines;
-                diag.report(problem_kind::malformed_record, path, number, "",
-                            fmt::format("event record {} cannot be read: {}", number, evtx_error(error)));
-                error = nullptr;
-                ++stats.skipped_lines;
-                continue;
-            }
-            std::uint64_t id = 0;
-            std::optional<std::uint64_t> record_id; // EventRecordID, for an analyst to open the event
-            if (libevtx_record_get_identifier(record, &id, nullptr) == 1) {
-                record_id = id;
-                if (pass == 1 && seen_ids.count(id) != 0) {
-                    libevtx_record_free(&record, nullptr);
-                    continue;
-                }
-                seen_ids.insert(id);
-            }
-            ++stats.lines;
-            std::size_t size = 0;
-            std::string xml;
-            if (libevtx_record_get_utf8_xml_string_size(record, &size, &error) == 1 && size > 0) {
-                xml.assign(size, '\0');
-                if (libevtx_record_get_utf8_xml_string(record, reinterpret_cast<std::uint8_t*>(xml.data()),
-                                                       size, &error) != 1)
-                    xml.clear();
-                else
-                    xml.resize(std::strlen(xml.c_str()));
-            }
-            libevtx_record_free(&record, nullptr);
-            evtx_record r;
-            const bool readable = !xml.empty() && parse_record_xml(xml, r);
-            if (!readable && pass == 1) {
-                --stats.lines;
-                ++lost_fragments;
-                if (error != nullptr) libevtx_error_free(&error);
-                continue;
-            }
-            if (!readable) {
-                diag.report(problem_kind::malformed_record, path, number, "",
-                            fmt::format("event record {} has no readable XML{}", number,
-                                        error ? ": " + evtx_error(error) : std::string()));
-                error = nullptr;
-                ++stats.skipped_lines;
-                continue;
-            }
-            const bool sysmon = r.provider == "Microsoft-Windows-Sysmon";
-            const bool is_4688 = r.event_id == security_process_creation && !sysmon;
-            const bool is_sysmon_1 = r.event_id == sysmon_process_creation && sysmon;
-            const bool process_creation = is_4688 || is_sysmon_1;
-            std::string image, when;
-            std::optional<timestamp> time;
-            if (process_creation) {
-                image = r.data[is_4688 ? "NewProcessName" : "Image"];
-                when = is_sysmon_1 && !r.data["UtcTime"].empty() ? r.data["UtcTime"] : r.time_created;
-                time = parse_iso8601(when);
-            }
-            // A recovered process creation that does not validate is misaligned data, not a record.
-            if (pass == 1 && process_creation &&
-                !plausible_recovered(r.computer, image, time, latest_plausible)) {
-                --stats.lines;
-                ++lost_fragments;
-                continue;
-            }
-            stats.bytes += xml.size();
-            ++stats.records;
-            if (!process_creation) {
-                ++stats.other_events;
-                continue;
-            }
-            if (pass == 1) ++stats.recovered_records;
-            if (!when.empty() && !time)
-                diag.report(problem_kind::bad_timestamp, path, number, "TimeCreated",
-                            fmt::format("'{}' is not an ISO-8601 time; event kept without a time", when));
-            process_event e;
-            if (!image.empty()) {
-                e.path = image;
-                e.process = file_name_of(image);
-            }
-            if (!r.computer.empty()) e.host = r.computer;
-            e.time = time;
-            const std::string& parent = r.data[is_4688 ? "ParentProcessName" : "ParentImage"];
-            const std::string& original = r.data["OriginalFileName"];
-            if (!parent.empty()) e.parent_path = parent;
-            e.original_file_name = original; // "-" and empty are none (record.h)
-            const std::string& user = r.data[is_4688 ? "SubjectUserName" : "User"];
-            const std::string& command_line = r.data["CommandLine"];
-            e.user = user;
-            if (!command_line.empty()) e.command_line = command_line;
-            // 4688 writes the ids in hexadecimal (NewProcessId, ProcessId of the creator), Sysmon
-            // in decimal (ProcessId, ParentProcessId); Sysmon also logs the image's hashes.
-            e.process_id = parse_id(r.data[is_4688 ? "NewProcessId" : "ProcessId"]);
-            e.parent_process_id = parse_id(r.data[is_4688 ? "ProcessId" : "ParentProcessId"]);
-            const std::string& hashes = r.data["Hashes"];
-            e.hashes = hashes;
-            e.record_id = record_id;
-            deliver(e, window, stats, sink);
+    const std::uint64_t size = std::filesystem::file_size(path, ec);
+    if (ec) return std::nullopt;
+    unsigned char header[44] = {};
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) return std::nullopt;
+    const std::size_t got = std::fread(header, 1, sizeof header, f);
+    std::fclose(f);
+    return truncation(size, got == sizeof header ? header[42] | (header[43] << 8) : 0); // little-endian
+}
+
+void read_evtx(const std::string& path, std::uint64_t begin, std::uint64_t end, event_sink& sink,
+               diagnostics& diag, read_stats& stats, const time_window& window) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (fd < 0 || ::fstat(fd, &st) != 0) {
+        diag.report(problem_kind::unreadable_file, path, 0, "",
+                    fmt::format("cannot be opened: {}", std::strerror(errno)));
+        if (fd >= 0) ::close(fd);
+        return;
+    }
+    const std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
+    constexpr std::uint64_t everything = std::numeric_limits<std::uint64_t>::max();
+    const bool first_range = begin == 0;
+    if (first_range) ++stats.files;
+    if (begin == 0 && end == everything) stats.bytes += size;
+    // The chunks that start in [begin, end): every chunk belongs to exactly one range.
+    const std::uint64_t chunks = evtx::chunk_count(size);
+    const auto chunk_at = [&](std::uint64_t offset) {
+        if (offset == everything) return chunks;
+        return std::min(chunks,
+                        offset <= evtx::file_header_bytes
+                            ? 0
+                            : (offset - evtx::file_header_bytes + evtx::chunk_bytes - 1) / evtx::chunk_bytes);
+    };
+    const std::uint64_t first_chunk = chunk_at(begin), end_chunk = chunk_at(end);
+    // Read in batches of 64 chunks (4 MiB) into a buffer each thread keeps: memory stays small for
+    // a log of any size, and threads do not contend for the process's page tables as they would
+    // faulting in a mapped file.
+    constexpr std::uint64_t batch = 64;
+    thread_local std::vector<std::uint8_t> buffer;
+    evtx::live_ranges live;
+    const bool one_batch = first_chunk == 0 && end_chunk == chunks && chunks <= batch;
+    std::uint64_t header_count = 0;
+    {
+        std::uint8_t header[44] = {};
+        if (read_at(fd, header, sizeof header, 0) == sizeof header)
+            header_count = header[42] | (header[43] << 8);
+    }
+    if (one_batch) {
+        buffer.resize(chunks * evtx::chunk_bytes);
+        buffer.resize(read_at(fd, buffer.data(), buffer.size(), evtx::file_header_bytes));
+        for (std::uint64_t i = 0; i < chunks; ++i)
+            live.add_chunk_header(buffer.data() + i * evtx::chunk_bytes);
+    } else {
+        // Free-space records are checked against the live records of the whole file.
+        std::uint8_t header[40];
+        for (std::uint64_t i = 0; i < chunks; ++i)
+            if (read_at(fd, header, sizeof header, evtx::file_header_bytes + i * evtx::chunk_bytes) ==
+                sizeof header)
+                live.add_chunk_header(header);
+    }
+    live.finish();
+    event_mapper mapper(path, sink, diag, stats, window);
+    evtx::scan_counts counts;
+    if (one_batch) {
+        evtx::decode_chunks(buffer, live, mapper, counts);
+    } else {
+        for (std::uint64_t c = first_chunk; c < end_chunk; c += batch) {
+            const std::uint64_t n = std::min(batch, end_chunk - c);
+            buffer.resize(n * evtx::chunk_bytes);
+            buffer.resize(
+                read_at(fd, buffer.data(), buffer.size(), evtx::file_header_bytes + c * evtx::chunk_bytes));
+            evtx::decode_chunks(buffer, live, mapper, counts);
         }
     }
-    // Not a problem of the file: free space holds whatever was overwritten. The run's summary
-    // counts them (read_stats::recovered_dropped).
-    stats.recovered_dropped += lost_fragments;
-    if (const auto why = truncation(path)) diag.report(problem_kind::truncated_file, path, 0, "", *why);
-    (void)ec;
-    libevtx_file_close(file, nullptr);
-    libevtx_file_free(&file, nullptr);
+    ::close(fd);
+    // Keep a thread's buffer from holding a large batch's memory past its need.
+    if (buffer.capacity() > batch * evtx::chunk_bytes) std::vector<std::uint8_t>().swap(buffer);
+    // Live records: each is a record (process creations were counted as they were handed on).
+    stats.lines += counts.other_events + counts.bad_records;
+    stats.records += counts.other_events;
+    stats.other_events += counts.other_events;
+    stats.skipped_lines += counts.bad_records;
+    // Free space holds whatever was overwritten: fragments, and stale records whose template
+    // may itself have been overwritten since. It is not a problem of the file, and only a
+    // process creation that validates is kept; the rest is a count in the run's summary
+    // (read_stats::recovered_dropped), as libevtx's unreadable fragments were.
+    stats.recovered_dropped += counts.recovered_dropped + counts.recovered_other;
+    if (counts.bad_records != 0 || counts.bad_chunks != 0)
+        diag.report(problem_kind::malformed_record, path, 0, "",
+                    fmt::format("{} event record{} and {} chunk{} (of chunks {} to {}) cannot be read; the "
+                                "other records are read",
+                                counts.bad_records, counts.bad_records == 1 ? "" : "s", counts.bad_chunks,
+                                counts.bad_chunks == 1 ? "" : "s", first_chunk + 1, end_chunk));
+    if (first_range)
+        if (const auto why = truncation(size, header_count))
+            diag.report(problem_kind::truncated_file, path, 0, "", *why);
 }
 
 } // namespace masq::detail

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-#include "profile/profile_builder.h"
 #include "masq/read.h"
 #include "masq/util/timestamp.h"
+#include "profile/profile_builder.h"
 #include "sources/azure_blob.h"
 #include "sources/formats/evtx.h"
-#include "sources/record.h"
 #include "sources/line_reader.h"
+#include "sources/record.h"
 
 #include <absl/container/flat_hash_set.h>
 #include <array>
