@@ -166,7 +166,8 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
         // event log splits at any chunk (each of its 64 KiB chunks stands alone), so in smaller
         // ranges.
         const bool remote = detail::is_blob_url(files[f]);
-        const bool evtx = threads > 1 && !ec && !remote && files[f] != "-" && detail::is_evtx_file(files[f]);
+        const bool evtx = threads > 1 && !ec && !remote && size >= 2 * detail::evtx_min_range &&
+                          files[f] != "-" && detail::is_evtx_file(files[f]);
         const std::uint64_t range = evtx ? std::min(min_range, detail::evtx_min_range) : min_range;
         const bool splittable = threads > 1 && !ec && !remote && size >= 2 * range &&
                                 (evtx || (options.format != input_format::csv &&

@@ -17,6 +17,8 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -34,6 +36,46 @@ std::size_t read_at(int fd, std::uint8_t* out, std::size_t n, std::uint64_t offs
     }
     return done;
 }
+
+/// A read buffer taken from a pool the reading threads share and given back: the driver starts
+/// new threads for every run, and a buffer made afresh for each would cost its page faults again.
+/// (Not a vector: growing one would zero the bytes a read then overwrites.)
+class buffer_lease {
+  public:
+    buffer_lease() {
+        std::lock_guard lock(mutex_);
+        if (!pool_.empty()) {
+            held_ = std::move(pool_.back());
+            pool_.pop_back();
+        }
+    }
+    ~buffer_lease() {
+        // A batch is 4 MiB; a larger buffer (a whole small log read at once) is not kept.
+        if (held_.size > (std::size_t{4} << 20)) return;
+        std::lock_guard lock(mutex_);
+        if (pool_.size() < 16) pool_.push_back(std::move(held_));
+    }
+    buffer_lease(const buffer_lease&) = delete;
+    buffer_lease& operator=(const buffer_lease&) = delete;
+
+    /// At least `n` bytes, their content undefined.
+    std::uint8_t* get(std::size_t n) {
+        if (held_.size < n) {
+            held_.bytes = std::make_unique_for_overwrite<std::uint8_t[]>(n);
+            held_.size = n;
+        }
+        return held_.bytes.get();
+    }
+
+  private:
+    struct block {
+        std::unique_ptr<std::uint8_t[]> bytes;
+        std::size_t size = 0;
+    };
+    block held_;
+    static inline std::mutex mutex_;
+    static inline std::vector<block> pool_;
+};
 
 /// Why a log of `size` bytes whose header counts `counted` chunks looks cut short, or nothing.
 /// An .evtx file is a 4,096-byte header and then chunks of 65,536 bytes (libyal's EVTX format
@@ -186,7 +228,7 @@ void read_evtx(const std::string& path, std::uint64_t begin, std::uint64_t end, 
     // a log of any size, and threads do not contend for the process's page tables as they would
     // faulting in a mapped file.
     constexpr std::uint64_t batch = 64;
-    thread_local std::vector<std::uint8_t> buffer;
+    buffer_lease buffer;
     evtx::live_ranges live;
     const bool one_batch = first_chunk == 0 && end_chunk == chunks && chunks <= batch;
     std::uint64_t header_count = 0;
@@ -195,11 +237,12 @@ void read_evtx(const std::string& path, std::uint64_t begin, std::uint64_t end, 
         if (read_at(fd, header, sizeof header, 0) == sizeof header)
             header_count = header[42] | (header[43] << 8);
     }
+    std::span<const std::uint8_t> whole;
     if (one_batch) {
-        buffer.resize(chunks * evtx::chunk_bytes);
-        buffer.resize(read_at(fd, buffer.data(), buffer.size(), evtx::file_header_bytes));
-        for (std::uint64_t i = 0; i < chunks; ++i)
-            live.add_chunk_header(buffer.data() + i * evtx::chunk_bytes);
+        std::uint8_t* b = buffer.get(chunks * evtx::chunk_bytes);
+        whole = {b, read_at(fd, b, chunks * evtx::chunk_bytes, evtx::file_header_bytes)};
+        for (std::uint64_t i = 0; i + 1 <= whole.size() / evtx::chunk_bytes; ++i)
+            live.add_chunk_header(b + i * evtx::chunk_bytes);
     } else {
         // Free-space records are checked against the live records of the whole file.
         std::uint8_t header[40];
@@ -212,19 +255,17 @@ void read_evtx(const std::string& path, std::uint64_t begin, std::uint64_t end, 
     event_mapper mapper(path, sink, diag, stats, window);
     evtx::scan_counts counts;
     if (one_batch) {
-        evtx::decode_chunks(buffer, live, mapper, counts);
+        evtx::decode_chunks(whole, live, mapper, counts);
     } else {
         for (std::uint64_t c = first_chunk; c < end_chunk; c += batch) {
             const std::uint64_t n = std::min(batch, end_chunk - c);
-            buffer.resize(n * evtx::chunk_bytes);
-            buffer.resize(
-                read_at(fd, buffer.data(), buffer.size(), evtx::file_header_bytes + c * evtx::chunk_bytes));
-            evtx::decode_chunks(buffer, live, mapper, counts);
+            std::uint8_t* b = buffer.get(n * evtx::chunk_bytes);
+            const std::size_t got =
+                read_at(fd, b, n * evtx::chunk_bytes, evtx::file_header_bytes + c * evtx::chunk_bytes);
+            evtx::decode_chunks({b, got}, live, mapper, counts);
         }
     }
     ::close(fd);
-    // Keep a thread's buffer from holding a large batch's memory past its need.
-    if (buffer.capacity() > batch * evtx::chunk_bytes) std::vector<std::uint8_t>().swap(buffer);
     // Live records: each is a record (process creations were counted as they were handed on).
     stats.lines += counts.other_events + counts.bad_records;
     stats.records += counts.other_events;

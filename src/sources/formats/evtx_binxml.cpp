@@ -159,26 +159,59 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 }
 
 /// UTF-16LE to UTF-8, up to the first NUL (values are often written with their terminator); an
-/// unpaired surrogate becomes U+FFFD.
+/// unpaired surrogate becomes U+FFFD. Paths and command lines are mostly ASCII: runs of four
+/// ASCII units are copied without looking at each one.
 void append_utf16(std::string& out, const std::uint8_t* p, std::size_t chars) {
-    for (std::size_t i = 0; i < chars; ++i) {
-        std::uint32_t c = static_cast<std::uint32_t>(p[2 * i] | (p[2 * i + 1] << 8));
-        if (c == 0) return;
-        if (c < 0x80) {
-            out.push_back(static_cast<char>(c));
-            continue;
-        }
-        if (c >= 0xd800 && c < 0xdc00 && i + 1 < chars) {
-            const std::uint32_t d = static_cast<std::uint32_t>(p[2 * i + 2] | (p[2 * i + 3] << 8));
-            if (d >= 0xdc00 && d < 0xe000) {
-                append_utf8(out, 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00));
-                ++i;
+    const std::size_t start = out.size();
+    out.resize(start + 3 * chars); // at most 3 bytes per unit (a pair of 2 units makes 4)
+    char* w = out.data() + start;
+    std::size_t i = 0;
+    while (i < chars) {
+        if (i + 4 <= chars) {
+            std::uint64_t block;
+            std::memcpy(&block, p + 2 * i, 8);
+            constexpr std::uint64_t ones = 0x0001000100010001, highs = 0x8000800080008000;
+            // Every unit below 0x80 and none zero.
+            if ((block & 0xff80ff80ff80ff80) == 0 && ((block - ones) & ~block & highs) == 0) {
+                w[0] = static_cast<char>(block);
+                w[1] = static_cast<char>(block >> 16);
+                w[2] = static_cast<char>(block >> 32);
+                w[3] = static_cast<char>(block >> 48);
+                w += 4;
+                i += 4;
                 continue;
             }
         }
+        std::uint32_t c = static_cast<std::uint32_t>(p[2 * i] | (p[2 * i + 1] << 8));
+        ++i;
+        if (c == 0) break;
+        if (c < 0x80) {
+            *w++ = static_cast<char>(c);
+            continue;
+        }
+        if (c >= 0xd800 && c < 0xdc00 && i < chars) {
+            const std::uint32_t d = static_cast<std::uint32_t>(p[2 * i] | (p[2 * i + 1] << 8));
+            if (d >= 0xdc00 && d < 0xe000) {
+                c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+                ++i;
+            }
+        }
         if (c >= 0xd800 && c < 0xe000) c = 0xfffd;
-        append_utf8(out, c);
+        if (c < 0x800) {
+            *w++ = static_cast<char>(0xc0 | (c >> 6));
+            *w++ = static_cast<char>(0x80 | (c & 0x3f));
+        } else if (c < 0x10000) {
+            *w++ = static_cast<char>(0xe0 | (c >> 12));
+            *w++ = static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+            *w++ = static_cast<char>(0x80 | (c & 0x3f));
+        } else {
+            *w++ = static_cast<char>(0xf0 | (c >> 18));
+            *w++ = static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+            *w++ = static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+            *w++ = static_cast<char>(0x80 | (c & 0x3f));
+        }
     }
+    out.resize(static_cast<std::size_t>(w - out.data()));
 }
 
 void append_unsigned(std::string& out, std::uint64_t v) {
