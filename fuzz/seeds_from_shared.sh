@@ -32,7 +32,14 @@ for i in range(20):
     open(f"{sys.argv[2]}/events-{i}.csv", "wb").write(b"\x01" + buf.getvalue().encode())
 PY
     ;;
-evtx) for f in "$shared"/evtx/*.evtx; do [[ $(stat -c %s "$f") -le 200000 ]] && cp "$f" "$out/"; done ;;
+evtx) # small logs whole; of the larger ones (and of the EVTX reader corpus beside) the header and
+    # first two chunks, which hold templates, process creations and free space
+    i=0
+    for f in "$shared"/evtx/*.evtx "$shared"/../evtx-corpus/omerbenamram-evtx-samples/*.evtx; do
+        [[ -f $f ]] || continue
+        i=$((i + 1))
+        if [[ $(stat -c %s "$f") -le 200000 ]]; then cp "$f" "$out/log-$i.evtx"; else head -c 135168 "$f" >"$out/log-$i.evtx"; fi
+    done ;;
 compressed)
     for ((i = 0; i < 10; i++)); do
         sed -n "$((i * 500 + 1)),$((i * 500 + 8))p" "$events" >"$out/plain"

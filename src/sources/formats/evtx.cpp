@@ -149,7 +149,10 @@ class event_mapper final : public evtx::record_visitor {
         e.process_id = parse_id(t[sysmon ? process_id : new_process_id]);
         e.parent_process_id = parse_id(t[sysmon ? parent_process_id : process_id]);
         e.hashes = t[hashes];
-        e.record_id = r.record_id;
+        // The EventRecordID of the event's XML, as Event Viewer and exports show it; a log saved
+        // from a filter renumbers its records' headers (1, 2, ...) but keeps that.
+        e.record_id = parse_id(t[event_record_id]);
+        if (!e.record_id) e.record_id = r.record_id;
         deliver(e, window_, stats_, sink_);
     }
 

@@ -532,6 +532,8 @@ class walker {
             r = r_text, content = event_id;
         else if (parent == r_system && name_is(name, "Computer"))
             r = r_text, content = computer;
+        else if (parent == r_system && name_is(name, "EventRecordID"))
+            r = r_text, content = event_record_id;
         else if (parent == r_event_data && name_is(name, "Data"))
             r = r_data;
         stack_[depth_++] = {r, content};

@@ -28,10 +28,11 @@ inline constexpr std::uint64_t chunk_bytes = 65536;
 /// The fields of a record masq reads: the System values and the EventData `Data` elements named
 /// in `data_names` (evtx_binxml.cpp).
 enum field : std::uint8_t {
-    provider,     ///< System/Provider@Name
-    event_id,     ///< System/EventID
-    time_created, ///< System/TimeCreated@SystemTime (as text when it is not a FILETIME)
-    computer,     ///< System/Computer
+    provider,        ///< System/Provider@Name
+    event_id,        ///< System/EventID
+    time_created,    ///< System/TimeCreated@SystemTime (as text when it is not a FILETIME)
+    computer,        ///< System/Computer
+    event_record_id, ///< System/EventRecordID
     new_process_name,
     image,
     utc_time,
@@ -52,7 +53,7 @@ enum field : std::uint8_t {
 struct process_record {
     std::array<std::string, field_count> text;
     std::optional<timestamp> time_created; ///< from a FILETIME SystemTime; else see `text`
-    std::uint64_t record_id = 0;           ///< the event record identifier (EventRecordID)
+    std::uint64_t record_id = 0;           ///< the record header's identifier
     bool sysmon = false;                   ///< Sysmon event 1, else Security 4688
     bool recovered = false;                ///< found in a chunk's free space
 };

@@ -55,7 +55,7 @@ xmlNode* child(xmlNode* parent, const char* name) {
 }
 
 struct evtx_record {
-    std::string event_id, provider, computer, time_created;
+    std::string event_id, provider, computer, time_created, event_record_id;
     std::map<std::string, std::string> data;
 };
 
@@ -68,6 +68,7 @@ bool parse_record_xml(const std::string& xml, evtx_record& out) {
     if (xmlNode* id = child(system, "EventID")) out.event_id = node_text(id);
     if (xmlNode* p = child(system, "Provider")) out.provider = attribute(p, "Name");
     if (xmlNode* c = child(system, "Computer")) out.computer = node_text(c);
+    if (xmlNode* n = child(system, "EventRecordID")) out.event_record_id = node_text(n);
     if (xmlNode* t = child(system, "TimeCreated")) out.time_created = attribute(t, "SystemTime");
     if (xmlNode* data = child(event, "EventData"))
         for (xmlNode* d = data->children; d != nullptr; d = d->next)
@@ -212,7 +213,10 @@ void read_evtx_reference(const std::string& path, event_sink& sink, diagnostics&
             e.parent_process_id = parse_id(r.data[is_4688 ? "ProcessId" : "ParentProcessId"]);
             const std::string& hashes = r.data["Hashes"];
             e.hashes = hashes;
-            e.record_id = record_id;
+            // The EventRecordID of the XML (what Event Viewer shows; a log saved from a filter
+            // renumbers the record headers but keeps it), else the header's identifier.
+            e.record_id = parse_id(r.event_record_id);
+            if (!e.record_id) e.record_id = record_id;
             deliver(e, window, stats, sink);
         }
     }

@@ -158,21 +158,21 @@ class EvtxDamage : public ::testing::Test {
         original = read_bytes(p.string());
         const std::string path = write_temp("original.evtx", original);
         intact = read_fast(path);
+        // The events of each chunk, read alone.
+        for (std::uint64_t at = 4096; at + 65536 <= original.size(); at += 65536)
+            per_chunk.push_back(sorted(read_fast(path, at, at + 65536).rows));
         fs::remove(path);
         ASSERT_GT(intact.rows.size(), 100u);
+        ASSERT_GT(per_chunk.size(), 2u);
+        ASSERT_FALSE(per_chunk[0].empty());
+        ASSERT_FALSE(per_chunk[1].empty());
     }
 
-    /// The events of the original whose record is (not) in chunk `chunk` (0-based).
-    std::vector<std::string> outside_chunk(std::uint64_t chunk, bool inside = false) const {
-        const std::uint64_t at = 4096 + chunk * 65536;
-        std::uint64_t first, last;
-        std::memcpy(&first, original.data() + at + 24, 8);
-        std::memcpy(&last, original.data() + at + 32, 8);
+    /// The events of the original outside chunk `chunk` (0-based), or inside it.
+    std::vector<std::string> outside_chunk(std::size_t chunk, bool inside = false) const {
         std::vector<std::string> keep;
-        for (const std::string& row : intact.rows) {
-            const std::uint64_t id = std::stoull(row.substr(row.find('=') + 1));
-            if ((id < first || id > last) != inside) keep.push_back(row);
-        }
+        for (std::size_t i = 0; i < per_chunk.size(); ++i)
+            if ((i == chunk) == inside) keep.insert(keep.end(), per_chunk[i].begin(), per_chunk[i].end());
         return sorted(keep);
     }
 
@@ -190,6 +190,7 @@ class EvtxDamage : public ::testing::Test {
 
     std::string original;
     reading intact;
+    std::vector<std::vector<std::string>> per_chunk;
 };
 
 TEST_F(EvtxDamage, ATruncatedLogKeepsTheWholeChunks) {
