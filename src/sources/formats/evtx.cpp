@@ -241,31 +241,36 @@ void read_evtx(const std::string& path, std::uint64_t begin, std::uint64_t end, 
             header_count = header[42] | (header[43] << 8);
     }
     std::span<const std::uint8_t> whole;
+    std::optional<std::uint64_t> last_chunk; // the last chunk with a chunk's signature
     if (one_batch) {
         std::uint8_t* b = buffer.get(chunks * evtx::chunk_bytes);
         whole = {b, read_at(fd, b, chunks * evtx::chunk_bytes, evtx::file_header_bytes)};
         for (std::uint64_t i = 0; i + 1 <= whole.size() / evtx::chunk_bytes; ++i)
-            live.add_chunk_header(b + i * evtx::chunk_bytes);
+            if (live.add_chunk_header(b + i * evtx::chunk_bytes)) last_chunk = i;
     } else {
         // Free-space records are checked against the live records of the whole file.
         std::uint8_t header[40];
         for (std::uint64_t i = 0; i < chunks; ++i)
             if (read_at(fd, header, sizeof header, evtx::file_header_bytes + i * evtx::chunk_bytes) ==
-                sizeof header)
-                live.add_chunk_header(header);
+                    sizeof header &&
+                live.add_chunk_header(header))
+                last_chunk = i;
     }
     live.finish();
+    // The log's chunks: those its header counts, and in a log not closed cleanly (whose count is
+    // stale) those up to the last real chunk. Past them a file may hold other data.
+    const std::uint64_t log_chunks = std::max<std::uint64_t>(header_count, last_chunk ? *last_chunk + 1 : 0);
     event_mapper mapper(path, sink, diag, stats, window);
     evtx::scan_counts counts;
     if (one_batch) {
-        evtx::decode_chunks(whole, live, mapper, counts);
+        evtx::decode_chunks(whole, 0, log_chunks, live, mapper, counts);
     } else {
         for (std::uint64_t c = first_chunk; c < end_chunk; c += batch) {
             const std::uint64_t n = std::min(batch, end_chunk - c);
             std::uint8_t* b = buffer.get(n * evtx::chunk_bytes);
             const std::size_t got =
                 read_at(fd, b, n * evtx::chunk_bytes, evtx::file_header_bytes + c * evtx::chunk_bytes);
-            evtx::decode_chunks({b, got}, live, mapper, counts);
+            evtx::decode_chunks({b, got}, c, log_chunks, live, mapper, counts);
         }
     }
     ::close(fd);
@@ -279,12 +284,20 @@ void read_evtx(const std::string& path, std::uint64_t begin, std::uint64_t end, 
     // process creation that validates is kept; the rest is a count in the run's summary
     // (read_stats::recovered_dropped), as libevtx's unreadable fragments were.
     stats.recovered_dropped += counts.recovered_dropped + counts.recovered_other;
-    if (counts.bad_records != 0 || counts.bad_chunks != 0)
+    if (counts.bad_records != 0 || counts.bad_chunks != 0) {
+        std::string what;
+        if (counts.bad_records != 0)
+            what = fmt::format("{} event record{} cannot be read", counts.bad_records,
+                               counts.bad_records == 1 ? "" : "s");
+        if (counts.bad_chunks != 0)
+            what += fmt::format("{}{} chunk{} {} damaged", what.empty() ? "" : " and ", counts.bad_chunks,
+                                counts.bad_chunks == 1 ? "" : "s", counts.bad_chunks == 1 ? "is" : "are");
+        // A large log read in ranges on several threads reports each range's losses.
+        const bool part = first_chunk != 0 || end_chunk != chunks;
         diag.report(problem_kind::malformed_record, path, 0, "",
-                    fmt::format("{} event record{} and {} chunk{} (of chunks {} to {}) cannot be read; the "
-                                "other records are read",
-                                counts.bad_records, counts.bad_records == 1 ? "" : "s", counts.bad_chunks,
-                                counts.bad_chunks == 1 ? "" : "s", first_chunk + 1, end_chunk));
+                    fmt::format("{}{}; the other records are read", what,
+                                part ? fmt::format(" in chunks {} to {}", first_chunk + 1, end_chunk) : ""));
+    }
     if (first_range)
         if (const auto why = truncation(size, header_count))
             diag.report(problem_kind::truncated_file, path, 0, "", *why);

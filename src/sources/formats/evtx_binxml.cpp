@@ -341,8 +341,11 @@ class walker {
 
     bool dynamic = false;
 
-    /// Walks [at, end) until its end-of-fragment token; false when it is malformed.
-    bool walk(std::uint32_t at, std::uint32_t end, const std::vector<value_ref>* values, int nesting) {
+    /// Walks [at, end) until its end-of-fragment token; false when it is malformed. `in_template`:
+    /// the stream is a template's definition, whose elements carry a dependency identifier;
+    /// elements written directly in a record (or a BinXml value) have none.
+    bool walk(std::uint32_t at, std::uint32_t end, const std::vector<value_ref>* values, int nesting,
+              bool in_template) {
         if (nesting > max_nesting) return false;
         while (at < end) {
             const std::uint8_t tok = c_.u8(at);
@@ -354,10 +357,21 @@ class walker {
                 at += 4;
                 break;
             case tok_open_start: {
-                // token, dependency identifier (u16), element size (u32), name offset (u32)
-                if (!c_.has(at, 11)) return false;
-                const std::uint32_t name = c_.u32(at + 7);
-                at += 11;
+                // token, dependency identifier (u16, in templates), element size (u32), name
+                // offset (u32). Where the name is written inline its offset is the position right
+                // after the header, which tells the two layouts apart whatever the context says.
+                if (!c_.has(at, 9)) return false;
+                bool dependency = in_template;
+                const bool inline_without = c_.u32(at + 5) == at + 9;
+                const bool inline_with = c_.has(at, 11) && c_.u32(at + 7) == at + 11;
+                if (dependency && !inline_with && inline_without)
+                    dependency = false;
+                else if (!dependency && !inline_without && inline_with)
+                    dependency = true;
+                const std::uint32_t header = dependency ? 11 : 9;
+                if (!c_.has(at, header)) return false;
+                const std::uint32_t name = c_.u32(at + header - 4);
+                at += header;
                 if (!skip_inline_name(name, at, end)) return false;
                 if (tok & 0x40) {
                     if (!c_.has(at, 4)) return false;
@@ -422,7 +436,7 @@ class walker {
                 if (!c_.has(def, 24)) return false;
                 const std::uint32_t body_size = c_.u32(def + 20);
                 if (!c_.has(def + 24, body_size)) return false;
-                if (!walk(def + 24, def + 24 + body_size, &inner, nesting + 1)) return false;
+                if (!walk(def + 24, def + 24 + body_size, &inner, nesting + 1, true)) return false;
                 at = after;
                 break;
             }
@@ -441,7 +455,7 @@ class walker {
                 if (index >= values->size()) break; // no value: nothing rendered
                 const value_ref& v = (*values)[index];
                 if (v.type == vt_binxml) {
-                    if (!walk(v.at, v.at + v.size, nullptr_values(), nesting + 1)) return false;
+                    if (!walk(v.at, v.at + v.size, nullptr_values(), nesting + 1, false)) return false;
                 } else {
                     add({part::value, v.type, v.size, v.at});
                 }
@@ -672,12 +686,15 @@ class chunk_decoder {
     chunk_decoder(const chunk_view& c, const live_ranges& live, record_visitor& visitor, scan_counts& counts)
         : c_(c), live_(live), visitor_(visitor), counts_(counts) {}
 
-    void run() {
+    /// `counted`: whether the file header counts this chunk as part of the log.
+    void run(bool counted) {
         const bool header_ok = std::memcmp(c_.p, "ElfChnk", 8) == 0;
         if (!header_ok) {
-            // A chunk never written is zeros; anything else is damage: look for records in it.
+            // A chunk never written is zeros. Past the chunks the header counts, anything else is
+            // not the log's (a copy padded or carved with other data); within them it is damage.
+            // Either way, records found in it are read as free space.
             if (std::any_of(c_.p, c_.p + chunk_header_bytes, [](std::uint8_t b) { return b != 0; })) {
-                ++counts_.bad_chunks;
+                if (counted) ++counts_.bad_chunks;
                 scan_free_space(chunk_header_bytes);
             }
             return;
@@ -686,7 +703,7 @@ class chunk_decoder {
         if (free_at < chunk_header_bytes || free_at > c_.size) free_at = c_.size;
         std::uint32_t at = chunk_header_bytes;
         while (at + record_header_bytes <= free_at) {
-            const std::uint32_t size = record_size(at);
+            const std::uint32_t size = record_size(at, false);
             if (size == 0) {
                 // The chain of records is broken here: what follows is read as free space.
                 ++counts_.bad_records;
@@ -705,12 +722,15 @@ class chunk_decoder {
   private:
     enum class decode_result { process_creation, other, bad };
 
-    /// The record's size if a record starts at `at` (signature, size within the chunk, the size
-    /// repeated at its end), else 0.
-    std::uint32_t record_size(std::uint32_t at) const {
+    /// The record's size if a record starts at `at` (signature, a size within the chunk), else 0.
+    /// In free space the size must also be repeated at the record's end, as every record ends: a
+    /// stray "**" is not taken for a record. Live records are not held to it: a log whose writer
+    /// stopped mid-record still has the record's content, and other readers take it.
+    std::uint32_t record_size(std::uint32_t at, bool free_space) const {
         if (!c_.has(at, record_header_bytes) || std::memcmp(c_.p + at, "**\0\0", 4) != 0) return 0;
         const std::uint32_t size = c_.u32(at + 4);
-        if (size < record_header_bytes + 4 || !c_.has(at, size) || c_.u32(at + size - 4) != size) return 0;
+        if (size < record_header_bytes + 4 || !c_.has(at, size)) return 0;
+        if (free_space && c_.u32(at + size - 4) != size) return 0;
         return size;
     }
 
@@ -719,7 +739,7 @@ class chunk_decoder {
             const void* hit = std::memchr(c_.p + at, '*', c_.size - at);
             if (hit == nullptr) return;
             at = static_cast<std::uint32_t>(static_cast<const std::uint8_t*>(hit) - c_.p);
-            const std::uint32_t size = record_size(at);
+            const std::uint32_t size = record_size(at, true);
             if (size == 0) {
                 ++at;
                 continue;
@@ -747,7 +767,7 @@ class chunk_decoder {
         const std::uint32_t size = c_.u32(def + 20);
         if (!c_.has(def + 24, size)) return &p;
         walker w(c_, p.fields);
-        p.ok = w.walk(def + 24, def + 24 + size, nullptr, 0);
+        p.ok = w.walk(def + 24, def + 24 + size, nullptr, 0, true);
         p.dynamic = w.dynamic;
         return &p;
     }
@@ -799,14 +819,15 @@ class chunk_decoder {
                 for (field_text& f : walked_)
                     f = {};
                 walker w(c_, walked_);
-                if (!w.walk(def + 24, def + 24 + c_.u32(def + 20), &values_, 0)) return decode_result::bad;
+                if (!w.walk(def + 24, def + 24 + c_.u32(def + 20), &values_, 0, true))
+                    return decode_result::bad;
                 fields = &walked_;
             }
         } else {
             for (field_text& f : walked_)
                 f = {};
             walker w(c_, walked_);
-            if (!w.walk(at + record_header_bytes, end, &values_, 0)) return decode_result::bad;
+            if (!w.walk(at + record_header_bytes, end, &values_, 0, false)) return decode_result::bad;
             fields = &walked_;
         }
         const event_kind k = kind_of(*fields, values_);
@@ -844,12 +865,13 @@ class chunk_decoder {
 
 } // namespace
 
-void live_ranges::add_chunk_header(const std::uint8_t* header) noexcept {
-    if (std::memcmp(header, "ElfChnk", 8) != 0) return;
+bool live_ranges::add_chunk_header(const std::uint8_t* header) noexcept {
+    if (std::memcmp(header, "ElfChnk", 8) != 0) return false;
     std::uint64_t first, last;
     std::memcpy(&first, header + 24, 8);
     std::memcpy(&last, header + 32, 8);
     if (first <= last) ranges_.emplace_back(first, last);
+    return true;
 }
 
 void live_ranges::finish() {
@@ -866,12 +888,12 @@ bool live_ranges::contains(std::uint64_t id) const noexcept {
     return false;
 }
 
-void decode_chunks(std::span<const std::uint8_t> chunks, const live_ranges& live, record_visitor& visitor,
-                   scan_counts& counts) {
+void decode_chunks(std::span<const std::uint8_t> chunks, std::uint64_t first_index, std::uint64_t counted,
+                   const live_ranges& live, record_visitor& visitor, scan_counts& counts) {
     for (std::size_t at = 0; at + chunk_bytes <= chunks.size(); at += chunk_bytes) {
         const chunk_view c{chunks.data() + at, static_cast<std::uint32_t>(chunk_bytes)};
         chunk_decoder d(c, live, visitor, counts);
-        d.run();
+        d.run(first_index + at / chunk_bytes < counted);
     }
 }
 

@@ -80,8 +80,9 @@ class record_visitor {
 /// found in free space whose identifier is among them is a stale copy, not a lost event.
 class live_ranges {
   public:
-    /// Takes in the first 40 bytes of a chunk (nothing when they are not a chunk header).
-    void add_chunk_header(const std::uint8_t* header) noexcept;
+    /// Takes in the first 40 bytes of a chunk (nothing when they are not a chunk header); whether
+    /// they are one.
+    bool add_chunk_header(const std::uint8_t* header) noexcept;
     void finish();
     bool contains(std::uint64_t id) const noexcept;
 
@@ -94,10 +95,12 @@ inline std::uint64_t chunk_count(std::uint64_t size) noexcept {
     return size <= file_header_bytes ? 0 : (size - file_header_bytes) / chunk_bytes;
 }
 
-/// Decodes the whole chunks in `chunks` (consecutive chunks of a file), handing every process
-/// creation to `visitor` and counting the rest in `counts`.
-void decode_chunks(std::span<const std::uint8_t> chunks, const live_ranges& live, record_visitor& visitor,
-                   scan_counts& counts);
+/// Decodes the whole chunks in `chunks` (consecutive chunks of a file, the first of them chunk
+/// `first_index`), handing every process creation to `visitor` and counting the rest in
+/// `counts`. `counted`: the chunks the file header counts (a damaged chunk among them is a
+/// problem; past them, data that is not a chunk is not).
+void decode_chunks(std::span<const std::uint8_t> chunks, std::uint64_t first_index, std::uint64_t counted,
+                   const live_ranges& live, record_visitor& visitor, scan_counts& counts);
 
 /// A FILETIME (100 ns ticks since 1601) as masq's timestamp (100 ns ticks since 1970).
 inline constexpr timestamp from_filetime(std::uint64_t ft) noexcept {
