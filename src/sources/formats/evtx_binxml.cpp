@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <string_view>
 
 namespace masq::detail::evtx {
@@ -324,12 +325,27 @@ void append_value(std::string& out, std::uint8_t type, const std::uint8_t* p, st
     }
 }
 
-/// Per chunk: compiled templates by their offset.
+/// Per chunk: compiled templates by their offset (and, for a template instantiated inside a
+/// value, the kind of element it sits in).
 struct plan {
     std::uint32_t offset = 0;
+    std::uint8_t parent = 0xff;
     fields_t fields;
     bool dynamic = false; ///< fields may hide in BinXml values: walk each record with its values
     bool ok = false;
+    /// BinXml values that stand as an element's whole content where fields may be (EventData as
+    /// a template of its own): substitution index and the kind of element they are in. Each
+    /// record reads them through their own plans.
+    std::vector<std::pair<std::uint16_t, std::uint8_t>> nested;
+};
+
+/// Where a walk finds the plans of the templates instantiated inside values.
+class plan_source {
+  public:
+    virtual const plan* nested(std::uint32_t def, std::uint8_t parent) = 0;
+
+  protected:
+    ~plan_source() = default;
 };
 
 /// Walks a BinXml token stream, tracking where in Event/System and Event/EventData it is, and
@@ -337,9 +353,19 @@ struct plan {
 /// with them it reads one record (and follows BinXml values and nested template instances).
 class walker {
   public:
-    walker(const chunk_view& c, fields_t& out) : c_(c), out_(out) {}
+    walker(const chunk_view& c, fields_t& out, plan_source* plans = nullptr)
+        : c_(c), out_(out), plans_(plans) {}
+
+    /// Starts inside an element of kind `parent` (a nested template's plan; 0xff: at the top).
+    void start_inside(std::uint8_t parent) {
+        if (parent == 0xff) return;
+        stack_[0] = {static_cast<role>(parent), -1};
+        depth_ = 1;
+    }
 
     bool dynamic = false;
+    /// Where a compiling walk notes BinXml values it can leave to each record (else: dynamic).
+    std::vector<std::pair<std::uint16_t, std::uint8_t>>* nested = nullptr;
 
     /// Walks [at, end) until its end-of-fragment token; false when it is malformed. `in_template`:
     /// the stream is a template's definition, whose elements carry a dependency identifier;
@@ -436,6 +462,16 @@ class walker {
                 if (!c_.has(def, 24)) return false;
                 const std::uint32_t body_size = c_.u32(def + 20);
                 if (!c_.has(def + 24, body_size)) return false;
+                // A record's EventData is often a template of its own inside a BinXml value
+                // (Security events): its plan is compiled once per chunk like the record's.
+                if (values != nullptr && plans_ != nullptr && target_ < 0 && !in_name_attribute_) {
+                    const plan* p = plans_->nested(def, depth_ == 0 ? 0xff : stack_[depth_ - 1].r);
+                    if (p != nullptr && p->ok && !p->dynamic) {
+                        merge(p->fields, inner);
+                        at = after;
+                        break;
+                    }
+                }
                 if (!walk(def + 24, def + 24 + body_size, &inner, nesting + 1, true)) return false;
                 at = after;
                 break;
@@ -448,7 +484,12 @@ class walker {
                 at += 4;
                 if (values == nullptr) {
                     // A BinXml value where a field could be may hold the field's element itself.
-                    if (type == vt_binxml && role_could_hold_fields()) dynamic = true;
+                    if (type == vt_binxml && role_could_hold_fields()) {
+                        if (nested != nullptr && target_ < 0 && !in_name_attribute_)
+                            nested->emplace_back(index, depth_ == 0 ? 0xff : stack_[depth_ - 1].r);
+                        else
+                            dynamic = true;
+                    }
                     add({part::substitution, type, 0, index});
                     break;
                 }
@@ -636,8 +677,27 @@ class walker {
         return 0xfffd;
     }
 
+    /// Takes in the fields of a nested template's plan, its substitutions resolved to `values`,
+    /// with the rules of begin_content (first System element, last Data element).
+    void merge(const fields_t& fields, const std::vector<value_ref>& values) {
+        for (std::size_t i = 0; i < field_count; ++i) {
+            const field_text& from = fields[i];
+            field_text& to = out_[i];
+            if (!from.set || (i <= event_record_id && to.set)) continue;
+            to.parts.clear();
+            to.set = true;
+            for (const part& p : from.parts) {
+                if (p.kind != part::substitution)
+                    to.parts.push_back(p);
+                else if (p.at < values.size())
+                    to.parts.push_back({part::value, values[p.at].type, values[p.at].size, values[p.at].at});
+            }
+        }
+    }
+
     const chunk_view& c_;
     fields_t& out_;
+    plan_source* plans_;
     std::array<level, 64> stack_{};
     std::size_t depth_ = 0;
     int target_ = -1;
@@ -681,7 +741,7 @@ std::optional<value_ref> single_value(const field_text& f, const std::vector<val
 
 enum class event_kind { none, security_4688, sysmon_1 };
 
-class chunk_decoder {
+class chunk_decoder final : plan_source {
   public:
     chunk_decoder(const chunk_view& c, const live_ranges& live, record_visitor& visitor, scan_counts& counts)
         : c_(c), live_(live), visitor_(visitor), counts_(counts) {}
@@ -757,6 +817,27 @@ class chunk_decoder {
         }
     }
 
+    void clear_walked() {
+        for (field_text& f : walked_) {
+            f.parts.clear(); // keeps its memory for the next record
+            f.set = false;
+        }
+    }
+
+    const plan* nested(std::uint32_t def, std::uint8_t parent) override {
+        for (const plan& p : nested_)
+            if (p.offset == def && p.parent == parent) return &p;
+        plan& p = nested_.emplace_back();
+        p.offset = def;
+        p.parent = parent;
+        const std::uint32_t size = c_.u32(def + 20); // the caller checked the definition's bounds
+        walker w(c_, p.fields);
+        w.start_inside(parent);
+        p.ok = w.walk(def + 24, def + 24 + size, nullptr, 0, true);
+        p.dynamic = w.dynamic;
+        return &p;
+    }
+
     plan* compile(std::uint32_t def) {
         for (plan& p : plans_)
             if (p.offset == def) return &p;
@@ -767,6 +848,7 @@ class chunk_decoder {
         const std::uint32_t size = c_.u32(def + 20);
         if (!c_.has(def + 24, size)) return &p;
         walker w(c_, p.fields);
+        w.nested = &p.nested;
         p.ok = w.walk(def + 24, def + 24 + size, nullptr, 0, true);
         p.dynamic = w.dynamic;
         return &p;
@@ -813,20 +895,29 @@ class chunk_decoder {
             const event_kind k = kind_of(pl->fields, values_);
             if (k == event_kind::none && (!pl->dynamic || pl->fields[event_id].set))
                 return decode_result::other;
-            if (!pl->dynamic) {
+            if (!pl->dynamic && pl->nested.empty()) {
                 fields = &pl->fields;
+            } else if (!pl->dynamic) {
+                // The template's fields, then those of its BinXml values (EventData).
+                walked_ = pl->fields;
+                for (const auto& [index, parent] : pl->nested) {
+                    if (index >= values_.size() || values_[index].type != vt_binxml) continue;
+                    const value_ref& v = values_[index];
+                    walker w(c_, walked_, this);
+                    w.start_inside(parent);
+                    if (!w.walk(v.at, v.at + v.size, &values_, 1, false)) return decode_result::bad;
+                }
+                fields = &walked_;
             } else {
-                for (field_text& f : walked_)
-                    f = {};
-                walker w(c_, walked_);
+                clear_walked();
+                walker w(c_, walked_, this);
                 if (!w.walk(def + 24, def + 24 + c_.u32(def + 20), &values_, 0, true))
                     return decode_result::bad;
                 fields = &walked_;
             }
         } else {
-            for (field_text& f : walked_)
-                f = {};
-            walker w(c_, walked_);
+            clear_walked();
+            walker w(c_, walked_, this);
             if (!w.walk(at + record_header_bytes, end, &values_, 0, false)) return decode_result::bad;
             fields = &walked_;
         }
@@ -856,7 +947,7 @@ class chunk_decoder {
     const live_ranges& live_;
     record_visitor& visitor_;
     scan_counts& counts_;
-    std::vector<plan> plans_;
+    std::deque<plan> plans_, nested_; // plans are pointed at while others are compiled
     std::vector<value_ref> values_;
     fields_t walked_;
     std::string scratch_;
