@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// The readers that open files (EVTX through libevtx, gzip/zstd through the streaming line reader)
+// The readers that open files (EVTX, gzip/zstd through the streaming line reader)
 // get the fuzz input as a file: an anonymous memory file (memfd_create(2)) named by its
 // /proc/self/fd path, so no input ever touches the disk.
 

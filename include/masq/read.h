@@ -38,9 +38,10 @@ struct read_stats {
     std::uint64_t names_from_path = 0;     ///< events without a process name, named by their path (full mode)
     std::uint64_t events_without_host = 0; ///< events kept without a host (alerts cannot say where)
     std::uint64_t events_without_time = 0; ///< events kept without a time (alerts cannot say when)
-    /// EVTX records libevtx recovered from a log's free space: process creations that validated
-    /// and were kept, and what was dropped (fragments that cannot be read, and records whose time,
-    /// image or host is implausible: misaligned data must never become an event).
+    /// EVTX records recovered from a log's free space: process creations that validated
+    /// and were kept, and what was dropped (fragments that cannot be read, records of other events,
+    /// and records whose time, image or host is implausible: misaligned data must never become an
+    /// event).
     std::uint64_t recovered_records = 0;
     std::uint64_t recovered_dropped = 0;
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The four real .evtx files in ../shared/data/real/evtx are read through libevtx, and their
+"""The four real .evtx files in ../shared/data/real/evtx are read (docs/evtx.md), and their
 events equal the records the corpus README says they hold in real_process_events.jsonl."""
 import datetime
 import json

@@ -440,8 +440,8 @@ int detect_command::run() {
                        stats.skipped_lines == 1 ? "" : "s");
         if (stats.recovered_dropped > 0)
             fmt::print(stderr,
-                       "masq: event logs' free space: {} recovered record{} kept, {} dropped (unreadable "
-                       "fragments, or an implausible time, host or image)\n",
+                       "masq: event logs' free space: {} recovered record{} kept, {} dropped (fragments, "
+                       "other events, or an implausible time, host or image)\n",
                        thousands(stats.recovered_records), stats.recovered_records == 1 ? "" : "s",
                        thousands(stats.recovered_dropped));
         print_problem_summary(diag);

@@ -282,7 +282,7 @@ void read_evtx(const std::string& path, std::uint64_t begin, std::uint64_t end, 
     // Free space holds whatever was overwritten: fragments, and stale records whose template
     // may itself have been overwritten since. It is not a problem of the file, and only a
     // process creation that validates is kept; the rest is a count in the run's summary
-    // (read_stats::recovered_dropped), as libevtx's unreadable fragments were.
+    // (read_stats::recovered_dropped).
     stats.recovered_dropped += counts.recovered_dropped + counts.recovered_other;
     if (counts.bad_records != 0 || counts.bad_chunks != 0) {
         std::string what;
