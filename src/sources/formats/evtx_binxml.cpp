@@ -27,7 +27,7 @@ namespace {
 
 constexpr std::uint32_t chunk_header_bytes = 512;
 constexpr std::uint32_t record_header_bytes = 24; // signature, size, identifier, written time
-constexpr int max_nesting = 16;                   // BinXml values within values; deeper is malformed
+constexpr int max_nesting = 8;                    // BinXml values within values; deeper is malformed
 
 /// The EventData `Data` names read (both the 4688 and the Sysmon 1 spelling), and their fields.
 struct data_name {
@@ -353,8 +353,8 @@ class plan_source {
 /// with them it reads one record (and follows BinXml values and nested template instances).
 class walker {
   public:
-    walker(const chunk_view& c, fields_t& out, plan_source* plans = nullptr)
-        : c_(c), out_(out), plans_(plans) {}
+    walker(const chunk_view& c, fields_t& out, std::uint64_t& budget, plan_source* plans = nullptr)
+        : c_(c), out_(out), plans_(plans), budget_(&budget) {}
 
     /// Starts inside an element of kind `parent` (a nested template's plan; 0xff: at the top).
     void start_inside(std::uint8_t parent) {
@@ -374,6 +374,10 @@ class walker {
               bool in_template) {
         if (nesting > max_nesting) return false;
         while (at < end) {
+            // A template may instantiate templates (bounded in depth by `nesting`) many times
+            // over: a hostile chunk could make that exponential, so each walk has a budget.
+            if (*budget_ == 0) return false;
+            --*budget_;
             const std::uint8_t tok = c_.u8(at);
             switch (tok & 0xbf) {
             case tok_eof:
@@ -701,6 +705,7 @@ class walker {
     std::array<level, 64> stack_{};
     std::size_t depth_ = 0;
     int target_ = -1;
+    std::uint64_t* budget_; // tokens left to the chunk (chunk_decoder::budget_)
     bool in_name_attribute_ = false;
     std::string data_name_;
     static inline const std::vector<value_ref> no_values_{};
@@ -831,7 +836,7 @@ class chunk_decoder final : plan_source {
         p.offset = def;
         p.parent = parent;
         const std::uint32_t size = c_.u32(def + 20); // the caller checked the definition's bounds
-        walker w(c_, p.fields);
+        walker w(c_, p.fields, budget_);
         w.start_inside(parent);
         p.ok = w.walk(def + 24, def + 24 + size, nullptr, 0, true);
         p.dynamic = w.dynamic;
@@ -847,7 +852,7 @@ class chunk_decoder final : plan_source {
         if (!c_.has(def, 24)) return &p;
         const std::uint32_t size = c_.u32(def + 20);
         if (!c_.has(def + 24, size)) return &p;
-        walker w(c_, p.fields);
+        walker w(c_, p.fields, budget_);
         w.nested = &p.nested;
         p.ok = w.walk(def + 24, def + 24 + size, nullptr, 0, true);
         p.dynamic = w.dynamic;
@@ -903,21 +908,21 @@ class chunk_decoder final : plan_source {
                 for (const auto& [index, parent] : pl->nested) {
                     if (index >= values_.size() || values_[index].type != vt_binxml) continue;
                     const value_ref& v = values_[index];
-                    walker w(c_, walked_, this);
+                    walker w(c_, walked_, budget_, this);
                     w.start_inside(parent);
                     if (!w.walk(v.at, v.at + v.size, &values_, 1, false)) return decode_result::bad;
                 }
                 fields = &walked_;
             } else {
                 clear_walked();
-                walker w(c_, walked_, this);
+                walker w(c_, walked_, budget_, this);
                 if (!w.walk(def + 24, def + 24 + c_.u32(def + 20), &values_, 0, true))
                     return decode_result::bad;
                 fields = &walked_;
             }
         } else {
             clear_walked();
-            walker w(c_, walked_, this);
+            walker w(c_, walked_, budget_, this);
             if (!w.walk(at + record_header_bytes, end, &values_, 0, false)) return decode_result::bad;
             fields = &walked_;
         }
@@ -948,6 +953,9 @@ class chunk_decoder final : plan_source {
     record_visitor& visitor_;
     scan_counts& counts_;
     std::deque<plan> plans_, nested_; // plans are pointed at while others are compiled
+    // Tokens a chunk may cost: real chunks take well under a million; a hostile one whose
+    // templates instantiate each other cannot take more (its remaining records are then bad).
+    std::uint64_t budget_ = std::uint64_t{1} << 24;
     std::vector<value_ref> values_;
     fields_t walked_;
     std::string scratch_;
