@@ -910,7 +910,9 @@ class chunk_decoder final : plan_source {
                     const value_ref& v = values_[index];
                     walker w(c_, walked_, budget_, this);
                     w.start_inside(parent);
-                    if (!w.walk(v.at, v.at + v.size, &values_, 1, false)) return decode_result::bad;
+                    // The value's own template instance brings its values; nothing else in it has any.
+                    static const std::vector<value_ref> none;
+                    if (!w.walk(v.at, v.at + v.size, &none, 1, false)) return decode_result::bad;
                 }
                 fields = &walked_;
             } else {
