@@ -3,6 +3,7 @@
 events equal the records the corpus README says they hold in real_process_events.jsonl."""
 import datetime
 import json
+import re
 import subprocess
 
 import pytest
@@ -70,3 +71,31 @@ def test_free_space_fragments_are_a_count_in_the_summary_not_a_warning(masq_bin,
     assert "event logs' free space: 0 recovered records kept, 68 dropped" in r.stderr
     assert "masq: stats: evtx free space: 0 recovered records kept, 68 dropped" in r.stderr
     assert len(r.stdout.splitlines()) == 1  # the one live record's alert
+
+
+def test_a_large_log_read_in_chunk_ranges_on_two_threads_gives_the_same_output(masq_bin, shared, tmp_path):
+    """A log of 8 MiB or more is read in ranges of whole chunks on several threads (docs/evtx.md):
+    a 12 MiB log made of the real logs' chunks (each chunk stands alone) gives the same findings
+    and counts (records, events, free space) on one thread and on two."""
+    chunks = []
+    for name in ("sysmon_mixed_with_eid1.evtx", "security_4688_sqlserver_reverse_shell.evtx"):
+        data = (shared / "data" / "real" / "evtx" / name).read_bytes()
+        for i in range((len(data) - 4096) // 65536):
+            c = data[4096 + i * 65536:4096 + (i + 1) * 65536]
+            if c.startswith(b"ElfChnk\0"):
+                chunks.append(c)
+    header = bytearray(data[:4096])
+    count = 192
+    header[42:44] = count.to_bytes(2, "little")
+    log = tmp_path / "big.evtx"
+    log.write_bytes(bytes(header) + b"".join(chunks[i % len(chunks)] for i in range(count)))
+    runs = []
+    for threads in ("1", "2"):
+        detect = subprocess.run([masq_bin, "detect", "-f", "jsonl", "--stats", "-j", threads, str(log)],
+                                capture_output=True, text=True, timeout=120)
+        assert detect.returncode == 0, detect.stderr
+        stats = [line.split("stats: ", 1)[1] for line in detect.stderr.splitlines() if "stats: files" in line]
+        runs.append((detect.stdout, stats))
+    assert runs[0] == runs[1]
+    events = int(re.search(r"kept ([\d,]+), distinct", runs[0][1][0]).group(1).replace(",", ""))
+    assert events > 1000  # the chunks' process creations, read in every range
