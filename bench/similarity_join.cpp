@@ -2,6 +2,9 @@
 // The seed-mode similarity join at fleet scale: F frequent × I infrequent realistic process names.
 //
 //   similarity_join_bench F I [--threads N] [--brute-sample S] [--write-names DIR] [--seed N]
+//                         [--middle M --names-only 1]
+// `--middle M` also writes M further names (middle.txt) and `--names-only 1` stops after writing
+// the names: bench/cardinality.py builds its event files from them.
 //
 // Prints one JSON object: the indexed join's wall time per thread count, its funnel, peak RSS,
 // and our brute force timed on S infrequent names and extrapolated to F × I (exactly the
@@ -45,6 +48,8 @@ int main(int argc, char** argv) {
     std::string write_dir;
     std::uint64_t seed = 2026;
     std::size_t prefix = 0;
+    std::size_t middle_count = 0;
+    bool names_only = false;
     for (int a = 3; a + 1 < argc; a += 2) {
         const std::string flag = argv[a];
         if (flag == "--threads")
@@ -57,6 +62,10 @@ int main(int argc, char** argv) {
             prefix = std::strtoull(argv[a + 1], nullptr, 10);
         else if (flag == "--seed")
             seed = std::strtoull(argv[a + 1], nullptr, 10);
+        else if (flag == "--middle")
+            middle_count = std::strtoull(argv[a + 1], nullptr, 10);
+        else if (flag == "--names-only")
+            names_only = std::atoi(argv[a + 1]) != 0;
     }
     if (thread_counts.empty()) thread_counts = {1, 2};
 
@@ -78,7 +87,14 @@ int main(int argc, char** argv) {
                 s += n + "\n";
             return s;
         }();
+        if (middle_count > 0) {
+            std::string s;
+            for (const auto& n : gen.take(middle_count))
+                s += n + "\n";
+            std::ofstream(write_dir + "/middle.txt") << s;
+        }
     }
+    if (names_only) return 0;
 
     std::printf("{\"frequent\": %zu, \"infrequent\": %zu, \"indexed\": [", f_count, i_count);
     std::size_t matches = 0;

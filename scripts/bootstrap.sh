@@ -89,6 +89,7 @@ if [[ "$what" == "test" ]]; then
     "$vpy" -c "import selenium" 2>/dev/null || py_missing+=("selenium")
     "$vpy" -c "import yaml" 2>/dev/null || py_missing+=("pyyaml")  # the Sentinel hunting queries
     "$vpy" -c "import pycep" 2>/dev/null || py_missing+=("pycep-parser==0.7.1")  # the Sentinel Bicep files
+    "$vpy" -c "import duckdb" 2>/dev/null || py_missing+=("duckdb")  # bench/cardinality.py's peer
     if ((${#py_missing[@]})); then
         echo "bootstrap: installing Python packages into $venv: ${py_missing[*]}" >&2
         "$vpy" -m pip install --quiet --disable-pip-version-check "${py_missing[@]}" >&2

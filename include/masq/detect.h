@@ -60,6 +60,12 @@ std::optional<detect_mode> parse_detect_mode(std::string_view name) noexcept;
 void validate(const detect_options& options);
 
 /// The funnel of one detection, for the run summary.
+/// The wall time of one stage of `detect` (ranking, a detector, building alerts), for `--stats`.
+struct stage_time {
+    std::string name;
+    double seconds = 0;
+};
+
 struct detect_summary {
     std::size_t distinct_names = 0;
     std::size_t frequent = 0;
@@ -67,8 +73,9 @@ struct detect_summary {
     std::uint64_t pairs_compared = 0; ///< frequent × infrequent, the notebook's cross join
     std::uint64_t candidates = 0;     ///< pairs the similarity index let through to exact verification
     std::size_t findings = 0;
-    std::size_t suppressed = 0;  ///< full mode: findings matched by the allow-list
-    std::size_t below_level = 0; ///< alerts left out by `min_level`
+    std::size_t suppressed = 0;     ///< full mode: findings matched by the allow-list
+    std::size_t below_level = 0;    ///< alerts left out by `min_level`
+    std::vector<stage_time> stages; ///< where the time went, in the order the stages ran
 };
 
 struct detect_result {

@@ -44,6 +44,9 @@ struct read_stats {
     /// event).
     std::uint64_t recovered_records = 0;
     std::uint64_t recovered_dropped = 0;
+    /// Seconds of the read spent merging the threads' profiles into one (`--stats`), set by
+    /// `read_into`; not a counter, so `merge` adds it like the others only for completeness.
+    double merge_seconds = 0;
 
     void merge(const read_stats& other) noexcept;
 };

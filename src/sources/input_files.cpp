@@ -230,6 +230,7 @@ void read_stats::merge(const read_stats& other) noexcept {
     events_without_time += other.events_without_time;
     recovered_records += other.recovered_records;
     recovered_dropped += other.recovered_dropped;
+    merge_seconds += other.merge_seconds;
 }
 
 namespace detail {

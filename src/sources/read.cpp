@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
@@ -230,6 +231,7 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
         task_files[i] = tasks[i]->file;
         offset += tasks[i]->lines;
     }
+    const auto merge_started = std::chrono::steady_clock::now();
     for (std::size_t w = 0; w < workers; ++w) {
         worker_stats[w].names_from_path += profiles[w].names_from_path();
         worker_stats[w].events_without_host += profiles[w].without_host();
@@ -237,6 +239,8 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
         profiles[w].flush_into(profile, line_offsets, task_files);
         stats.merge(worker_stats[w]);
     }
+    stats.merge_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - merge_started).count();
     for (std::size_t i = 0; i < tasks.size(); ++i)
         diag.absorb(tasks[i]->problems, line_offsets[i]);
 }
