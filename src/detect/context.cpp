@@ -108,13 +108,28 @@ detector_context make_context(const process_profile& profile, const frequency_sp
         for (target& t : ctx.targets)
             t.skeleton = t.entry != nullptr ? t.entry->skeleton : confusable_skeleton(t.name);
     }
+    ctx.targets_by_name.resize(ctx.targets.size());
+    for (std::size_t i = 0; i < ctx.targets.size(); ++i)
+        ctx.targets_by_name[i] = static_cast<std::uint32_t>(i);
+    std::stable_sort(
+        ctx.targets_by_name.begin(), ctx.targets_by_name.end(),
+        [&](std::uint32_t a, std::uint32_t b) { return ctx.targets[a].name < ctx.targets[b].name; });
     return ctx;
 }
 
-const target* find_target(const detector_context& ctx, std::string_view name) {
+const target* find_target_by_scan(const detector_context& ctx, std::string_view name) {
     for (const target& t : ctx.targets)
         if (t.name == name) return &t;
     return nullptr;
+}
+
+const target* find_target(const detector_context& ctx, std::string_view name) {
+    if (ctx.targets_by_name.size() != ctx.targets.size()) return find_target_by_scan(ctx, name);
+    const auto it =
+        std::lower_bound(ctx.targets_by_name.begin(), ctx.targets_by_name.end(), name,
+                         [&](std::uint32_t i, std::string_view n) { return ctx.targets[i].name < n; });
+    if (it == ctx.targets_by_name.end() || ctx.targets[*it].name != name) return nullptr;
+    return &ctx.targets[*it];
 }
 
 std::optional<evidence_set> lookalike_evidence(const name_entry& e) {

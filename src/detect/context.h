@@ -57,13 +57,18 @@ struct detector_context {
     /// original name, no variants) seen with one variant per value of each kind, so the
     /// detectors that look at variants still see their paths, parents and original names.
     std::deque<name_stats> with_variants;
+    /// Indices of `targets` by name (equal names in target order), for `find_target`: detectors
+    /// look targets up per suspect, and a scan of every frequent name per suspect was quadratic.
+    std::vector<std::uint32_t> targets_by_name = {};
 };
 
 detector_context make_context(const process_profile& profile, const frequency_split& split,
                               const detect_options& options);
 
-/// The target named `name`, or null.
+/// The first target named `name` (in `targets` order), or null.
 const target* find_target(const detector_context& ctx, std::string_view name);
+/// `find_target` by a scan of every target: the slow reference the tests compare it with.
+const target* find_target_by_scan(const detector_context& ctx, std::string_view name);
 
 /// The events a detection is about, as a set of the suspect's variants (sorted by address, no
 /// repeats); empty means every event of the name (a look-alike name is suspicious wherever it runs).
