@@ -35,6 +35,8 @@ void for_each_code_point(std::string_view s, F&& f) {
 /// JSON string literal for UTF-8 text (quotes included); bidi and invisible format characters are
 /// written as \u escapes.
 std::string json_quote(std::string_view text);
+/// `json_quote` code point by code point: the slow reference its tests compare it with.
+std::string json_quote_reference(std::string_view text);
 
 /// `text` with control, bidi and invisible characters replaced by `<U+XXXX>` for display.
 std::string display_safe(std::string_view text);

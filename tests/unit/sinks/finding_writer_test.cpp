@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <gtest/gtest.h>
+#include <random>
 #include <sstream>
 
 namespace {
@@ -14,6 +15,37 @@ TEST(format_score, java_float_to_string_digits) {
     EXPECT_EQ(masq::format_score(0.9f), "0.9");
     EXPECT_EQ(masq::format_score(1.0f), "1.0");
     EXPECT_EQ(masq::format_score(0.85f), "0.85");
+}
+
+// The fast path (ASCII runs copied whole) against the code-point-by-code-point reference, on
+// random bytes mixing ASCII, escapes, controls, valid and broken UTF-8 and invisible characters.
+TEST(json_quote, equals_the_reference_on_random_bytes) {
+    std::mt19937 rng(18);
+    const std::vector<std::string> pieces = {"a",
+                                             "Z",
+                                             "\\",
+                                             "\"",
+                                             "\n",
+                                             "\t",
+                                             "\x01",
+                                             "\x7f",
+                                             " ",
+                                             "\xc3\xa9",
+                                             "\xe2\x80\xae",
+                                             "\xe2\x80",
+                                             "\xff",
+                                             "\x80",
+                                             "\xf0\x9f\x98\x80",
+                                             "\xf3\xa0\x80\x81",
+                                             ".exe",
+                                             "C:"};
+    for (int round = 0; round < 20000; ++round) {
+        std::string text;
+        const int n = static_cast<int>(rng() % 12);
+        for (int k = 0; k < n; ++k)
+            text += pieces[rng() % pieces.size()];
+        ASSERT_EQ(masq::json_quote(text), masq::json_quote_reference(text)) << text;
+    }
 }
 
 TEST(json_quote, escapes_and_invisible_characters) {
