@@ -102,11 +102,24 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
     };
     auto materialise = [&](slot& s) {
         name_stats out = std::move(s.totals);
+        // Most names have one variant, whose counts are the name's: the per-value sums (three
+        // maps allocated per name, a tenth of the merge) are only needed for the others.
+        const bool one = s.variants.size() == 1;
         absl::flat_hash_map<std::uint32_t, std::uint64_t> paths, parents, originals;
+        if (one) {
+            const auto& [ids, acc] = *s.variants.begin();
+            if (ids.path != none) out.paths.emplace(std::string(paths_.at(ids.path)), acc.count);
+            if (ids.parent != none) out.parents.emplace(std::string(parents_.at(ids.parent)), acc.count);
+            if (ids.original != none)
+                out.original_names.emplace(std::string(original_names_.at(ids.original)), acc.count);
+        }
+        out.variants.reserve(s.variants.size());
         for (auto& [ids, acc] : s.variants) {
-            if (ids.path != none) paths[ids.path] += acc.count;
-            if (ids.parent != none) parents[ids.parent] += acc.count;
-            if (ids.original != none) originals[ids.original] += acc.count;
+            if (!one) {
+                if (ids.path != none) paths[ids.path] += acc.count;
+                if (ids.parent != none) parents[ids.parent] += acc.count;
+                if (ids.original != none) originals[ids.original] += acc.count;
+            }
             variant_stats v;
             v.count = acc.count;
             v.first_seen = acc.first_seen;

@@ -38,6 +38,8 @@ class profile_builder final : public event_sink {
     /// range of one), whose lines are numbered from the start of the range. Samples remember the
     /// task until `flush_into` turns their lines into lines of the file.
     void begin_task(std::uint64_t task) noexcept { task_ = task; }
+    /// Distinct names gathered so far (the null-name group not counted).
+    std::size_t distinct_names() const noexcept { return slots_.size(); }
 
     /// Adds everything gathered to `profile` and leaves this builder empty. `line_offsets[t]`:
     /// the lines of the file before task `t`'s range (none given: every task starts its file).

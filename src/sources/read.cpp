@@ -232,6 +232,12 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
         offset += tasks[i]->lines;
     }
     const auto merge_started = std::chrono::steady_clock::now();
+    // The builders' names overlap, so their sum is an upper bound (at most twice the names with
+    // two threads; a slot is a pointer and a control byte).
+    std::size_t names = profile.distinct_names();
+    for (const detail::profile_builder& b : profiles)
+        names += b.distinct_names();
+    profile.reserve(names);
     for (std::size_t w = 0; w < workers; ++w) {
         worker_stats[w].names_from_path += profiles[w].names_from_path();
         worker_stats[w].events_without_host += profiles[w].without_host();
