@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cli/report.h"
+
 #include "masq/util/text.h"
 
 #include <cerrno>
@@ -74,6 +75,17 @@ bool load_allow_list(const std::string& path, masq::allow_list& out) {
         return true;
     } catch (const masq::input_error& e) {
         fmt::print(stderr, "masq: error: {}\n", masq::display_safe(e.what()));
+        return false;
+    }
+}
+
+bool load_catalog(const std::vector<std::string>& files, std::optional<masq::binary_catalog>& out) {
+    if (files.empty()) return true;
+    try {
+        out.emplace(masq::binary_catalog::with_files(files));
+        return true;
+    } catch (const masq::catalog_error& e) {
+        fmt::print(stderr, "masq: {}\n", e.what());
         return false;
     }
 }

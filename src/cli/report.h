@@ -6,12 +6,14 @@
 // print why they fail. Everything here writes to standard error; nothing reaches the library.
 
 #include "masq/allow_list.h"
+#include "masq/detect/catalog.h"
 #include "masq/diagnostics.h"
 #include "masq/read.h"
 
 #include <array>
 #include <cstdint>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +54,10 @@ bool open_output(const std::string& path, std::ofstream& file);
 
 /// Loads an allow-list, printing the file:line:field of a bad rule.
 bool load_allow_list(const std::string& path, allow_list& out);
+
+/// Loads the --catalog files into `out` (left empty when there are none), printing the
+/// file:line:field of a bad row.
+bool load_catalog(const std::vector<std::string>& files, std::optional<binary_catalog>& out);
 
 /// Applies every --map FIELD=PATH.
 bool parse_maps(const std::vector<std::string>& maps, field_map& fields);

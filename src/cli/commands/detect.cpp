@@ -242,15 +242,8 @@ int detect_command::run() {
         return exit_error;
     }
     std::optional<masq::binary_catalog> catalog;
-    if (!opt.catalog_files.empty()) {
-        try {
-            catalog.emplace(masq::binary_catalog::with_files(opt.catalog_files));
-            options.catalog = &*catalog;
-        } catch (const masq::catalog_error& e) {
-            fmt::print(stderr, "masq: {}\n", e.what());
-            return exit_error;
-        }
-    }
+    if (!load_catalog(opt.catalog_files, catalog)) return exit_error;
+    if (catalog) options.catalog = &*catalog;
     if (!opt.allow_file.empty() && !load_allow_list(opt.allow_file, allow)) return exit_error;
     // A send that cannot work should fail before hours of reading, not after.
     if (!opt.send.empty() && !check_sentinel_options(opt.sentinel)) return exit_error;

@@ -83,15 +83,8 @@ int explain_command::run() {
         options.allow = &allow;
     }
     std::optional<masq::binary_catalog> catalog;
-    if (!opt.catalog_files.empty()) {
-        try {
-            catalog.emplace(masq::binary_catalog::with_files(opt.catalog_files));
-            options.catalog = &*catalog;
-        } catch (const masq::catalog_error& e) {
-            fmt::print(stderr, "masq: {}\n", e.what());
-            return exit_error;
-        }
-    }
+    if (!load_catalog(opt.catalog_files, catalog)) return exit_error;
+    if (catalog) options.catalog = &*catalog;
     const masq::explanation ex = masq::explain_name(profile, opt.name, opt.path, options);
     if (!opt.inputs.empty())
         fmt::print("against {} events, {} distinct names\n", thousands(profile.events()),

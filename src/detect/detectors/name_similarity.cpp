@@ -137,7 +137,6 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         if (indexed[i]->known != nullptr && indexed[i]->known->imitated &&
             short_name_target(indexed[i]->name) && stems[i].size() >= 4 && stems[i].size() <= 6)
             short_targets.push_back(i);
-    std::vector<join_pair> pairs_all = std::move(pairs);
     // Only suspects that could pass `short_name_pair`: from a writable folder, 3 to 8 letters.
     std::vector<std::u32string> short_suspects;
     std::vector<std::uint32_t> short_index;
@@ -157,7 +156,7 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
             if (p.distance != 2) continue; // one edit: the main join has it
             p.left = static_cast<std::uint32_t>(short_targets[p.left]);
             p.right = short_index[p.right];
-            pairs_all.push_back(p);
+            pairs.push_back(p);
         }
     }
 
@@ -173,7 +172,7 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         installed[i] = installed_software_only(*suspects[i]->stats);
         self_named[i] = named_by_its_own_binary(*suspects[i]->stats, suspects[i]->name);
     }
-    for (const join_pair& p : pairs_all) {
+    for (const join_pair& p : pairs) {
         const target& t = *indexed[p.left];
         const name_entry& s = *suspects[p.right];
         if (self_named[p.right]) continue;

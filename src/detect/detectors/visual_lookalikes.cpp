@@ -69,16 +69,16 @@ struct match {
     visual_alignment a;
 };
 
-/// The best visual match of every suspect, computed by `candidates` (the join's pairs).
-template <class Pairs>
-std::vector<match> best_matches(const detector_context& ctx, std::span<const name_entry* const> suspects,
+/// The best visual match of every suspect among `candidates` (the join's pairs).
+std::vector<match> best_matches(std::span<const name_entry* const> suspects,
                                 std::span<const parts> suspect_parts, std::span<const target* const> targets,
-                                std::span<const parts> target_parts, const Pairs& candidates) {
+                                std::span<const parts> target_parts, std::span<const join_pair> candidates) {
     std::vector<match> best(suspects.size());
     // A suspect with a target's very skeleton is the confusable detector's, with its nearest
     // target; a farther visual match would only compete with it.
     std::vector<bool> skeleton_twin(suspects.size());
-    for (const auto& [left, right] : candidates) {
+    for (const join_pair& pair : candidates) {
+        const std::size_t left = pair.left, right = pair.right;
         const target& t = *targets[left];
         const name_entry& s = *suspects[right];
         const parts& sp = suspect_parts[right];
@@ -106,7 +106,6 @@ std::vector<match> best_matches(const detector_context& ctx, std::span<const nam
         match& b = best[right];
         if (b.t == nullptr || rank(candidate) < rank(b)) b = candidate;
     }
-    (void)ctx;
     for (std::size_t i = 0; i < best.size(); ++i)
         if (skeleton_twin[i]) best[i] = {};
     return best;
@@ -144,12 +143,7 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
     for (std::size_t i = 0; i < suspects.size(); ++i)
         writable[i] = suspects[i]->from_writable;
     const std::vector<join_pair> joined = lookalike_join(left, right, writable, ctx.options.threads);
-    std::vector<std::pair<std::size_t, std::size_t>> candidates;
-    candidates.reserve(joined.size());
-    for (const join_pair& p : joined)
-        candidates.emplace_back(p.left, p.right);
-    const std::vector<match> best =
-        best_matches(ctx, suspects, suspect_parts, targets, target_parts, candidates);
+    const std::vector<match> best = best_matches(suspects, suspect_parts, targets, target_parts, joined);
     for (std::size_t i = 0; i < suspects.size(); ++i) {
         const match& m = best[i];
         if (m.t == nullptr) continue;
