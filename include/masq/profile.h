@@ -130,10 +130,6 @@ struct name_stats {
     string_count_map paths;            ///< distinct NewProcessName values with counts
     string_count_map parents;          ///< distinct parent paths with counts (when the source has them)
     string_count_map original_names;   ///< distinct PE original file names with counts (Sysmon, Defender)
-    std::vector<std::string>
-        command_lines; ///< up to `command_line_samples` distinct examples, first seen first
-    static constexpr std::size_t command_line_samples = 3;
-    void add_command_line(std::string_view line);
     /// Counts one event of this name and widens the time span; the per-value maps are the caller's.
     void tally(const process_event& event);
     timestamp first_seen = std::numeric_limits<timestamp>::max();

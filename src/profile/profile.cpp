@@ -185,8 +185,6 @@ void name_stats::merge(const name_stats& other, std::size_t sample_limit, string
         add_count(parents, parent, n);
     for (const auto& [original, n] : other.original_names)
         add_count(original_names, original, n);
-    for (const auto& line : other.command_lines)
-        add_command_line(line);
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
     for (const auto& [key, v] : other.variants)
@@ -208,8 +206,6 @@ void name_stats::absorb(name_stats&& other, std::size_t sample_limit, string_poo
     take(paths, std::move(other.paths));
     take(parents, std::move(other.parents));
     take(original_names, std::move(other.original_names));
-    for (const auto& line : other.command_lines)
-        add_command_line(line);
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
     // A variant new to this name moves in whole (key, samples); only its host keys are re-pointed
@@ -247,12 +243,6 @@ void name_stats::tally(const process_event& event) {
         first_seen = std::min(first_seen, *event.time);
         last_seen = std::max(last_seen, *event.time);
     }
-}
-
-void name_stats::add_command_line(std::string_view line) {
-    if (command_lines.size() >= command_line_samples || line.empty()) return;
-    if (std::find(command_lines.begin(), command_lines.end(), line) == command_lines.end())
-        command_lines.emplace_back(line);
 }
 
 std::vector<value_count> top_values(const string_count_map& values, std::size_t limit) {
@@ -293,7 +283,6 @@ void process_profile::add(const process_event& event) {
     if (event.path) add_count(stats.paths, *event.path, 1);
     if (event.parent_path) add_count(stats.parents, *event.parent_path, 1);
     if (event.original_file_name) add_count(stats.original_names, *event.original_file_name, 1);
-    if (event.command_line) stats.add_command_line(*event.command_line);
     const auto owned = [](const std::optional<std::string_view>& v) {
         return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
     };

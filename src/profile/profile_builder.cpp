@@ -76,13 +76,21 @@ void profile_builder::add_event(const process_event& event) {
         v.first_seen = std::min(v.first_seen, *event.time);
         v.last_seen = std::max(v.last_seen, *event.time);
     }
-    if (event.command_line && s.totals.command_lines.size() < name_stats::command_line_samples)
-        s.totals.add_command_line(*event.command_line);
-    // A builder reads its tasks in input order and their lines in order, so a variant's first
-    // samples are final: later events are never kept instead (no comparison per event).
+    // The first `sample_limit_` events of a variant in input order are kept. While a builder
+    // reads its tasks in input order its first samples are final (no comparison per event); a
+    // task earlier than one already read (the driver starts large tasks first) may displace the
+    // latest kept sample.
+    const std::uint64_t order = task_ << task_shift | event.line;
     if (v.samples.size() < sample_limit_) {
         v.samples.push_back(make_variant_sample(event));
-        v.samples.back().order = task_ << task_shift | event.line;
+        v.samples.back().order = order;
+    } else if (out_of_order_ && sample_limit_ != 0) {
+        const auto latest = std::max_element(v.samples.begin(), v.samples.end(),
+                                             [](const auto& a, const auto& b) { return a.order < b.order; });
+        if (order < latest->order) {
+            *latest = make_variant_sample(event);
+            latest->order = order;
+        }
     }
 }
 
@@ -128,6 +136,9 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
             for (const auto& [id, n] : acc.hosts) // views into this builder, interned by add_stats
                 v.hosts.emplace(hosts_.at(id), n);
             v.samples = std::move(acc.samples);
+            if (out_of_order_)
+                std::sort(v.samples.begin(), v.samples.end(),
+                          [](const auto& a, const auto& b) { return a.order < b.order; });
             for (event_sample& sample : v.samples)
                 renumber(sample);
             out.variants.emplace(variant_key{text(paths_, ids.path), text(parents_, ids.parent),

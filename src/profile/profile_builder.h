@@ -37,7 +37,10 @@ class profile_builder final : public event_sink {
     /// The events that follow come from read task `task` (the driver's unit: a file, or a byte
     /// range of one), whose lines are numbered from the start of the range. Samples remember the
     /// task until `flush_into` turns their lines into lines of the file.
-    void begin_task(std::uint64_t task) noexcept { task_ = task; }
+    void begin_task(std::uint64_t task) noexcept {
+        out_of_order_ = out_of_order_ || task < task_;
+        task_ = task;
+    }
     /// Distinct names gathered so far (the null-name group not counted).
     std::size_t distinct_names() const noexcept { return slots_.size(); }
 
@@ -113,6 +116,7 @@ class profile_builder final : public event_sink {
     std::string lowered_;
     std::size_t sample_limit_;
     std::uint64_t task_ = 0;
+    bool out_of_order_ = false; // a task came after a later one: samples are compared
     bool name_from_path_ = false;
     std::uint64_t names_from_path_ = 0;
     std::uint64_t without_host_ = 0, without_time_ = 0;

@@ -159,6 +159,7 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
     // does not hold the others up; compressed files and standard input are read whole.
     const std::uint64_t min_range = std::max<std::uint64_t>(options.min_range, 1);
     std::vector<std::unique_ptr<read_task>> tasks;
+    std::vector<std::uint64_t> task_bytes; // a task's size, to start the largest first
     for (std::size_t f = 0; f < files.size(); ++f) {
         std::error_code ec;
         const std::uint64_t size =
@@ -176,6 +177,7 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
                                           detail::starts_with_json_object(files[f])));
         if (!splittable) {
             tasks.push_back(std::make_unique<read_task>(read_task{f}));
+            task_bytes.push_back(ec ? 0 : size);
             continue;
         }
         const std::uint64_t pieces = std::min<std::uint64_t>(threads * 4ull, size / range);
@@ -184,6 +186,7 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
             t->begin = size * k / pieces;
             t->end = k + 1 == pieces ? whole_file : size * (k + 1) / pieces;
             t->split = true;
+            task_bytes.push_back(t->end == whole_file ? size - t->begin : t->end - t->begin);
             tasks.push_back(std::move(t));
         }
     }
@@ -198,9 +201,18 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
     std::unique_ptr<detail::record_set> seen =
         options.dedupe ? std::make_unique<detail::record_set>() : nullptr;
     std::vector<read_stats> worker_stats(workers);
+    // The largest tasks first: a thread that takes a large log last holds the run up while the
+    // others have nothing left (longest-processing-time-first scheduling; Graham, 1969). The
+    // tasks keep their file order for the merge, so the output does not depend on this order.
+    std::vector<std::size_t> order(tasks.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return task_bytes[a] > task_bytes[b]; });
     std::atomic<std::size_t> next{0};
     auto work = [&](std::size_t w) {
-        for (std::size_t i; (i = next.fetch_add(1)) < tasks.size();) {
+        for (std::size_t k; (k = next.fetch_add(1)) < tasks.size();) {
+            const std::size_t i = order[k];
             read_task& t = *tasks[i];
             profiles[w].begin_task(i);
             t.lines = read_input(files[t.file], t.begin, t.end, profiles[w], t.problems, worker_stats[w],
