@@ -89,38 +89,59 @@ struct variant_key {
     }
 };
 
+/// One of a variant's first events as a profile keeps it; `sample_in` makes the `event_sample`
+/// (event.h) an alert shows. The text a fleet's events repeat — host, user, the image's hashes,
+/// the input's name — is a view into the owning profile's string pool, as host counts are: held
+/// as strings of their own, the samples of a million names took a gigabyte and four allocations
+/// each (docs/performance.md). Path, parent and original name are the variant's key.
+struct variant_sample {
+    std::optional<timestamp> time;
+    std::string_view host, user, hashes, source; ///< empty: not logged
+    std::string command_line;                    ///< mostly one per event: not pooled
+    std::optional<std::uint64_t> process_id, parent_process_id, record_id;
+    std::uint64_t line = 0;  ///< as `event_sample::line`
+    std::uint64_t order = 0; ///< as `event_sample::order`
+    friend bool operator==(const variant_sample&, const variant_sample&) = default;
+};
+
 /// The events of one name with one variant: counts, hosts and times over those events only, and
-/// the earliest few of them in full (`event_sample`, event.h) for an alert to show.
+/// the earliest few of them (`variant_sample`) for an alert to show.
 struct variant_stats {
     std::uint64_t count = 0;
-    host_count_map hosts; ///< views into the owning profile's host pool (`process_profile::hosts()`)
+    host_count_map hosts; ///< views into the owning profile's pool (`process_profile::hosts()`)
     timestamp first_seen = std::numeric_limits<timestamp>::max();
     timestamp last_seen = std::numeric_limits<timestamp>::min();
-    /// The first in input order (`event_sample::order`), as make_variant_sample keeps them.
-    std::vector<event_sample> samples;
+    /// The first in input order (`variant_sample::order`); their text points into the same pool.
+    std::vector<variant_sample> samples;
     bool has_time() const noexcept { return first_seen <= last_seen; }
-    /// Adds `other`'s events; its host names are interned in `hosts_pool` (this variant's pool).
-    void merge(const variant_stats& other, std::size_t sample_limit, string_pool& hosts_pool);
+    /// Adds `other`'s events; its host names and sample text are interned in `pool` (this
+    /// variant's profile's).
+    void merge(const variant_stats& other, std::size_t sample_limit, string_pool& pool);
+    /// Points the host names and sample text of this variant, wherever they point, into `pool`.
+    void intern_in(string_pool& pool);
 };
 
 /// Whether sample `a` comes before `b` in the input: by `order`, then source, line and record id.
 bool sample_before(const event_sample& a, const event_sample& b) noexcept;
+bool sample_before(const variant_sample& a, const variant_sample& b) noexcept;
 
 /// Whether sample `a` happened before `b`: by time (untimed last), then as `sample_before`.
 bool sample_earlier(const event_sample& a, const event_sample& b) noexcept;
 
 /// Keeps `sample` among the `limit` earliest of `samples` (sorted by `sample_before`).
 void keep_sample(std::vector<event_sample>& samples, event_sample sample, std::size_t limit);
+void keep_sample(std::vector<variant_sample>& samples, variant_sample sample, std::size_t limit);
 
 /// The sample of an event (strings copied).
 event_sample make_sample(const process_event& event);
 
-/// The sample a variant keeps of an event: without the path, parent and original name, which are
-/// its variant's key (a third of a sample's memory on a fleet); `sample_in` puts them back.
-event_sample make_variant_sample(const process_event& event);
+/// The sample a variant keeps of an event, its recurring text interned in `pool`: without the
+/// path, parent and original name, which are its variant's key; `sample_in` puts them back.
+variant_sample make_variant_sample(const process_event& event, string_pool& pool);
 
-/// A variant's sample with its key's path, parent and original name.
-event_sample sample_in(const event_sample& stored, const variant_key& key);
+/// The event sample of a variant's sample: its text copied, and its key's path, parent and
+/// original name.
+event_sample sample_in(const variant_sample& stored, const variant_key& key);
 
 /// Everything known about one lower-cased process name.
 struct name_stats {
@@ -185,7 +206,7 @@ class process_profile final : public event_sink {
     /// seen so far again and again (a million names' merge rehashed them about 20 times).
     void reserve(std::size_t names) { names_.reserve(names); }
 
-    /// The distinct host names the variants' host maps point into.
+    /// The distinct text the variants' host maps and samples point into.
     const string_pool& hosts() const noexcept { return hosts_; }
 
     /// Distinct names, the null-name group included (the `n` of percent_rank).

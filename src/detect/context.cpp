@@ -182,7 +182,7 @@ struct evidence_totals {
             hosts[host] += n;
         first = std::min(first, v.first_seen);
         last = std::max(last, v.last_seen);
-        for (const event_sample& sample : v.samples)
+        for (const variant_sample& sample : v.samples)
             keep_sample(samples, sample_in(sample, key), sample_limit);
     }
 };
@@ -203,7 +203,7 @@ void fill_evidence(finding& f, const name_stats& s, const evidence_set& evidence
         in.first = s.first_seen;
         in.last = s.last_seen;
         for (const auto& [key, v] : s.variants)
-            for (const event_sample& sample : v.samples)
+            for (const variant_sample& sample : v.samples)
                 keep_sample(in.samples, sample_in(sample, key), sample_limit);
     } else {
         for (const auto& [key, v] : s.variants) {

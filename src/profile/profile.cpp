@@ -44,11 +44,51 @@ std::vector<value_count> sorted_values(const Map& values, std::size_t limit) {
 
 } // namespace
 
-bool sample_before(const event_sample& a, const event_sample& b) noexcept {
+namespace {
+
+template <class Sample>
+bool input_order(const Sample& a, const Sample& b) noexcept {
     if (a.order != b.order) return a.order < b.order;
-    if (a.source != b.source) return a.source < b.source;
+    if (a.source != b.source) return std::string_view(a.source) < std::string_view(b.source);
     if (a.line != b.line) return a.line < b.line;
     return a.record_id < b.record_id;
+}
+
+template <class Sample>
+void keep_earliest(std::vector<Sample>& samples, Sample sample, std::size_t limit) {
+    if (limit == 0) return;
+    if (samples.size() >= limit && !sample_before(sample, samples.back())) return;
+    if (std::find(samples.begin(), samples.end(), sample) != samples.end()) return;
+    const auto at = std::upper_bound(samples.begin(), samples.end(), sample,
+                                     [](const Sample& a, const Sample& b) { return sample_before(a, b); });
+    samples.insert(at, std::move(sample));
+    if (samples.size() > limit) samples.pop_back();
+}
+
+/// `s` in `pool`; an empty view stays empty (no entry for "not logged").
+std::string_view pooled(string_pool& pool, std::string_view s) {
+    return s.empty() ? std::string_view() : pool.intern(s);
+}
+
+std::string_view pooled(string_pool& pool, const std::optional<std::string_view>& s) {
+    return s ? pooled(pool, *s) : std::string_view();
+}
+
+void intern_sample(variant_sample& s, string_pool& pool) {
+    s.host = pooled(pool, s.host);
+    s.user = pooled(pool, s.user);
+    s.hashes = pooled(pool, s.hashes);
+    s.source = pooled(pool, s.source);
+}
+
+} // namespace
+
+bool sample_before(const event_sample& a, const event_sample& b) noexcept {
+    return input_order(a, b);
+}
+
+bool sample_before(const variant_sample& a, const variant_sample& b) noexcept {
+    return input_order(a, b);
 }
 
 bool sample_earlier(const event_sample& a, const event_sample& b) noexcept {
@@ -61,12 +101,11 @@ bool sample_earlier(const event_sample& a, const event_sample& b) noexcept {
 }
 
 void keep_sample(std::vector<event_sample>& samples, event_sample sample, std::size_t limit) {
-    if (limit == 0) return;
-    if (samples.size() >= limit && !sample_before(sample, samples.back())) return;
-    if (std::find(samples.begin(), samples.end(), sample) != samples.end()) return;
-    const auto at = std::upper_bound(samples.begin(), samples.end(), sample, sample_before);
-    samples.insert(at, std::move(sample));
-    if (samples.size() > limit) samples.pop_back();
+    keep_earliest(samples, std::move(sample), limit);
+}
+
+void keep_sample(std::vector<variant_sample>& samples, variant_sample sample, std::size_t limit) {
+    keep_earliest(samples, std::move(sample), limit);
 }
 
 event_sample make_sample(const process_event& e) {
@@ -90,12 +129,22 @@ event_sample make_sample(const process_event& e) {
     return s;
 }
 
-event_sample make_variant_sample(const process_event& e) {
-    process_event rest = e;
-    rest.path.reset();
-    rest.parent_path.reset();
-    rest.original_file_name.reset();
-    return make_sample(rest);
+variant_sample make_variant_sample(const process_event& e, string_pool& pool) {
+    variant_sample s;
+    s.time = e.time;
+    s.host = pooled(pool, e.host);
+    s.user = pooled(pool, e.user);
+    s.hashes = pooled(pool, e.hashes);
+    s.source = pooled(pool, e.source);
+    if (e.command_line_json)
+        s.command_line = json_unescape(*e.command_line_json);
+    else if (e.command_line)
+        s.command_line = std::string(*e.command_line);
+    s.process_id = e.process_id;
+    s.parent_process_id = e.parent_process_id;
+    s.line = e.line;
+    s.record_id = e.record_id;
+    return s;
 }
 
 namespace {
@@ -157,22 +206,49 @@ std::string image_hash_key(std::string_view hashes) {
     return {};
 }
 
-event_sample sample_in(const event_sample& stored, const variant_key& key) {
-    event_sample s = stored;
+event_sample sample_in(const variant_sample& stored, const variant_key& key) {
+    event_sample s;
+    s.time = stored.time;
+    s.host = std::string(stored.host);
+    s.user = std::string(stored.user);
+    s.command_line = stored.command_line;
+    s.hashes = std::string(stored.hashes);
+    s.process_id = stored.process_id;
+    s.parent_process_id = stored.parent_process_id;
+    s.source = std::string(stored.source);
+    s.line = stored.line;
+    s.record_id = stored.record_id;
+    s.order = stored.order;
     s.path = key.path.value_or(std::string());
     s.parent = key.parent.value_or(std::string());
     s.original_file_name = key.original_name.value_or(std::string());
     return s;
 }
 
-void variant_stats::merge(const variant_stats& other, std::size_t sample_limit, string_pool& hosts_pool) {
+void variant_stats::merge(const variant_stats& other, std::size_t sample_limit, string_pool& pool) {
     count += other.count;
     for (const auto& [host, n] : other.hosts)
-        add_count(hosts, hosts_pool, host, n);
+        add_count(hosts, pool, host, n);
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
-    for (const event_sample& s : other.samples)
-        keep_sample(samples, s, sample_limit);
+    for (variant_sample s : other.samples) {
+        if (sample_limit == 0) break;
+        // Before the comparisons: a sample already kept is found equal by content either way,
+        // but only the pool's views outlive `other`.
+        if (samples.size() >= sample_limit && !sample_before(s, samples.back())) continue;
+        intern_sample(s, pool);
+        keep_sample(samples, std::move(s), sample_limit);
+    }
+}
+
+void variant_stats::intern_in(string_pool& pool) {
+    host_count_map pooled_hosts;
+    pooled_hosts.reserve(hosts.size());
+    for (const auto& [host, n] : hosts)
+        pooled_hosts.emplace(pool.intern(host), n);
+    hosts = std::move(pooled_hosts);
+    for (variant_sample& s : samples)
+        intern_sample(s, pool);
 }
 
 void name_stats::merge(const name_stats& other, std::size_t sample_limit, string_pool& hosts_pool) {
@@ -216,11 +292,7 @@ void name_stats::absorb(name_stats&& other, std::size_t sample_limit, string_poo
             it->second.merge(node.mapped(), sample_limit, hosts_pool);
             continue;
         }
-        host_count_map hosts;
-        hosts.reserve(node.mapped().hosts.size());
-        for (const auto& [host, n] : node.mapped().hosts)
-            hosts.emplace(hosts_pool.intern(host), n);
-        node.mapped().hosts = std::move(hosts);
+        node.mapped().intern_in(hosts_pool);
         variants.insert(std::move(node));
     }
 }
@@ -299,7 +371,7 @@ void process_profile::add(const process_event& event) {
     }
     // Events come in input order, so the first `sample_limit_` are the ones to keep.
     if (v.samples.size() < sample_limit_) {
-        event_sample sample = make_variant_sample(event);
+        variant_sample sample = make_variant_sample(event, hosts_);
         sample.order = events_;
         keep_sample(v.samples, std::move(sample), sample_limit_);
     }

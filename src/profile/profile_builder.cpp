@@ -82,13 +82,13 @@ void profile_builder::add_event(const process_event& event) {
     // latest kept sample.
     const std::uint64_t order = task_ << task_shift | event.line;
     if (v.samples.size() < sample_limit_) {
-        v.samples.push_back(make_variant_sample(event));
+        v.samples.push_back(make_variant_sample(event, sample_text_));
         v.samples.back().order = order;
     } else if (out_of_order_ && sample_limit_ != 0) {
         const auto latest = std::max_element(v.samples.begin(), v.samples.end(),
                                              [](const auto& a, const auto& b) { return a.order < b.order; });
         if (order < latest->order) {
-            *latest = make_variant_sample(event);
+            *latest = make_variant_sample(event, sample_text_);
             latest->order = order;
         }
     }
@@ -101,7 +101,7 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
     };
     // (task, line in its range) -> the line in the file, and the order (file, line in it), which
     // is the same however the files were cut into tasks.
-    const auto renumber = [&](event_sample& sample) {
+    const auto renumber = [&](variant_sample& sample) {
         const std::uint64_t task = sample.order >> task_shift;
         const std::uint64_t line = sample.order & ((std::uint64_t{1} << task_shift) - 1);
         const std::uint64_t file_line = (task < line_offsets.size() ? line_offsets[task] : 0) + line;
@@ -139,7 +139,7 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
             if (out_of_order_)
                 std::sort(v.samples.begin(), v.samples.end(),
                           [](const auto& a, const auto& b) { return a.order < b.order; });
-            for (event_sample& sample : v.samples)
+            for (variant_sample& sample : v.samples)
                 renumber(sample);
             out.variants.emplace(variant_key{text(paths_, ids.path), text(parents_, ids.parent),
                                              text(original_names_, ids.original),

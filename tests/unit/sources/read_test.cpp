@@ -284,7 +284,7 @@ TEST(ingest_fields, parent_user_command_line_and_original_name_are_kept) {
         ASSERT_EQ(s->variants.size(), 1u) << name;
         const auto& samples = s->variants.begin()->second.samples;
         ASSERT_EQ(samples.size(), 1u) << name;
-        EXPECT_EQ(samples[0].user, std::optional<std::string>("alice")) << name;
+        EXPECT_EQ(samples[0].user, "alice") << name;
         EXPECT_EQ(samples[0].command_line, "jabber.exe /s /i:x") << name;
     }
     std::filesystem::remove_all(dir);
