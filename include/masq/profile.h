@@ -20,9 +20,11 @@
 #include <absl/hash/hash.h>
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,14 +55,40 @@ class string_pool {
 
     std::string_view intern(std::string_view s) {
         if (const auto it = views_.find(s); it != views_.end()) return *it;
-        const std::string_view view = strings_.emplace_back(s);
+        const std::string_view view = store(s);
         views_.insert(view);
         return view;
     }
-    std::size_t size() const noexcept { return strings_.size(); }
+    std::size_t size() const noexcept { return views_.size(); }
 
   private:
-    std::deque<std::string> strings_; // a deque never moves its elements, so views stay valid
+    /// A copy of `s` in the arena: strings back to back in blocks that never move, so views stay
+    /// valid. A pool holds a fleet's paths (a million at a million names): one std::string each
+    /// cost its 32 bytes and an allocation besides the characters.
+    std::string_view store(std::string_view s) {
+        if (s.empty()) return std::string_view("", 0);
+        if (s.size() > block_bytes / 4) {
+            // A block of its own, placed before the block being filled, which stays the last.
+            auto block = std::make_unique_for_overwrite<char[]>(s.size());
+            std::memcpy(block.get(), s.data(), s.size());
+            const std::string_view view(block.get(), s.size());
+            const bool filling = !blocks_.empty();
+            blocks_.insert(filling ? blocks_.end() - 1 : blocks_.end(), std::move(block));
+            if (!filling) used_ = block_bytes; // the next small string starts a block
+            return view;
+        }
+        if (blocks_.empty() || block_bytes - used_ < s.size()) {
+            blocks_.push_back(std::make_unique_for_overwrite<char[]>(block_bytes));
+            used_ = 0;
+        }
+        char* at = blocks_.back().get() + used_;
+        std::memcpy(at, s.data(), s.size());
+        used_ += s.size();
+        return {at, s.size()};
+    }
+    static constexpr std::size_t block_bytes = std::size_t{64} << 10;
+    std::vector<std::unique_ptr<char[]>> blocks_; // the last is the one being filled
+    std::size_t used_ = 0;
     absl::flat_hash_set<std::string_view> views_;
 };
 
@@ -76,11 +104,15 @@ struct value_count {
 
 /// The part of an event's identity that decides whether it is evidence: where it ran from, what
 /// started it, what the PE says it is. Alerts are built from sets of variants (docs/alerts.md).
+///
+/// Its text is a view into the owning profile's string pool (`process_profile::hosts()`), as the
+/// samples' is: a fleet's paths and parents recur across names and variants, and a key of its
+/// own strings held each path a second time beside the name's path counts.
 struct variant_key {
-    std::optional<std::string> path, parent, original_name;
+    std::optional<std::string_view> path, parent, original_name;
     /// The image's identity when the source hashes it (`image_hash_key`, event.h): the copy of a
     /// binary under another name is found by it.
-    std::optional<std::string> image_hash;
+    std::optional<std::string_view> image_hash;
     friend bool operator==(const variant_key&, const variant_key&) = default;
     friend auto operator<=>(const variant_key&, const variant_key&) = default;
     template <class H>

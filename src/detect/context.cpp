@@ -20,9 +20,11 @@ namespace {
 /// kinds are not crossed: nothing says which path ran under which parent). Hosts stay per name.
 const name_stats& variants_from_aggregates(const name_stats& aggregates, detector_context& ctx) {
     name_stats& s = ctx.with_variants.emplace_back(aggregates);
-    const auto add = [&](const string_count_map& values, std::optional<std::string> variant_key::*field) {
+    const auto add = [&](const string_count_map& values,
+                         std::optional<std::string_view> variant_key::*field) {
         for (const auto& [value, n] : values) {
-            variant_key key;
+            variant_key key; // views into `s`'s own maps, which stay as they are
+
             key.*field = value;
             variant_stats& v = s.variants[key];
             v.count += n;

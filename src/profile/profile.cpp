@@ -74,6 +74,16 @@ std::string_view pooled(string_pool& pool, const std::optional<std::string_view>
     return s ? pooled(pool, *s) : std::string_view();
 }
 
+std::optional<std::string_view> pooled_key(string_pool& pool, const std::optional<std::string_view>& s) {
+    return s ? std::optional<std::string_view>(pool.intern(*s)) : std::nullopt;
+}
+
+/// `key` with its text in `pool` (an empty path stays a path, unlike a sample's empty host).
+variant_key interned(const variant_key& key, string_pool& pool) {
+    return {pooled_key(pool, key.path), pooled_key(pool, key.parent), pooled_key(pool, key.original_name),
+            pooled_key(pool, key.image_hash)};
+}
+
 void intern_sample(variant_sample& s, string_pool& pool) {
     s.host = pooled(pool, s.host);
     s.user = pooled(pool, s.user);
@@ -263,8 +273,11 @@ void name_stats::merge(const name_stats& other, std::size_t sample_limit, string
         add_count(original_names, original, n);
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
-    for (const auto& [key, v] : other.variants)
-        variants[key].merge(v, sample_limit, hosts_pool);
+    for (const auto& [key, v] : other.variants) {
+        auto it = variants.find(key);
+        if (it == variants.end()) it = variants.try_emplace(interned(key, hosts_pool)).first;
+        it->second.merge(v, sample_limit, hosts_pool);
+    }
 }
 
 void name_stats::absorb(name_stats&& other, std::size_t sample_limit, string_pool& hosts_pool) {
@@ -284,17 +297,18 @@ void name_stats::absorb(name_stats&& other, std::size_t sample_limit, string_poo
     take(original_names, std::move(other.original_names));
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
-    // A variant new to this name moves in whole (key, samples); only its host keys are re-pointed
+    // A variant new to this name moves in whole (samples, hosts); only its text is re-pointed
     // into this profile's pool.
-    while (!other.variants.empty()) {
-        auto node = other.variants.extract(other.variants.begin());
-        if (const auto it = variants.find(node.key()); it != variants.end()) {
-            it->second.merge(node.mapped(), sample_limit, hosts_pool);
+    if (variants.empty()) variants.reserve(other.variants.size());
+    for (auto& [key, v] : other.variants) {
+        if (const auto it = variants.find(key); it != variants.end()) {
+            it->second.merge(v, sample_limit, hosts_pool);
             continue;
         }
-        node.mapped().intern_in(hosts_pool);
-        variants.insert(std::move(node));
+        v.intern_in(hosts_pool);
+        variants.emplace(interned(key, hosts_pool), std::move(v));
     }
+    other.variants.clear();
 }
 
 host_count_map hosts_of(const name_stats& stats) {
@@ -355,14 +369,13 @@ void process_profile::add(const process_event& event) {
     if (event.path) add_count(stats.paths, *event.path, 1);
     if (event.parent_path) add_count(stats.parents, *event.parent_path, 1);
     if (event.original_file_name) add_count(stats.original_names, *event.original_file_name, 1);
-    const auto owned = [](const std::optional<std::string_view>& v) {
-        return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
-    };
-    std::optional<std::string> image_hash;
+    std::optional<std::string_view> image_hash;
     if (event.hashes)
-        if (std::string key = image_hash_key(*event.hashes); !key.empty()) image_hash = std::move(key);
-    variant_stats& v = stats.variants[variant_key{owned(event.path), owned(event.parent_path),
-                                                  owned(event.original_file_name), std::move(image_hash)}];
+        if (const std::string key = image_hash_key(*event.hashes); !key.empty())
+            image_hash = hosts_.intern(key);
+    variant_stats& v =
+        stats.variants[variant_key{pooled_key(hosts_, event.path), pooled_key(hosts_, event.parent_path),
+                                   pooled_key(hosts_, event.original_file_name), image_hash}];
     ++v.count;
     if (event.host) add_count(v.hosts, hosts_, *event.host, 1);
     if (event.time) {

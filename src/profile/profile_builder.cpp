@@ -96,8 +96,9 @@ void profile_builder::add_event(const process_event& event) {
 
 void profile_builder::flush_into(process_profile& profile, std::span<const std::uint64_t> line_offsets,
                                  std::span<const std::uint64_t> task_files) {
+    // Views into this builder's dictionaries: the profile interns them (`name_stats::absorb`).
     const auto text = [](const dictionary& d, std::uint32_t id) {
-        return id == none ? std::nullopt : std::optional<std::string>(std::string(d.at(id)));
+        return id == none ? std::nullopt : std::optional<std::string_view>(d.at(id));
     };
     // (task, line in its range) -> the line in the file, and the order (file, line in it), which
     // is the same however the files were cut into tasks.

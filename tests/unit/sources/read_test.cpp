@@ -131,7 +131,8 @@ TEST(ingest_order, samples_are_the_first_in_input_order_though_large_files_are_r
         std::string text;
         for (int i = 0; i < events; ++i)
             text += record(i, "tool.exe",
-                           ",\"CommandLine\":\"tool.exe f" + std::to_string(f) + " e" + std::to_string(i) + "\"") +
+                           ",\"CommandLine\":\"tool.exe f" + std::to_string(f) + " e" + std::to_string(i) +
+                               "\"") +
                     "\n";
         files.push_back((dir / ("part" + std::to_string(f) + ".json")).string());
         std::ofstream(files.back(), std::ios::binary) << text;
@@ -151,7 +152,8 @@ TEST(ingest_order, samples_are_the_first_in_input_order_though_large_files_are_r
         std::vector<std::string> kept;
         for (const auto& sample : s->variants.begin()->second.samples)
             kept.push_back(sample.command_line);
-        EXPECT_EQ(kept, (std::vector<std::string>{"tool.exe f0 e0", "tool.exe f0 e1"})) << "threads " << threads;
+        EXPECT_EQ(kept, (std::vector<std::string>{"tool.exe f0 e0", "tool.exe f0 e1"}))
+            << "threads " << threads;
     }
     fs::remove_all(dir);
 }
