@@ -38,9 +38,6 @@ struct string_hash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept { return absl::Hash<std::string_view>{}(s); }
 };
-/// Open addressing (Abseil's Swiss table): one probe usually touches one cache line, where a
-/// node-based map chases a pointer per entry — this map is on the per-event hot path.
-using string_count_map = absl::flat_hash_map<std::string, std::uint64_t, string_hash, std::equal_to<>>;
 
 /// One copy of each distinct string, handed out as views that stay valid for the pool's life
 /// (and across a move of it): a fleet's host names recur in the variants of thousands of process
@@ -92,8 +89,12 @@ class string_pool {
     absl::flat_hash_set<std::string_view> views_;
 };
 
-/// Host names (views into the profile's `string_pool`) with event counts.
-using host_count_map = absl::flat_hash_map<std::string_view, std::uint64_t>;
+/// Text with event counts: a name's paths, parents and original names, a variant's hosts. The
+/// keys are views into the owning profile's `string_pool`: a path is held once however many
+/// names, variants and counts refer to it. Open addressing (Abseil's Swiss table): one probe
+/// usually touches one cache line, where a node-based map chases a pointer per entry.
+using string_count_map = absl::flat_hash_map<std::string_view, std::uint64_t>;
+using host_count_map = string_count_map;
 
 /// A value with how often it was seen, e.g. a path and its event count.
 struct value_count {
@@ -205,7 +206,6 @@ host_count_map hosts_of(const name_stats& stats);
 
 /// Sorted by count (descending), then value; at most `limit` entries (0 = all).
 std::vector<value_count> top_values(const string_count_map& values, std::size_t limit = 0);
-std::vector<value_count> top_values(const host_count_map& values, std::size_t limit = 0);
 
 /// Per-name statistics of a set of process events, keyed by the lower-cased `Process` field
 /// (Spark `lower()`); events without a `Process` form the null-name group the notebook ranks too.

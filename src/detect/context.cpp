@@ -160,11 +160,9 @@ bool overlaps(const evidence_set& a, const evidence_set& b) noexcept {
 
 namespace {
 
+/// (Views into the profile's pool, which outlives the totals.)
 void add_to(string_count_map& map, std::string_view key, std::uint64_t n) {
-    if (auto it = map.find(key); it != map.end())
-        it->second += n;
-    else
-        map.emplace(std::string(key), n);
+    map[key] += n;
 }
 
 /// Counts, hosts, paths, parents, times and samples over a set of variants.

@@ -10,13 +10,6 @@
 namespace masq {
 namespace {
 
-void add_count(string_count_map& map, std::string_view key, std::uint64_t n) {
-    if (auto it = map.find(key); it != map.end())
-        it->second += n;
-    else
-        map.emplace(std::string(key), n);
-}
-
 void add_count(host_count_map& map, string_pool& pool, std::string_view key, std::uint64_t n) {
     if (auto it = map.find(key); it != map.end())
         it->second += n;
@@ -266,11 +259,11 @@ void name_stats::merge(const name_stats& other, std::size_t sample_limit, string
     user_count += other.user_count;
     synthetic_count += other.synthetic_count;
     for (const auto& [path, n] : other.paths)
-        add_count(paths, path, n);
+        add_count(paths, hosts_pool, path, n);
     for (const auto& [parent, n] : other.parents)
-        add_count(parents, parent, n);
+        add_count(parents, hosts_pool, parent, n);
     for (const auto& [original, n] : other.original_names)
-        add_count(original_names, original, n);
+        add_count(original_names, hosts_pool, original, n);
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
     for (const auto& [key, v] : other.variants) {
@@ -281,13 +274,12 @@ void name_stats::merge(const name_stats& other, std::size_t sample_limit, string
 }
 
 void name_stats::absorb(name_stats&& other, std::size_t sample_limit, string_pool& hosts_pool) {
-    const auto take = [](string_count_map& into, string_count_map&& from) {
-        if (into.empty()) {
-            into = std::move(from);
-            return;
-        }
+    // The counts' text may point anywhere (a builder's dictionaries): it is interned here.
+    const auto take = [&](string_count_map& into, string_count_map&& from) {
+        if (into.empty()) into.reserve(from.size());
         for (const auto& [value, n] : from)
-            add_count(into, value, n);
+            add_count(into, hosts_pool, value, n);
+        from = {};
     };
     count += other.count;
     user_count += other.user_count;
@@ -335,10 +327,6 @@ std::vector<value_count> top_values(const string_count_map& values, std::size_t 
     return sorted_values(values, limit);
 }
 
-std::vector<value_count> top_values(const host_count_map& values, std::size_t limit) {
-    return sorted_values(values, limit);
-}
-
 // A copy interns the hosts in a pool of its own: the original's views die with the original.
 process_profile::process_profile(const process_profile& other) : sample_limit_(other.sample_limit_) {
     merge(other);
@@ -366,9 +354,9 @@ void process_profile::add(const process_event& event) {
     name_stats& stats = stats_for(event.process);
     ++events_;
     stats.tally(event);
-    if (event.path) add_count(stats.paths, *event.path, 1);
-    if (event.parent_path) add_count(stats.parents, *event.parent_path, 1);
-    if (event.original_file_name) add_count(stats.original_names, *event.original_file_name, 1);
+    if (event.path) add_count(stats.paths, hosts_, *event.path, 1);
+    if (event.parent_path) add_count(stats.parents, hosts_, *event.parent_path, 1);
+    if (event.original_file_name) add_count(stats.original_names, hosts_, *event.original_file_name, 1);
     std::optional<std::string_view> image_hash;
     if (event.hashes)
         if (const std::string key = image_hash_key(*event.hashes); !key.empty())

@@ -117,10 +117,9 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
         absl::flat_hash_map<std::uint32_t, std::uint64_t> paths, parents, originals;
         if (one) {
             const auto& [ids, acc] = *s.variants.begin();
-            if (ids.path != none) out.paths.emplace(std::string(paths_.at(ids.path)), acc.count);
-            if (ids.parent != none) out.parents.emplace(std::string(parents_.at(ids.parent)), acc.count);
-            if (ids.original != none)
-                out.original_names.emplace(std::string(original_names_.at(ids.original)), acc.count);
+            if (ids.path != none) out.paths.emplace(paths_.at(ids.path), acc.count);
+            if (ids.parent != none) out.parents.emplace(parents_.at(ids.parent), acc.count);
+            if (ids.original != none) out.original_names.emplace(original_names_.at(ids.original), acc.count);
         }
         out.variants.reserve(s.variants.size());
         for (auto& [ids, acc] : s.variants) {
@@ -149,11 +148,11 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
         }
         out.paths.reserve(paths.size());
         for (const auto& [id, n] : paths)
-            out.paths.emplace(std::string(paths_.at(id)), n);
+            out.paths.emplace(paths_.at(id), n);
         for (const auto& [id, n] : parents)
-            out.parents.emplace(std::string(parents_.at(id)), n);
+            out.parents.emplace(parents_.at(id), n);
         for (const auto& [id, n] : originals)
-            out.original_names.emplace(std::string(original_names_.at(id)), n);
+            out.original_names.emplace(original_names_.at(id), n);
         return out;
     };
     // Each slot is freed once the profile has it, so the builders and the profile are not all at
