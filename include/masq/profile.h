@@ -39,29 +39,19 @@ struct string_hash {
     std::size_t operator()(std::string_view s) const noexcept { return absl::Hash<std::string_view>{}(s); }
 };
 
-/// One copy of each distinct string, handed out as views that stay valid for the pool's life
-/// (and across a move of it): a fleet's host names recur in the variants of thousands of process
-/// names, and a view costs 16 bytes where each copy in a map would cost 32 and a heap block.
-class string_pool {
+/// Text stored back to back in blocks that never move, so a view of it stays valid for the
+/// arena's life (and across a move of it, or of its blocks into another arena). A profile holds a
+/// fleet's paths, a million at a million names: one std::string each cost its 32 bytes and an
+/// allocation besides the characters.
+class text_arena {
   public:
-    string_pool() = default;
-    string_pool(const string_pool&) = delete; // views into it would point into the original
-    string_pool& operator=(const string_pool&) = delete;
-    string_pool(string_pool&&) noexcept = default;
-    string_pool& operator=(string_pool&&) noexcept = default;
+    text_arena() = default;
+    text_arena(const text_arena&) = delete; // views into it would point into the original
+    text_arena& operator=(const text_arena&) = delete;
+    text_arena(text_arena&&) noexcept = default;
+    text_arena& operator=(text_arena&&) noexcept = default;
 
-    std::string_view intern(std::string_view s) {
-        if (const auto it = views_.find(s); it != views_.end()) return *it;
-        const std::string_view view = store(s);
-        views_.insert(view);
-        return view;
-    }
-    std::size_t size() const noexcept { return views_.size(); }
-
-  private:
-    /// A copy of `s` in the arena: strings back to back in blocks that never move, so views stay
-    /// valid. A pool holds a fleet's paths (a million at a million names): one std::string each
-    /// cost its 32 bytes and an allocation besides the characters.
+    /// A copy of `s` in the arena.
     std::string_view store(std::string_view s) {
         if (s.empty()) return std::string_view("", 0);
         if (s.size() > block_bytes / 4) {
@@ -83,9 +73,57 @@ class string_pool {
         used_ += s.size();
         return {at, s.size()};
     }
+    /// Takes `other`'s blocks: views into them stay valid for this arena's life.
+    void adopt(text_arena&& other) {
+        if (other.blocks_.empty()) return;
+        if (blocks_.empty()) {
+            *this = std::move(other);
+            return;
+        }
+        blocks_.insert(blocks_.end() - 1, std::make_move_iterator(other.blocks_.begin()),
+                       std::make_move_iterator(other.blocks_.end()));
+        other = text_arena{};
+    }
+
+  private:
     static constexpr std::size_t block_bytes = std::size_t{64} << 10;
     std::vector<std::unique_ptr<char[]>> blocks_; // the last is the one being filled
     std::size_t used_ = 0;
+};
+
+/// One copy of each distinct string, handed out as views that stay valid for the pool's life
+/// (and across a move of it): a fleet's host names recur in the variants of thousands of process
+/// names, and a view costs 16 bytes where each copy in a map would cost 32 and a heap block.
+class string_pool {
+  public:
+    string_pool() = default;
+    string_pool(const string_pool&) = delete; // views into it would point into the original
+    string_pool& operator=(const string_pool&) = delete;
+    string_pool(string_pool&&) noexcept = default;
+    string_pool& operator=(string_pool&&) noexcept = default;
+
+    std::string_view intern(std::string_view s) {
+        if (const auto it = views_.find(s); it != views_.end()) return *it;
+        const std::string_view view = arena_.store(s);
+        views_.insert(view);
+        return view;
+    }
+    /// Distinct strings interned.
+    std::size_t size() const noexcept { return views_.size(); }
+
+    /// Keeps the text of `arena` for this pool's life, so that views into it may be held as if
+    /// interned here (a thread's profile handing its text over whole, instead of string by
+    /// string). It is not indexed: interning one of its strings later stores a copy, which only
+    /// costs the copy (views compare by content).
+    void adopt(text_arena&& arena) { arena_.adopt(std::move(arena)); }
+    /// The pool's text, whose views stay valid in the arena's new owner; the pool is left empty.
+    text_arena release() && {
+        views_.clear();
+        return std::move(arena_);
+    }
+
+  private:
+    text_arena arena_;
     absl::flat_hash_set<std::string_view> views_;
 };
 
@@ -150,6 +188,8 @@ struct variant_stats {
     /// Adds `other`'s events; its host names and sample text are interned in `pool` (this
     /// variant's profile's).
     void merge(const variant_stats& other, std::size_t sample_limit, string_pool& pool);
+    /// `merge` of a variant whose text already lives as long as this one's (`text_owned`).
+    void merge_owned(const variant_stats& other, std::size_t sample_limit);
     /// Points the host names and sample text of this variant, wherever they point, into `pool`.
     void intern_in(string_pool& pool);
 };
@@ -198,7 +238,10 @@ struct name_stats {
     /// are interned in `hosts_pool`, the pool of the profile this name belongs to.
     void merge(const name_stats& other, std::size_t sample_limit, string_pool& hosts_pool);
     /// `merge`, taking `other`'s maps and variants instead of copying them (it is left empty).
-    void absorb(name_stats&& other, std::size_t sample_limit, string_pool& hosts_pool);
+    /// `text_owned`: `other`'s text already lives as long as `hosts_pool` (an adopted arena), so
+    /// its views are kept instead of interned.
+    void absorb(name_stats&& other, std::size_t sample_limit, string_pool& hosts_pool,
+                bool text_owned = false);
 };
 
 /// The hosts of all of a name's events, with counts (the sum over its variants).
@@ -233,6 +276,11 @@ class process_profile final : public event_sink {
     void add_stats(std::optional<std::string_view> lowered_name, const name_stats& stats);
     /// `add_stats`, taking what `stats` holds instead of copying it.
     void add_stats(std::optional<std::string_view> lowered_name, name_stats&& stats);
+    /// `add_stats` of stats whose text lives in an arena this profile has adopted (`adopt_text`):
+    /// nothing is copied or interned (a thread's profile merged into this one).
+    void add_owned_stats(std::optional<std::string_view> lowered_name, name_stats&& stats);
+    /// Keeps `arena`'s text for this profile's life, for `add_owned_stats`.
+    void adopt_text(text_arena&& arena) { hosts_.adopt(std::move(arena)); }
 
     /// Room for `names` distinct names in all, so that adding them does not rehash the names
     /// seen so far again and again (a million names' merge rehashed them about 20 times).

@@ -244,6 +244,16 @@ void variant_stats::merge(const variant_stats& other, std::size_t sample_limit, 
     }
 }
 
+void variant_stats::merge_owned(const variant_stats& other, std::size_t sample_limit) {
+    count += other.count;
+    for (const auto& [host, n] : other.hosts)
+        hosts[host] += n;
+    first_seen = std::min(first_seen, other.first_seen);
+    last_seen = std::max(last_seen, other.last_seen);
+    for (const variant_sample& s : other.samples)
+        keep_sample(samples, s, sample_limit);
+}
+
 void variant_stats::intern_in(string_pool& pool) {
     host_count_map pooled_hosts;
     pooled_hosts.reserve(hosts.size());
@@ -273,12 +283,21 @@ void name_stats::merge(const name_stats& other, std::size_t sample_limit, string
     }
 }
 
-void name_stats::absorb(name_stats&& other, std::size_t sample_limit, string_pool& hosts_pool) {
-    // The counts' text may point anywhere (a builder's dictionaries): it is interned here.
+void name_stats::absorb(name_stats&& other, std::size_t sample_limit, string_pool& hosts_pool,
+                        bool text_owned) {
+    // The counts' text may point anywhere (a builder's dictionaries): it is interned here, unless
+    // it already lives as long as the pool. A map new to this name moves in whole then.
     const auto take = [&](string_count_map& into, string_count_map&& from) {
+        if (text_owned && into.empty()) {
+            into = std::move(from);
+            return;
+        }
         if (into.empty()) into.reserve(from.size());
         for (const auto& [value, n] : from)
-            add_count(into, hosts_pool, value, n);
+            if (text_owned)
+                into[value] += n;
+            else
+                add_count(into, hosts_pool, value, n);
         from = {};
     };
     count += other.count;
@@ -289,12 +308,24 @@ void name_stats::absorb(name_stats&& other, std::size_t sample_limit, string_poo
     take(original_names, std::move(other.original_names));
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
+    if (text_owned && variants.empty()) {
+        variants = std::move(other.variants);
+        other.variants.clear();
+        return;
+    }
     // A variant new to this name moves in whole (samples, hosts); only its text is re-pointed
     // into this profile's pool.
     if (variants.empty()) variants.reserve(other.variants.size());
     for (auto& [key, v] : other.variants) {
         if (const auto it = variants.find(key); it != variants.end()) {
-            it->second.merge(v, sample_limit, hosts_pool);
+            if (text_owned)
+                it->second.merge_owned(v, sample_limit);
+            else
+                it->second.merge(v, sample_limit, hosts_pool);
+            continue;
+        }
+        if (text_owned) {
+            variants.emplace(key, std::move(v));
             continue;
         }
         v.intern_in(hosts_pool);
@@ -388,6 +419,18 @@ void process_profile::add_stats(std::optional<std::string_view> lowered_name, co
     auto it = names_.find(*lowered_name);
     if (it == names_.end()) it = names_.emplace(std::string(*lowered_name), name_stats{}).first;
     it->second.merge(stats, sample_limit_, hosts_);
+}
+
+void process_profile::add_owned_stats(std::optional<std::string_view> lowered_name, name_stats&& stats) {
+    events_ += stats.count;
+    if (!lowered_name) {
+        if (!null_name_) null_name_.emplace();
+        null_name_->absorb(std::move(stats), sample_limit_, hosts_, true);
+        return;
+    }
+    auto it = names_.find(*lowered_name);
+    if (it == names_.end()) it = names_.emplace(std::string(*lowered_name), name_stats{}).first;
+    it->second.absorb(std::move(stats), sample_limit_, hosts_, true);
 }
 
 void process_profile::add_stats(std::optional<std::string_view> lowered_name, name_stats&& stats) {

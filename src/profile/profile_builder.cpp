@@ -11,7 +11,7 @@ namespace masq::detail {
 std::uint32_t profile_builder::dictionary::id(std::string_view s) {
     if (const auto it = ids_.find(s); it != ids_.end()) return it->second;
     const auto id = static_cast<std::uint32_t>(strings_.size());
-    strings_.emplace_back(s);
+    strings_.push_back(text_.store(s));
     ids_.emplace(strings_.back(), id);
     return id;
 }
@@ -155,10 +155,15 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
             out.original_names.emplace(original_names_.at(id), n);
         return out;
     };
+    // The profile keeps this builder's text whole (its arenas' blocks move, the views stay
+    // valid), so the names' stats move in as they are, nothing copied or interned again.
+    for (dictionary* d : {&paths_, &hosts_, &parents_, &original_names_, &image_hashes_})
+        profile.adopt_text(d->take_text());
+    profile.adopt_text(std::move(sample_text_).release());
     // Each slot is freed once the profile has it, so the builders and the profile are not all at
     // their largest at once (the peak of a run is here).
     const auto add = [&](std::optional<std::string_view> name, slot& s) {
-        profile.add_stats(name, materialise(s));
+        profile.add_owned_stats(name, materialise(s));
         s = slot{};
     };
     if (null_slot_) add(std::nullopt, *null_slot_);

@@ -99,10 +99,14 @@ class profile_builder final : public event_sink {
             return last.id;
         }
         std::string_view at(std::uint32_t id) const { return strings_[id]; }
+        /// The text, for a profile to adopt: the views `at` gives stay valid in the arena's new
+        /// owner. Nothing may be added to the dictionary after.
+        text_arena take_text() { return std::move(text_); }
 
       private:
         absl::flat_hash_map<std::string_view, std::uint32_t> ids_;
-        std::deque<std::string> strings_; // stable storage for the views above
+        std::vector<std::string_view> strings_; // by id, views into `text_`
+        text_arena text_;
     };
 
     slot& slot_for(const std::optional<std::string_view>& process);
