@@ -181,6 +181,33 @@ struct read_options {
 void read_into(std::span<const std::string> inputs, process_profile& profile, diagnostics& diag,
                read_stats& stats, const read_options& options = {});
 
+/// One unit of reading as `read_into` plans it: a whole input, or the byte range [begin, end) of
+/// a large plain JSON-lines file (`end` = `whole_input`: to its end).
+struct read_range {
+    static constexpr std::uint64_t whole_input = ~std::uint64_t{0};
+    std::size_t file = 0; ///< index among the inputs
+    std::uint64_t begin = 0;
+    std::uint64_t end = whole_input;
+    bool split = false;      ///< one of several ranges of its file
+    std::uint64_t bytes = 0; ///< its size, to start the largest first
+};
+
+/// How `read_into` cuts `inputs` (expanded files) into tasks for `options.threads` workers, in
+/// input order: large plain JSON-lines files (and large `.evtx` logs) in byte ranges, the rest
+/// whole. Another scheduler (a Spark driver) reads the same tasks with `read_part` elsewhere.
+std::vector<read_range> plan_reads(std::span<const std::string> inputs, const read_options& options);
+
+/**
+ * Reads one task of `plan_reads` — input `path` whole, or its byte range [begin, end) — into
+ * `profile` on this thread, as one of `read_into`'s threads does; returns the lines read. The
+ * samples' and problems' lines are lines of the range (numbered from 1 at `begin`):
+ * `add_partial` (partial_profile.h) makes them lines of the file. The first range of a split
+ * file counts the file's size in `stats.bytes`.
+ */
+std::uint64_t read_part(const std::string& path, std::uint64_t begin, std::uint64_t end,
+                        process_profile& profile, diagnostics& diag, read_stats& stats,
+                        const read_options& options = {});
+
 /**
  * Why a run read nothing a detector can use, in words for the user (empty when it did): no
  * supported file, no process creation among the records, every event outside the window, no

@@ -9,6 +9,7 @@
 #include "masq/diagnostics.h"
 #include "masq/html_report.h"
 #include "masq/match/similarity.h"
+#include "masq/partial_profile.h"
 #include "masq/profile.h"
 #include "masq/read.h"
 #include "masq/schema.h"
@@ -88,6 +89,8 @@ struct profile_handle {
     std::uint64_t records = 0, user_events = 0, synthetic_events = 0;
     masq::read_stats stats; ///< of read_files and read_arrow (Spark's aggregates have none)
     bool read_input = false;
+    std::optional<std::uint64_t> part_file_; ///< the file of the last `add_part`, and its lines so far
+    std::uint64_t part_lines_ = 0;
     profile_handle(bool strict, std::size_t samples) : diag(strict) { profile.set_sample_limit(samples); }
 
     void read_files(const std::vector<std::string>& inputs, unsigned threads, const std::string& format,
@@ -215,6 +218,55 @@ struct profile_handle {
             s.variants[masq::variant_key{paths[i], parents[i], originals[i]}].samples.push_back(std::move(e));
             profile.add_stats(names[i] ? std::optional<std::string_view>(*names[i]) : std::nullopt, s);
         }
+    }
+
+    /// The read tasks of `inputs` for `parallelism` workers, as `read_into` plans them for as many
+    /// threads: (file index, path, begin, end) tuples in input order. Missing inputs are problems
+    /// (in strict mode the first raises).
+    nb::list plan_files(const std::vector<std::string>& inputs, unsigned parallelism,
+                        const std::string& format, std::uint64_t min_range) {
+        masq::read_options read;
+        read.threads = std::max(1u, parallelism);
+        if (min_range > 0) read.min_range = min_range;
+        const auto f = masq::parse_input_format(format);
+        if (!f) throw std::invalid_argument("unknown input format '" + format + "'");
+        read.format = *f;
+        std::vector<std::string> files;
+        std::vector<masq::read_range> plan;
+        {
+            nb::gil_scoped_release release;
+            masq::read_stats stats;
+            files = masq::expand_inputs(inputs, diag, read.window, &stats.pruned_files);
+            this->stats.merge(stats);
+            plan = masq::plan_reads(files, read);
+        }
+        nb::list out;
+        for (const masq::read_range& r : plan)
+            out.append(nb::make_tuple(r.file, files[r.file], r.begin, r.end));
+        read_input = true;
+        return out;
+    }
+
+    /// Adds the bytes of a task read elsewhere (`read_part`), in task order: its lines are
+    /// numbered after those of the earlier tasks of the same file, as `read_into` numbers them.
+    void add_part(std::uint64_t file_index, nb::bytes data) {
+        masq::partial_profile part;
+        const std::string why =
+            masq::decode_partial(std::string_view(static_cast<const char*>(data.data()), data.size()), part);
+        if (!why.empty()) throw std::invalid_argument("not a masq partial profile: " + why);
+        if (!part_file_ || *part_file_ != file_index) part_lines_ = 0;
+        part_file_ = file_index;
+        const std::uint64_t offset = part_lines_;
+        part_lines_ += part.lines;
+        masq::read_stats read;
+        {
+            nb::gil_scoped_release release;
+            masq::add_partial(profile, diag, read, std::move(part), offset, file_index);
+        }
+        records += read.records;
+        user_events = profile.events();
+        stats.merge(read);
+        read_input = true;
     }
 
     std::uint64_t inject_synthetic(std::uint64_t seed) {
@@ -430,6 +482,9 @@ NB_MODULE(_core, m) {
              "original_names"_a, "hosts"_a, "counts"_a)
         .def("add_variant_samples", &profile_handle::add_variant_samples, "names"_a, "paths"_a, "parents"_a,
              "original_names"_a, "samples"_a)
+        .def("plan_files", &profile_handle::plan_files, "inputs"_a, "parallelism"_a, "format"_a = "auto",
+             "min_range"_a = 0)
+        .def("add_part", &profile_handle::add_part, "file_index"_a, "data"_a)
         .def("inject_synthetic", &profile_handle::inject_synthetic, "seed"_a)
         .def_prop_ro("distinct_names", [](const profile_handle& h) { return h.profile.distinct_names(); })
         .def_prop_ro("events", [](const profile_handle& h) { return h.profile.events(); })
@@ -439,6 +494,32 @@ NB_MODULE(_core, m) {
           "max_paths"_a, "max_hosts"_a, "threads"_a, "allow_file"_a, "total_hosts"_a = nb::none(),
           "detectors"_a = "", "samples"_a = 3, "min_level"_a = "",
           "catalog_files"_a = std::vector<std::string>{});
+    m.def(
+        "read_part",
+        [](const std::string& path, std::uint64_t begin, std::uint64_t end, const std::string& format,
+           std::size_t samples, bool name_from_path) {
+            // One task of Profile.plan_files, read where this runs (a Spark executor): the bytes of
+            // its partial profile (partial_profile.h), never an exception for bad input — its
+            // problems travel in the bytes, so the driver reports them in order (strict mode too).
+            masq::read_options read;
+            const auto f = masq::parse_input_format(format);
+            if (!f) throw std::invalid_argument("unknown input format '" + format + "'");
+            read.format = *f;
+            read.samples = samples;
+            read.name_from_path = name_from_path;
+            read.blob = masq::blob_options::from_environment();
+            std::string bytes;
+            {
+                nb::gil_scoped_release release;
+                masq::process_profile profile;
+                masq::diagnostics diag(false);
+                masq::read_stats stats;
+                const std::uint64_t lines = masq::read_part(path, begin, end, profile, diag, stats, read);
+                bytes = masq::encode_partial(profile, diag, stats, lines);
+            }
+            return nb::bytes(bytes.data(), bytes.size());
+        },
+        "path"_a, "begin"_a, "end"_a, "format"_a = "auto", "samples"_a = 3, "name_from_path"_a = false);
     m.def("event_columns", [] {
         nb::list columns;
         for (const std::string_view c : masq::python::arrow_columns()) {
