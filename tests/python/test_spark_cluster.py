@@ -110,7 +110,9 @@ def cluster(tmp_path_factory):
 @pytest.fixture(scope="module")
 def spark(cluster):
     os.environ["PYSPARK_PYTHON"] = sys.executable
-    assert SparkSession.getActiveSession() is None, "a Spark session of another module is still running"
+    from pyspark import SparkContext
+    if SparkContext._active_spark_context is not None:  # a local session another module left: getOrCreate would reuse it
+        SparkContext._active_spark_context.stop()
     session = (SparkSession.builder.master(cluster).appName("masq-cluster-test")
                .config("spark.driver.host", "127.0.0.1")
                .config("spark.driver.bindAddress", "127.0.0.1")
