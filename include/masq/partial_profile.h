@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,13 +32,14 @@
 
 namespace masq {
 
-/// A decoded partial profile. Host names of its variants are views into `hosts`.
+/// A decoded partial profile: what reading some consecutive tasks gave. Host names of its
+/// variants are views into `hosts`.
 struct partial_profile {
     std::deque<std::string> hosts;
     std::vector<std::pair<std::optional<std::string>, name_stats>> names;
-    diagnostics problems{false, 20};
+    std::vector<std::uint64_t> task_lines;  ///< per task: lines of its range
+    std::vector<diagnostics> task_problems; ///< per task: its problems (lines of its range)
     read_stats stats;
-    std::uint64_t lines = 0; ///< lines of the task's range (to number the problems and samples after it)
     std::size_t sample_limit = 3;
 
     partial_profile() = default;
@@ -47,21 +49,30 @@ struct partial_profile {
     partial_profile& operator=(partial_profile&&) = default;
 };
 
-/// The bytes of what reading one task gave: its profile (read with `read_part`, so its samples'
-/// lines are lines of the task's range), problems, statistics and line count.
-std::string encode_partial(const process_profile& profile, const diagnostics& problems,
-                           const read_stats& stats, std::uint64_t lines);
+/// The bytes of what `read_parts` gave for some tasks: the profile (a sample's order is its
+/// task's index << 40 | its line in the task's range), each task's lines and problems, and the
+/// read statistics.
+std::string encode_partial(const process_profile& profile, std::span<const std::uint64_t> task_lines,
+                           std::span<const diagnostics> task_problems, const read_stats& stats);
 
 /// Decodes `encode_partial`'s bytes into `out`; returns an empty string on success, otherwise
 /// why the bytes are not a partial profile (then `out` is unspecified). Never throws.
 std::string decode_partial(std::string_view bytes, partial_profile& out) noexcept;
 
-/// Adds a decoded task to `profile` (and its problems to `diag`, in strict mode the first throws
-/// `input_error`; its statistics to `stats`): its samples' and problems' lines become lines of
-/// the file by adding `line_offset` (the lines of the earlier ranges of the same file) and its
-/// samples take their place in the input from `file_index`, the file's index among the inputs.
+/// Where a task of a partial profile lies in the input: the lines of the earlier ranges of its
+/// file, and the file's index among the inputs.
+struct task_place {
+    std::uint64_t line_offset = 0;
+    std::uint64_t file_index = 0;
+};
+
+/// Adds a decoded partial profile to `profile` (its problems to `diag`, task by task, in strict
+/// mode the first throws `input_error`; its statistics to `stats`): a sample's line becomes a line
+/// of its file by adding its task's `line_offset`, and its order (file, line in the file) is then
+/// the same however the files were cut, as `read_into` renumbers its threads' samples.
+/// `places[i]` is task i's place; `std::invalid_argument` if their number is not the tasks'.
 /// `part` is left empty.
 void add_partial(process_profile& profile, diagnostics& diag, read_stats& stats, partial_profile&& part,
-                 std::uint64_t line_offset, std::uint64_t file_index);
+                 std::span<const task_place> places);
 
 } // namespace masq

@@ -197,16 +197,24 @@ struct read_range {
 /// whole. Another scheduler (a Spark driver) reads the same tasks with `read_part` elsewhere.
 std::vector<read_range> plan_reads(std::span<const std::string> inputs, const read_options& options);
 
+/// A task of `plan_reads` to read elsewhere: the input and its byte range.
+struct part_input {
+    std::string path;
+    std::uint64_t begin = 0;
+    std::uint64_t end = read_range::whole_input;
+};
+
 /**
- * Reads one task of `plan_reads` — input `path` whole, or its byte range [begin, end) — into
- * `profile` on this thread, as one of `read_into`'s threads does; returns the lines read. The
- * samples' and problems' lines are lines of the range (numbered from 1 at `begin`):
- * `add_partial` (partial_profile.h) makes them lines of the file. The first range of a split
- * file counts the file's size in `stats.bytes`.
+ * Reads tasks of `plan_reads` — consecutive in input order — into `profile` on this thread, as
+ * one of `read_into`'s threads reads its tasks: one accumulator, each task's lines numbered from 1
+ * at its `begin`. A sample's `order` is (index in `tasks`) << 40 | (line in its range), and its
+ * line the line in the range: `add_partial` (partial_profile.h) makes them places in the input.
+ * `lines[i]` and `problems[i]` are task i's lines and problems (lines of its range). The first
+ * range of a split file counts the file's size in `stats.bytes`.
  */
-std::uint64_t read_part(const std::string& path, std::uint64_t begin, std::uint64_t end,
-                        process_profile& profile, diagnostics& diag, read_stats& stats,
-                        const read_options& options = {});
+void read_parts(std::span<const part_input> tasks, process_profile& profile,
+                std::vector<std::uint64_t>& lines, std::vector<diagnostics>& problems, read_stats& stats,
+                const read_options& options = {});
 
 /**
  * Why a run read nothing a detector can use, in words for the user (empty when it did): no

@@ -332,10 +332,11 @@ def events_of(df, findings, which: str = "suspicious_process"):
 
 
 def _part_reader(input_format: str, samples: int, name_from_path: bool):
-    """The function the executors run over their read tasks: (index, (file index, path, begin,
-    end)) in, (index, file index, partial profile bytes) out. A closure, so Spark ships it by value
-    and an executor without masq gets this message rather than a bare unpickling error."""
-    def read(tasks):
+    """The function the executors run: (index, [(file index, path, begin, end), …]) in — a group
+    of consecutive read tasks — and (index, its partial profile's bytes) out. A closure, so Spark
+    ships it by value and an executor without masq gets this message rather than a bare
+    unpickling error."""
+    def read(groups):
         import importlib
 
         try:
@@ -349,10 +350,29 @@ def _part_reader(input_format: str, samples: int, name_from_path: bool):
                 f"cannot import masq's native module masq._core ({e}). Ship masq with the job: "
                 "spark.archives with a packed environment (venv-pack or conda-pack) and "
                 "spark.pyspark.python pointing into it, or --py-files with masq's wheel; see docs/spark.md") from None
-        for index, (file_index, path, begin, end) in tasks:
-            yield index, file_index, core.read_part(path, begin, end, input_format, samples, name_from_path)
+        for index, tasks in groups:
+            yield index, core.read_parts([(path, begin, end) for _, path, begin, end in tasks], input_format,
+                                         samples, name_from_path)
 
     return read
+
+
+def _groups(tasks, n: int):
+    """The read tasks in at most `n` groups of consecutive tasks of about equal bytes: one Spark
+    task reads a group into one profile (as one of the CLI's threads reads its tasks), so the
+    driver merges `n` partial profiles, not one per file."""
+    sizes = [t[4] for t in tasks]
+    total = sum(sizes) or 1
+    groups, current, done = [], [], 0
+    for task, size in zip(tasks, sizes):
+        current.append(task[:4])
+        done += size
+        if len(groups) < n - 1 and done * n >= total * (len(groups) + 1):
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
 
 
 def _local_paths(paths):
@@ -381,9 +401,10 @@ def detect_files(spark, paths, mode: str = "full", *, frequent_threshold: float 
 
     The driver expands `paths` and plans the read tasks as the CLI's reader does for
     `parallelism` threads (default: Spark's default parallelism): each file, and a large
-    JSON-lines file in byte ranges of at least `min_range` bytes (default 64 MiB, the CLI's). One Spark task per read task reads it into a partial profile
-    (counts, hosts, times and first events per name and variant) and returns its bytes; the
-    driver merges them in input order, so samples are the first events by file and line and
+    JSON-lines file in byte ranges of at least `min_range` bytes (default 64 MiB, the CLI's). The
+    tasks go to `parallelism` Spark tasks in groups of consecutive tasks of about equal size; each
+    reads its group into one partial profile (counts, hosts, times and first events per name and
+    variant) and returns its bytes; the driver merges them in input order, so samples are the first events by file and line and
     problems are reported as `file:line: …`. Paths must name the same files on every executor (a
     shared or distributed file system; Blob URLs read with the executors' AZURE_STORAGE_*).
 
@@ -399,10 +420,11 @@ def detect_files(spark, paths, mode: str = "full", *, frequent_threshold: float 
     prof = _core.Profile(strict, int(samples))
     tasks = prof.plan_files(_local_paths(paths), parallelism, input_format, int(min_range or 0))
     if tasks:
+        groups = _groups(tasks, parallelism)
         reader = _part_reader(input_format, int(samples), mode == "full")  # as the CLI
-        parts = (sc.parallelize(list(enumerate(tasks)), len(tasks)).mapPartitions(reader).collect())
-        for _, file_index, data in sorted(parts, key=lambda part: part[0]):  # in input order
-            prof.add_part(file_index, data)
+        parts = dict(sc.parallelize(list(enumerate(groups)), len(groups)).mapPartitions(reader).collect())
+        for index, group in enumerate(groups):  # in input order
+            prof.add_part([file_index for file_index, *_ in group], parts[index])
     result = _detect_profile(prof, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
                              inject_synthetic, seed, allow, max_paths, max_hosts, threads, detectors=detectors,
                              samples=samples, min_level=min_level, catalog=catalog)

@@ -26,6 +26,7 @@
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/string_view.h>
+#include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 #include <sstream>
 
@@ -221,7 +222,7 @@ struct profile_handle {
     }
 
     /// The read tasks of `inputs` for `parallelism` workers, as `read_into` plans them for as many
-    /// threads: (file index, path, begin, end) tuples in input order. Missing inputs are problems
+    /// threads: (file index, path, begin, end, bytes) tuples in input order. Missing inputs are problems
     /// (in strict mode the first raises).
     nb::list plan_files(const std::vector<std::string>& inputs, unsigned parallelism,
                         const std::string& format, std::uint64_t min_range) {
@@ -242,26 +243,34 @@ struct profile_handle {
         }
         nb::list out;
         for (const masq::read_range& r : plan)
-            out.append(nb::make_tuple(r.file, files[r.file], r.begin, r.end));
+            out.append(nb::make_tuple(r.file, files[r.file], r.begin, r.end, r.bytes));
         read_input = true;
         return out;
     }
 
-    /// Adds the bytes of a task read elsewhere (`read_part`), in task order: its lines are
-    /// numbered after those of the earlier tasks of the same file, as `read_into` numbers them.
-    void add_part(std::uint64_t file_index, nb::bytes data) {
+    /// Adds the bytes of consecutive tasks read elsewhere (`read_parts`), parts in input order:
+    /// `file_indexes[i]` is task i's file. A range's lines are numbered after those of the earlier
+    /// ranges of its file, as `read_into` numbers them.
+    void add_part(const std::vector<std::uint64_t>& file_indexes, nb::bytes data) {
         masq::partial_profile part;
         const std::string why =
             masq::decode_partial(std::string_view(static_cast<const char*>(data.data()), data.size()), part);
         if (!why.empty()) throw std::invalid_argument("not a masq partial profile: " + why);
-        if (!part_file_ || *part_file_ != file_index) part_lines_ = 0;
-        part_file_ = file_index;
-        const std::uint64_t offset = part_lines_;
-        part_lines_ += part.lines;
+        if (part.task_lines.size() != file_indexes.size())
+            throw std::invalid_argument("add_part: the partial profile has " +
+                                        std::to_string(part.task_lines.size()) + " tasks, not " +
+                                        std::to_string(file_indexes.size()));
+        std::vector<masq::task_place> places;
+        for (std::size_t t = 0; t < file_indexes.size(); ++t) {
+            if (!part_file_ || *part_file_ != file_indexes[t]) part_lines_ = 0;
+            part_file_ = file_indexes[t];
+            places.push_back({part_lines_, file_indexes[t]});
+            part_lines_ += part.task_lines[t];
+        }
         masq::read_stats read;
         {
             nb::gil_scoped_release release;
-            masq::add_partial(profile, diag, read, std::move(part), offset, file_index);
+            masq::add_partial(profile, diag, read, std::move(part), places);
         }
         records += read.records;
         user_events = profile.events();
@@ -484,7 +493,7 @@ NB_MODULE(_core, m) {
              "original_names"_a, "samples"_a)
         .def("plan_files", &profile_handle::plan_files, "inputs"_a, "parallelism"_a, "format"_a = "auto",
              "min_range"_a = 0)
-        .def("add_part", &profile_handle::add_part, "file_index"_a, "data"_a)
+        .def("add_part", &profile_handle::add_part, "file_indexes"_a, "data"_a)
         .def("inject_synthetic", &profile_handle::inject_synthetic, "seed"_a)
         .def_prop_ro("distinct_names", [](const profile_handle& h) { return h.profile.distinct_names(); })
         .def_prop_ro("events", [](const profile_handle& h) { return h.profile.events(); })
@@ -495,12 +504,13 @@ NB_MODULE(_core, m) {
           "detectors"_a = "", "samples"_a = 3, "min_level"_a = "",
           "catalog_files"_a = std::vector<std::string>{});
     m.def(
-        "read_part",
-        [](const std::string& path, std::uint64_t begin, std::uint64_t end, const std::string& format,
-           std::size_t samples, bool name_from_path) {
-            // One task of Profile.plan_files, read where this runs (a Spark executor): the bytes of
-            // its partial profile (partial_profile.h), never an exception for bad input — its
-            // problems travel in the bytes, so the driver reports them in order (strict mode too).
+        "read_parts",
+        [](const std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t>>& tasks,
+           const std::string& format, std::size_t samples, bool name_from_path) {
+            // Consecutive tasks of Profile.plan_files (path, begin, end), read where this runs (a
+            // Spark executor) into one profile: the bytes of its partial profile
+            // (partial_profile.h), never an exception for bad input — the problems travel in the
+            // bytes, so the driver reports them in order (and strict mode fails there).
             masq::read_options read;
             const auto f = masq::parse_input_format(format);
             if (!f) throw std::invalid_argument("unknown input format '" + format + "'");
@@ -508,18 +518,22 @@ NB_MODULE(_core, m) {
             read.samples = samples;
             read.name_from_path = name_from_path;
             read.blob = masq::blob_options::from_environment();
+            std::vector<masq::part_input> inputs;
+            for (const auto& [path, begin, end] : tasks)
+                inputs.push_back({path, begin, end});
             std::string bytes;
             {
                 nb::gil_scoped_release release;
                 masq::process_profile profile;
-                masq::diagnostics diag(false);
+                std::vector<std::uint64_t> lines;
+                std::vector<masq::diagnostics> problems;
                 masq::read_stats stats;
-                const std::uint64_t lines = masq::read_part(path, begin, end, profile, diag, stats, read);
-                bytes = masq::encode_partial(profile, diag, stats, lines);
+                masq::read_parts(inputs, profile, lines, problems, stats, read);
+                bytes = masq::encode_partial(profile, lines, problems, stats);
             }
             return nb::bytes(bytes.data(), bytes.size());
         },
-        "path"_a, "begin"_a, "end"_a, "format"_a = "auto", "samples"_a = 3, "name_from_path"_a = false);
+        "tasks"_a, "format"_a = "auto", "samples"_a = 3, "name_from_path"_a = false);
     m.def("event_columns", [] {
         nb::list columns;
         for (const std::string_view c : masq::python::arrow_columns()) {

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: MIT
 // The partial profile's bytes (partial_profile.h says why the format is masq's own). Layout:
-// "MASQPRT1", the line count, the read statistics, the problems (counts per kind, then the kept
-// ones), the sample limit, a table of host names (a fleet's hosts recur in thousands of names'
+// "MASQPRT1", per task its line count and problems (counts per kind, then the kept ones), the
+// read statistics, the sample limit, a table of host names (a fleet's hosts recur in thousands of names'
 // variants), then each name with its counts, times, per-value counts and variants.
 
 #include "masq/partial_profile.h"
 
 #include <array>
 #include <new>
+#include <stdexcept>
 
 namespace masq {
 namespace {
 
 constexpr std::string_view magic = "MASQPRT1";
+/// A sample's order is its task << task_shift | its line in the task's range (profile_builder.h).
+constexpr unsigned task_shift = 40;
 
 class writer {
   public:
@@ -175,10 +178,7 @@ event_sample read_sample(reader& r) {
     return s;
 }
 
-void decode(reader& r, partial_profile& out) {
-    if (!r.skip_magic()) return;
-    out.lines = r.number();
-    each_stat(out.stats, [&](std::uint64_t& v) { v = r.number(); });
+void decode_problems(reader& r, diagnostics& out) {
     std::array<std::uint64_t, problem_kind_count> counts{};
     for (auto& c : counts)
         c = r.number();
@@ -190,10 +190,19 @@ void decode(reader& r, partial_profile& out) {
                      std::string(r.text()), std::string(r.text())};
         if (!r.ok()) return;
         if (++kept[kind] > counts[kind]) return r.fail("more problems kept than counted");
-        out.problems.report(std::move(d));
+        out.report(std::move(d));
     }
     for (std::size_t k = 0; k < problem_kind_count; ++k)
-        out.problems.count_unkept(static_cast<problem_kind>(k), counts[k] - kept[k]);
+        out.count_unkept(static_cast<problem_kind>(k), counts[k] - kept[k]);
+}
+
+void decode(reader& r, partial_profile& out) {
+    if (!r.skip_magic()) return;
+    for (std::uint64_t n = r.count(1 + problem_kind_count + 1); n > 0 && r.ok(); --n) {
+        out.task_lines.push_back(r.number());
+        decode_problems(r, out.task_problems.emplace_back(false));
+    }
+    each_stat(out.stats, [&](std::uint64_t& v) { v = r.number(); });
     out.sample_limit = static_cast<std::size_t>(r.number());
     std::vector<std::string_view> hosts;
     for (std::uint64_t n = r.count(1); n > 0 && r.ok(); --n)
@@ -222,8 +231,11 @@ void decode(reader& r, partial_profile& out) {
                 if (r.ok() && !vs.hosts.emplace(hosts[static_cast<std::size_t>(id)], c).second)
                     return r.fail("a host is listed twice in a variant");
             }
-            for (std::uint64_t k = r.count(12); k > 0 && r.ok(); --k)
+            for (std::uint64_t k = r.count(12); k > 0 && r.ok(); --k) {
                 vs.samples.push_back(read_sample(r));
+                if (r.ok() && (vs.samples.back().order >> task_shift) >= out.task_lines.size())
+                    return r.fail("a sample of a task that is not there");
+            }
             if (r.ok() && !s.variants.emplace(std::move(key), std::move(vs)).second)
                 return r.fail("a variant is listed twice");
         }
@@ -234,23 +246,28 @@ void decode(reader& r, partial_profile& out) {
 
 } // namespace
 
-std::string encode_partial(const process_profile& profile, const diagnostics& problems,
-                           const read_stats& stats, std::uint64_t lines) {
+std::string encode_partial(const process_profile& profile, std::span<const std::uint64_t> task_lines,
+                           std::span<const diagnostics> task_problems, const read_stats& stats) {
     writer w;
     w.out.append(magic);
-    w.number(lines);
+    w.number(task_lines.size());
+    for (std::size_t t = 0; t < task_lines.size(); ++t) {
+        w.number(task_lines[t]);
+        static const diagnostics none(false);
+        const diagnostics& problems = t < task_problems.size() ? task_problems[t] : none;
+        for (std::size_t k = 0; k < problem_kind_count; ++k)
+            w.number(problems.count(static_cast<problem_kind>(k)));
+        w.number(problems.kept().size());
+        for (const diagnostic& d : problems.kept()) {
+            w.number(static_cast<std::uint64_t>(d.kind));
+            w.text(d.file);
+            w.number(d.line);
+            w.text(d.field);
+            w.text(d.message);
+        }
+    }
     read_stats s = stats;
     each_stat(s, [&](std::uint64_t& v) { w.number(v); });
-    for (std::size_t k = 0; k < problem_kind_count; ++k)
-        w.number(problems.count(static_cast<problem_kind>(k)));
-    w.number(problems.kept().size());
-    for (const diagnostic& d : problems.kept()) {
-        w.number(static_cast<std::uint64_t>(d.kind));
-        w.text(d.file);
-        w.number(d.line);
-        w.text(d.field);
-        w.text(d.message);
-    }
     w.number(profile.sample_limit());
     // The host table: each distinct host once, referred to by its index.
     absl::flat_hash_map<std::string_view, std::uint64_t> host_ids;
@@ -312,22 +329,26 @@ std::string decode_partial(std::string_view bytes, partial_profile& out) noexcep
 }
 
 void add_partial(process_profile& profile, diagnostics& diag, read_stats& stats, partial_profile&& part,
-                 std::uint64_t line_offset, std::uint64_t file_index) {
+                 std::span<const task_place> places) {
+    if (places.size() != part.task_lines.size())
+        throw std::invalid_argument("add_partial: " + std::to_string(places.size()) + " places for " +
+                                    std::to_string(part.task_lines.size()) + " tasks");
     // As profile_builder::flush_into renumbers a thread's samples: the line in the range becomes
     // the line in the file, and the order (file, line in it) is the same however the file was cut.
-    constexpr unsigned task_shift = 40;
     const std::uint64_t line_mask = (std::uint64_t{1} << task_shift) - 1;
     for (auto& [name, s] : part.names) {
         for (auto& [key, v] : s.variants)
             for (event_sample& sample : v.samples) {
-                const std::uint64_t file_line = line_offset + (sample.order & line_mask);
+                const task_place& place = places[sample.order >> task_shift]; // checked by decode
+                const std::uint64_t file_line = place.line_offset + (sample.order & line_mask);
                 if (sample.line != 0) sample.line = file_line;
-                sample.order = file_index << task_shift | file_line;
+                sample.order = place.file_index << task_shift | file_line;
             }
         profile.add_stats(name ? std::optional<std::string_view>(*name) : std::nullopt, std::move(s));
     }
     stats.merge(part.stats);
-    diag.absorb(part.problems, line_offset);
+    for (std::size_t t = 0; t < places.size(); ++t)
+        diag.absorb(part.task_problems[t], places[t].line_offset);
     part = partial_profile{};
 }
 

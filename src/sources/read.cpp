@@ -188,30 +188,34 @@ std::vector<read_range> plan_reads(std::span<const std::string> files, const rea
     return tasks;
 }
 
-std::uint64_t read_part(const std::string& path, std::uint64_t begin, std::uint64_t end,
-                        process_profile& profile, diagnostics& diag, read_stats& stats,
-                        const read_options& options) {
+void read_parts(std::span<const part_input> tasks, process_profile& profile,
+                std::vector<std::uint64_t>& lines, std::vector<diagnostics>& problems, read_stats& stats,
+                const read_options& options) {
     detail::profile_builder builder(options.samples);
     builder.set_name_from_path(options.name_from_path);
-    builder.begin_task(0);
-    // De-duplication sees this task only: a record repeated in another task is not dropped.
+    // De-duplication sees these tasks only: a record repeated in another part is not dropped.
     std::unique_ptr<detail::record_set> seen =
         options.dedupe ? std::make_unique<detail::record_set>() : nullptr;
     read_stats part;
-    const std::uint64_t lines = read_input(path, begin, end, builder, diag, part, options, seen.get());
-    // A split file's size is counted once, by its first range (the ranges overlap by a partial line).
-    if (begin == 0 && end != whole_file) {
-        std::error_code ec;
-        const auto size = std::filesystem::file_size(path, ec);
-        if (!ec) part.bytes += static_cast<std::uint64_t>(size);
+    lines.assign(tasks.size(), 0);
+    problems.assign(tasks.size(), diagnostics(false));
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+        const part_input& t = tasks[i];
+        builder.begin_task(i);
+        lines[i] = read_input(t.path, t.begin, t.end, builder, problems[i], part, options, seen.get());
+        // A split file's size is counted once, by its first range (the ranges overlap by a partial line).
+        if (t.begin == 0 && t.end != whole_file) {
+            std::error_code ec;
+            const auto size = std::filesystem::file_size(t.path, ec);
+            if (!ec) part.bytes += static_cast<std::uint64_t>(size);
+        }
     }
     part.names_from_path += builder.names_from_path();
     part.events_without_host += builder.without_host();
     part.events_without_time += builder.without_time();
     profile.set_sample_limit(options.samples);
-    builder.flush_into(profile);
+    builder.flush_into(profile); // samples keep (task << 40 | line in its range) as their order
     stats.merge(part);
-    return lines;
 }
 
 void read_into(std::span<const std::string> files, process_profile& profile, diagnostics& diag,

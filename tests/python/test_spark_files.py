@@ -114,17 +114,29 @@ def test_executor_without_native_module_says_so(monkeypatch):
     monkeypatch.setitem(sys.modules, "masq._core", None)  # import fails as on a bare executor
     read = masq_spark._part_reader("auto", 3, True)
     with pytest.raises(RuntimeError, match=r"cannot import masq's native module masq\._core.*docs/spark\.md"):
-        list(read(iter([(0, (0, "/nonexistent", 0, 0))])))
+        list(read(iter([(0, [(0, "/nonexistent", 0, 0)])])))
 
 
-def test_partial_profile_bytes_are_checked():
-    profile = _core.Profile()
+def test_partial_profile_bytes_are_checked(root):
+    sample = str(root / "data" / "sample" / "securityevent-sample.json.gz")
     with pytest.raises(ValueError, match="not a masq partial profile"):
-        profile.add_part(0, b"MASQPRT1\xff")
-    good = _core.read_part(str(pathlib.Path(__file__).resolve().parents[2] / "data" / "sample"
-                               / "securityevent-sample.json.gz"), 0, 2**64 - 1)
+        _core.Profile().add_part([0], b"MASQPRT1\xff")
+    good = _core.read_parts([(sample, 0, 2**64 - 1)])
     for cut in (0, 8, len(good) // 2, len(good) - 1):
         with pytest.raises(ValueError, match="not a masq partial profile"):
-            _core.Profile().add_part(0, good[:cut])
-    profile.add_part(0, good)
-    assert profile.events > 0
+            _core.Profile().add_part([0], good[:cut])
+    with pytest.raises(ValueError, match="1 tasks, not 2"):
+        _core.Profile().add_part([0, 0], good)
+    profile = _core.Profile()
+    profile.add_part([0], good)
+    local = _core.Profile()
+    local.read_files([sample])
+    assert (profile.events, profile.distinct_names) == (local.events, local.distinct_names) != (0, 0)
+
+
+def test_groups_keep_input_order():
+    tasks = [(i // 3, f"f{i // 3}", 0, 0, size) for i, size in enumerate([5, 1, 1, 1, 9, 2, 2, 3])]
+    groups = masq_spark._groups(tasks, 3)
+    assert len(groups) == 3 and [t for g in groups for t in g] == [t[:4] for t in tasks]
+    assert masq_spark._groups(tasks, 1) == [[t[:4] for t in tasks]]
+    assert len(masq_spark._groups(tasks[:2], 8)) == 2
