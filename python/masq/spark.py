@@ -12,7 +12,7 @@ tasks as the CLI's reader does (each file, and large JSON-lines files in byte ra
 executors read them with masq's C++ reader (every format the CLI reads) into partial profiles and
 send their bytes back, and the driver merges them as the CLI merges its threads' profiles, so the
 findings — samples' files and lines included — are the CLI's. Spark only moves files' names and
-profiles; no event becomes a Spark row. The executors need the masq package (docs/spark.md).
+profiles; no event becomes a Spark row. The executors need the masq package (docs/python.md, "Shipping masq to the executors").
 
 `detect` does what the notebook does with its events — filter EventID 4688, group by
 `lower(Process)` — but in one pass over the events with GROUPING SETS (hash aggregation), which
@@ -349,7 +349,8 @@ def _part_reader(input_format: str, samples: int, name_from_path: bool):
                 f"masq.spark.detect_files: the executor's Python ({sys.executable} on {socket.gethostname()}) "
                 f"cannot import masq's native module masq._core ({e}). Ship masq with the job: "
                 "spark.archives with a packed environment (venv-pack or conda-pack) and "
-                "spark.pyspark.python pointing into it, or --py-files with masq's wheel; see docs/spark.md") from None
+                "spark.pyspark.python pointing into it, or --py-files with masq's wheel; see "
+                "docs/python.md, \"Shipping masq to the executors\"") from None
         for index, tasks in groups:
             yield index, core.read_parts([(path, begin, end) for _, path, begin, end in tasks], input_format,
                                          samples, name_from_path)

@@ -113,8 +113,25 @@ def test_executor_without_native_module_says_so(monkeypatch):
     """What an executor without masq._core raises: a message that says how to ship masq."""
     monkeypatch.setitem(sys.modules, "masq._core", None)  # import fails as on a bare executor
     read = masq_spark._part_reader("auto", 3, True)
-    with pytest.raises(RuntimeError, match=r"cannot import masq's native module masq\._core.*docs/spark\.md"):
+    with pytest.raises(RuntimeError, match=r"cannot import masq's native module masq\._core.*spark\.archives.*docs/python\.md"):
         list(read(iter([(0, [(0, "/nonexistent", 0, 0)])])))
+
+
+def test_reader_ships_by_value_to_an_executor_without_masq(tmp_path):
+    """Spark pickles the executors' function with cloudpickle: it must load where masq is not
+    installed at all, so that the message above is what the executor raises."""
+    import subprocess
+    from pyspark import cloudpickle
+
+    blob = tmp_path / "reader.pickle"
+    blob.write_bytes(cloudpickle.dumps(masq_spark._part_reader("auto", 3, True)))
+    code = ("import sys; sys.modules['masq'] = None; sys.modules['masq._core'] = None\n"
+            "from pyspark import cloudpickle\n"
+            f"read = cloudpickle.loads(open({str(blob)!r}, 'rb').read())\n"
+            "try:\n    list(read(iter([(0, [(0, '/x', 0, 0)])])))\n"
+            "except RuntimeError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "cannot import masq's native module masq._core" in out and "spark.archives" in out
 
 
 def test_partial_profile_bytes_are_checked(root):
