@@ -23,6 +23,10 @@ MODES = ["seed", "full"]
 @pytest.fixture(scope="module")
 def spark():
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # The JVM keeps the environment of the first session of the run: when this module starts it,
+    # test_spark.py's notebook UDF (tests/parity/notebook_seed.py) must still import in the workers.
+    parity = str(pathlib.Path(__file__).resolve().parents[1] / "parity")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [parity, os.environ.get("PYTHONPATH")]))
     session = (SparkSession.builder.master("local[2]").appName("masq-files-tests")
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
