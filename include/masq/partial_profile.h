@@ -32,10 +32,11 @@
 
 namespace masq {
 
-/// A decoded partial profile: what reading some consecutive tasks gave. Host names of its
-/// variants are views into `hosts`.
+/// A decoded partial profile: what reading some consecutive tasks gave. The text of its names'
+/// counts, variant keys, hosts and samples is views into `text` (add_stats interns it again in
+/// the profile it is added to).
 struct partial_profile {
-    std::deque<std::string> hosts;
+    string_pool text;
     std::vector<std::pair<std::optional<std::string>, name_stats>> names;
     std::vector<std::uint64_t> task_lines;  ///< per task: lines of its range
     std::vector<diagnostics> task_problems; ///< per task: its problems (lines of its range)
@@ -43,7 +44,7 @@ struct partial_profile {
     std::size_t sample_limit = 3;
 
     partial_profile() = default;
-    partial_profile(const partial_profile&) = delete; // `names` points into `hosts`
+    partial_profile(const partial_profile&) = delete; // `names` points into `text`
     partial_profile& operator=(const partial_profile&) = delete;
     partial_profile(partial_profile&&) = default;
     partial_profile& operator=(partial_profile&&) = default;

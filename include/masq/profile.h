@@ -20,9 +20,11 @@
 #include <absl/hash/hash.h>
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,9 +38,6 @@ struct string_hash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept { return absl::Hash<std::string_view>{}(s); }
 };
-/// Open addressing (Abseil's Swiss table): one probe usually touches one cache line, where a
-/// node-based map chases a pointer per entry — this map is on the per-event hot path.
-using string_count_map = absl::flat_hash_map<std::string, std::uint64_t, string_hash, std::equal_to<>>;
 
 /// One copy of each distinct string, handed out as views that stay valid for the pool's life
 /// (and across a move of it): a fleet's host names recur in the variants of thousands of process
@@ -53,19 +52,49 @@ class string_pool {
 
     std::string_view intern(std::string_view s) {
         if (const auto it = views_.find(s); it != views_.end()) return *it;
-        const std::string_view view = strings_.emplace_back(s);
+        const std::string_view view = store(s);
         views_.insert(view);
         return view;
     }
-    std::size_t size() const noexcept { return strings_.size(); }
+    std::size_t size() const noexcept { return views_.size(); }
 
   private:
-    std::deque<std::string> strings_; // a deque never moves its elements, so views stay valid
+    /// A copy of `s` in the arena: strings back to back in blocks that never move, so views stay
+    /// valid. A pool holds a fleet's paths (a million at a million names): one std::string each
+    /// cost its 32 bytes and an allocation besides the characters.
+    std::string_view store(std::string_view s) {
+        if (s.empty()) return std::string_view("", 0);
+        if (s.size() > block_bytes / 4) {
+            // A block of its own, placed before the block being filled, which stays the last.
+            auto block = std::make_unique_for_overwrite<char[]>(s.size());
+            std::memcpy(block.get(), s.data(), s.size());
+            const std::string_view view(block.get(), s.size());
+            const bool filling = !blocks_.empty();
+            blocks_.insert(filling ? blocks_.end() - 1 : blocks_.end(), std::move(block));
+            if (!filling) used_ = block_bytes; // the next small string starts a block
+            return view;
+        }
+        if (blocks_.empty() || block_bytes - used_ < s.size()) {
+            blocks_.push_back(std::make_unique_for_overwrite<char[]>(block_bytes));
+            used_ = 0;
+        }
+        char* at = blocks_.back().get() + used_;
+        std::memcpy(at, s.data(), s.size());
+        used_ += s.size();
+        return {at, s.size()};
+    }
+    static constexpr std::size_t block_bytes = std::size_t{64} << 10;
+    std::vector<std::unique_ptr<char[]>> blocks_; // the last is the one being filled
+    std::size_t used_ = 0;
     absl::flat_hash_set<std::string_view> views_;
 };
 
-/// Host names (views into the profile's `string_pool`) with event counts.
-using host_count_map = absl::flat_hash_map<std::string_view, std::uint64_t>;
+/// Text with event counts: a name's paths, parents and original names, a variant's hosts. The
+/// keys are views into the owning profile's `string_pool`: a path is held once however many
+/// names, variants and counts refer to it. Open addressing (Abseil's Swiss table): one probe
+/// usually touches one cache line, where a node-based map chases a pointer per entry.
+using string_count_map = absl::flat_hash_map<std::string_view, std::uint64_t>;
+using host_count_map = string_count_map;
 
 /// A value with how often it was seen, e.g. a path and its event count.
 struct value_count {
@@ -76,11 +105,15 @@ struct value_count {
 
 /// The part of an event's identity that decides whether it is evidence: where it ran from, what
 /// started it, what the PE says it is. Alerts are built from sets of variants (docs/alerts.md).
+///
+/// Its text is a view into the owning profile's string pool (`process_profile::hosts()`), as the
+/// samples' is: a fleet's paths and parents recur across names and variants, and a key of its
+/// own strings held each path a second time beside the name's path counts.
 struct variant_key {
-    std::optional<std::string> path, parent, original_name;
+    std::optional<std::string_view> path, parent, original_name;
     /// The image's identity when the source hashes it (`image_hash_key`, event.h): the copy of a
     /// binary under another name is found by it.
-    std::optional<std::string> image_hash;
+    std::optional<std::string_view> image_hash;
     friend bool operator==(const variant_key&, const variant_key&) = default;
     friend auto operator<=>(const variant_key&, const variant_key&) = default;
     template <class H>
@@ -89,38 +122,59 @@ struct variant_key {
     }
 };
 
+/// One of a variant's first events as a profile keeps it; `sample_in` makes the `event_sample`
+/// (event.h) an alert shows. The text a fleet's events repeat — host, user, the image's hashes,
+/// the input's name — is a view into the owning profile's string pool, as host counts are: held
+/// as strings of their own, the samples of a million names took a gigabyte and four allocations
+/// each (docs/performance.md). Path, parent and original name are the variant's key.
+struct variant_sample {
+    std::optional<timestamp> time;
+    std::string_view host, user, hashes, source; ///< empty: not logged
+    std::string command_line;                    ///< mostly one per event: not pooled
+    std::optional<std::uint64_t> process_id, parent_process_id, record_id;
+    std::uint64_t line = 0;  ///< as `event_sample::line`
+    std::uint64_t order = 0; ///< as `event_sample::order`
+    friend bool operator==(const variant_sample&, const variant_sample&) = default;
+};
+
 /// The events of one name with one variant: counts, hosts and times over those events only, and
-/// the earliest few of them in full (`event_sample`, event.h) for an alert to show.
+/// the earliest few of them (`variant_sample`) for an alert to show.
 struct variant_stats {
     std::uint64_t count = 0;
-    host_count_map hosts; ///< views into the owning profile's host pool (`process_profile::hosts()`)
+    host_count_map hosts; ///< views into the owning profile's pool (`process_profile::hosts()`)
     timestamp first_seen = std::numeric_limits<timestamp>::max();
     timestamp last_seen = std::numeric_limits<timestamp>::min();
-    /// The first in input order (`event_sample::order`), as make_variant_sample keeps them.
-    std::vector<event_sample> samples;
+    /// The first in input order (`variant_sample::order`); their text points into the same pool.
+    std::vector<variant_sample> samples;
     bool has_time() const noexcept { return first_seen <= last_seen; }
-    /// Adds `other`'s events; its host names are interned in `hosts_pool` (this variant's pool).
-    void merge(const variant_stats& other, std::size_t sample_limit, string_pool& hosts_pool);
+    /// Adds `other`'s events; its host names and sample text are interned in `pool` (this
+    /// variant's profile's).
+    void merge(const variant_stats& other, std::size_t sample_limit, string_pool& pool);
+    /// Points the host names and sample text of this variant, wherever they point, into `pool`.
+    void intern_in(string_pool& pool);
 };
 
 /// Whether sample `a` comes before `b` in the input: by `order`, then source, line and record id.
 bool sample_before(const event_sample& a, const event_sample& b) noexcept;
+bool sample_before(const variant_sample& a, const variant_sample& b) noexcept;
 
 /// Whether sample `a` happened before `b`: by time (untimed last), then as `sample_before`.
 bool sample_earlier(const event_sample& a, const event_sample& b) noexcept;
 
 /// Keeps `sample` among the `limit` earliest of `samples` (sorted by `sample_before`).
 void keep_sample(std::vector<event_sample>& samples, event_sample sample, std::size_t limit);
+void keep_sample(std::vector<variant_sample>& samples, variant_sample sample, std::size_t limit);
 
 /// The sample of an event (strings copied).
 event_sample make_sample(const process_event& event);
 
-/// The sample a variant keeps of an event: without the path, parent and original name, which are
-/// its variant's key (a third of a sample's memory on a fleet); `sample_in` puts them back.
-event_sample make_variant_sample(const process_event& event);
+/// The sample a variant keeps of an event, its recurring text interned in `pool`: without the
+/// path, parent and original name, which are its variant's key; `sample_in` puts them back.
+variant_sample make_variant_sample(const process_event& event, string_pool& pool);
 
-/// A variant's sample with its key's path, parent and original name.
-event_sample sample_in(const event_sample& stored, const variant_key& key);
+/// The event sample of a variant's sample: its text copied, and its key's path, parent and
+/// original name.
+event_sample sample_in(const variant_sample& stored, const variant_key& key);
 
 /// Everything known about one lower-cased process name.
 struct name_stats {
@@ -152,7 +206,6 @@ host_count_map hosts_of(const name_stats& stats);
 
 /// Sorted by count (descending), then value; at most `limit` entries (0 = all).
 std::vector<value_count> top_values(const string_count_map& values, std::size_t limit = 0);
-std::vector<value_count> top_values(const host_count_map& values, std::size_t limit = 0);
 
 /// Per-name statistics of a set of process events, keyed by the lower-cased `Process` field
 /// (Spark `lower()`); events without a `Process` form the null-name group the notebook ranks too.
@@ -185,7 +238,7 @@ class process_profile final : public event_sink {
     /// seen so far again and again (a million names' merge rehashed them about 20 times).
     void reserve(std::size_t names) { names_.reserve(names); }
 
-    /// The distinct host names the variants' host maps point into.
+    /// The distinct text the variants' host maps and samples point into.
     const string_pool& hosts() const noexcept { return hosts_; }
 
     /// Distinct names, the null-name group included (the `n` of percent_rank).

@@ -202,16 +202,19 @@ struct profile_handle {
         };
         for (std::size_t i = 0; i < names.size(); ++i) {
             const nb::dict d = nb::cast<nb::dict>(samples[i]);
-            masq::event_sample e;
+            // The sample's text is interned by add_stats; these strings hold it until then.
+            const std::string host = text(d, "host"), user = text(d, "user"), hashes = text(d, "hashes"),
+                              source = text(d, "source");
+            masq::variant_sample e;
             if (d.contains("time") && !d["time"].is_none()) e.time = nb::cast<std::int64_t>(d["time"]);
-            e.host = text(d, "host");
-            e.user = text(d, "user");
+            e.host = host;
+            e.user = user;
             // path, parent and original name are the variant's key (make_variant_sample)
             e.command_line = text(d, "command_line");
-            e.hashes = text(d, "hashes");
+            e.hashes = hashes;
             e.process_id = number(d, "process_id");
             e.parent_process_id = number(d, "parent_process_id");
-            e.source = text(d, "source");
+            e.source = source;
             e.line = number(d, "line").value_or(0);
             e.record_id = number(d, "record_id");
             e.order = number(d, "order").value_or(0);

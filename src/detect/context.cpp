@@ -20,9 +20,11 @@ namespace {
 /// kinds are not crossed: nothing says which path ran under which parent). Hosts stay per name.
 const name_stats& variants_from_aggregates(const name_stats& aggregates, detector_context& ctx) {
     name_stats& s = ctx.with_variants.emplace_back(aggregates);
-    const auto add = [&](const string_count_map& values, std::optional<std::string> variant_key::*field) {
+    const auto add = [&](const string_count_map& values,
+                         std::optional<std::string_view> variant_key::*field) {
         for (const auto& [value, n] : values) {
-            variant_key key;
+            variant_key key; // views into `s`'s own maps, which stay as they are
+
             key.*field = value;
             variant_stats& v = s.variants[key];
             v.count += n;
@@ -158,11 +160,9 @@ bool overlaps(const evidence_set& a, const evidence_set& b) noexcept {
 
 namespace {
 
+/// (Views into the profile's pool, which outlives the totals.)
 void add_to(string_count_map& map, std::string_view key, std::uint64_t n) {
-    if (auto it = map.find(key); it != map.end())
-        it->second += n;
-    else
-        map.emplace(std::string(key), n);
+    map[key] += n;
 }
 
 /// Counts, hosts, paths, parents, times and samples over a set of variants.
@@ -182,7 +182,7 @@ struct evidence_totals {
             hosts[host] += n;
         first = std::min(first, v.first_seen);
         last = std::max(last, v.last_seen);
-        for (const event_sample& sample : v.samples)
+        for (const variant_sample& sample : v.samples)
             keep_sample(samples, sample_in(sample, key), sample_limit);
     }
 };
@@ -203,7 +203,7 @@ void fill_evidence(finding& f, const name_stats& s, const evidence_set& evidence
         in.first = s.first_seen;
         in.last = s.last_seen;
         for (const auto& [key, v] : s.variants)
-            for (const event_sample& sample : v.samples)
+            for (const variant_sample& sample : v.samples)
                 keep_sample(in.samples, sample_in(sample, key), sample_limit);
     } else {
         for (const auto& [key, v] : s.variants) {

@@ -33,7 +33,7 @@ class writer {
         number(s.size());
         out.append(s);
     }
-    void optional_text(const std::optional<std::string>& s) {
+    void optional_text(const std::optional<std::string_view>& s) {
         out.push_back(s ? 1 : 0);
         if (s) text(*s);
     }
@@ -118,11 +118,20 @@ class reader {
         if (!flag()) return std::nullopt;
         return number();
     }
-    void counts(string_count_map& m) {
+    /// `text()`, kept in `pool` (the view returned points there).
+    std::string_view text_in(string_pool& pool) {
+        const std::string_view s = text();
+        return ok() ? pool.intern(s) : std::string_view();
+    }
+    std::optional<std::string_view> optional_text_in(string_pool& pool) {
+        if (!flag()) return std::nullopt;
+        return text_in(pool);
+    }
+    void counts(string_count_map& m, string_pool& pool) {
         for (std::uint64_t n = count(2); n > 0 && ok(); --n) {
-            const std::string_view value = text();
+            const std::string_view value = text_in(pool);
             const std::uint64_t c = number();
-            if (ok() && !m.emplace(std::string(value), c).second) fail("a value is listed twice");
+            if (ok() && !m.emplace(value, c).second) fail("a value is listed twice");
         }
     }
     bool skip_magic() {
@@ -151,12 +160,11 @@ void each_stat(read_stats& s, F&& f) {
         f(*v);
 }
 
-void write_sample(writer& w, const event_sample& s) {
+void write_sample(writer& w, const variant_sample& s) {
     w.out.push_back(s.time ? 1 : 0);
     if (s.time) w.signed_number(*s.time);
-    for (const std::string* t :
-         {&s.host, &s.user, &s.path, &s.parent, &s.command_line, &s.original_file_name, &s.hashes, &s.source})
-        w.text(*t);
+    for (const std::string_view t : {s.host, s.user, s.hashes, s.source, std::string_view(s.command_line)})
+        w.text(t);
     w.optional_number(s.process_id);
     w.optional_number(s.parent_process_id);
     w.number(s.line);
@@ -164,12 +172,12 @@ void write_sample(writer& w, const event_sample& s) {
     w.number(s.order);
 }
 
-event_sample read_sample(reader& r) {
-    event_sample s;
+variant_sample read_sample(reader& r, string_pool& pool) {
+    variant_sample s;
     if (r.flag()) s.time = r.signed_number();
-    for (std::string* t :
-         {&s.host, &s.user, &s.path, &s.parent, &s.command_line, &s.original_file_name, &s.hashes, &s.source})
-        *t = std::string(r.text());
+    for (std::string_view* t : {&s.host, &s.user, &s.hashes, &s.source})
+        *t = r.text_in(pool);
+    s.command_line = std::string(r.text()); // mostly one per event: not pooled (profile.h)
     s.process_id = r.optional_number();
     s.parent_process_id = r.optional_number();
     s.line = r.number();
@@ -206,7 +214,7 @@ void decode(reader& r, partial_profile& out) {
     out.sample_limit = static_cast<std::size_t>(r.number());
     std::vector<std::string_view> hosts;
     for (std::uint64_t n = r.count(1); n > 0 && r.ok(); --n)
-        hosts.push_back(out.hosts.emplace_back(r.text()));
+        hosts.push_back(r.text_in(out.text));
     for (std::uint64_t n = r.count(8); n > 0 && r.ok(); --n) {
         std::optional<std::string> name = r.optional_text();
         name_stats s;
@@ -215,11 +223,12 @@ void decode(reader& r, partial_profile& out) {
         s.synthetic_count = r.number();
         s.first_seen = r.signed_number();
         s.last_seen = r.signed_number();
-        r.counts(s.paths);
-        r.counts(s.parents);
-        r.counts(s.original_names);
+        r.counts(s.paths, out.text);
+        r.counts(s.parents, out.text);
+        r.counts(s.original_names, out.text);
         for (std::uint64_t v = r.count(8); v > 0 && r.ok(); --v) {
-            variant_key key{r.optional_text(), r.optional_text(), r.optional_text(), r.optional_text()};
+            variant_key key{r.optional_text_in(out.text), r.optional_text_in(out.text),
+                            r.optional_text_in(out.text), r.optional_text_in(out.text)};
             variant_stats vs;
             vs.count = r.number();
             vs.first_seen = r.signed_number();
@@ -232,7 +241,7 @@ void decode(reader& r, partial_profile& out) {
                     return r.fail("a host is listed twice in a variant");
             }
             for (std::uint64_t k = r.count(12); k > 0 && r.ok(); --k) {
-                vs.samples.push_back(read_sample(r));
+                vs.samples.push_back(read_sample(r, out.text));
                 if (r.ok() && (vs.samples.back().order >> task_shift) >= out.task_lines.size())
                     return r.fail("a sample of a task that is not there");
             }
@@ -309,7 +318,7 @@ std::string encode_partial(const process_profile& profile, std::span<const std::
                 w.number(c);
             }
             w.number(v.samples.size());
-            for (const event_sample& sample : v.samples)
+            for (const variant_sample& sample : v.samples)
                 write_sample(w, sample);
         }
     });
@@ -338,7 +347,7 @@ void add_partial(process_profile& profile, diagnostics& diag, read_stats& stats,
     const std::uint64_t line_mask = (std::uint64_t{1} << task_shift) - 1;
     for (auto& [name, s] : part.names) {
         for (auto& [key, v] : s.variants)
-            for (event_sample& sample : v.samples) {
+            for (variant_sample& sample : v.samples) {
                 const task_place& place = places[sample.order >> task_shift]; // checked by decode
                 const std::uint64_t file_line = place.line_offset + (sample.order & line_mask);
                 if (sample.line != 0) sample.line = file_line;

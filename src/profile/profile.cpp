@@ -10,13 +10,6 @@
 namespace masq {
 namespace {
 
-void add_count(string_count_map& map, std::string_view key, std::uint64_t n) {
-    if (auto it = map.find(key); it != map.end())
-        it->second += n;
-    else
-        map.emplace(std::string(key), n);
-}
-
 void add_count(host_count_map& map, string_pool& pool, std::string_view key, std::uint64_t n) {
     if (auto it = map.find(key); it != map.end())
         it->second += n;
@@ -44,11 +37,61 @@ std::vector<value_count> sorted_values(const Map& values, std::size_t limit) {
 
 } // namespace
 
-bool sample_before(const event_sample& a, const event_sample& b) noexcept {
+namespace {
+
+template <class Sample>
+bool input_order(const Sample& a, const Sample& b) noexcept {
     if (a.order != b.order) return a.order < b.order;
-    if (a.source != b.source) return a.source < b.source;
+    if (a.source != b.source) return std::string_view(a.source) < std::string_view(b.source);
     if (a.line != b.line) return a.line < b.line;
     return a.record_id < b.record_id;
+}
+
+template <class Sample>
+void keep_earliest(std::vector<Sample>& samples, Sample sample, std::size_t limit) {
+    if (limit == 0) return;
+    if (samples.size() >= limit && !sample_before(sample, samples.back())) return;
+    if (std::find(samples.begin(), samples.end(), sample) != samples.end()) return;
+    const auto at = std::upper_bound(samples.begin(), samples.end(), sample,
+                                     [](const Sample& a, const Sample& b) { return sample_before(a, b); });
+    samples.insert(at, std::move(sample));
+    if (samples.size() > limit) samples.pop_back();
+}
+
+/// `s` in `pool`; an empty view stays empty (no entry for "not logged").
+std::string_view pooled(string_pool& pool, std::string_view s) {
+    return s.empty() ? std::string_view() : pool.intern(s);
+}
+
+std::string_view pooled(string_pool& pool, const std::optional<std::string_view>& s) {
+    return s ? pooled(pool, *s) : std::string_view();
+}
+
+std::optional<std::string_view> pooled_key(string_pool& pool, const std::optional<std::string_view>& s) {
+    return s ? std::optional<std::string_view>(pool.intern(*s)) : std::nullopt;
+}
+
+/// `key` with its text in `pool` (an empty path stays a path, unlike a sample's empty host).
+variant_key interned(const variant_key& key, string_pool& pool) {
+    return {pooled_key(pool, key.path), pooled_key(pool, key.parent), pooled_key(pool, key.original_name),
+            pooled_key(pool, key.image_hash)};
+}
+
+void intern_sample(variant_sample& s, string_pool& pool) {
+    s.host = pooled(pool, s.host);
+    s.user = pooled(pool, s.user);
+    s.hashes = pooled(pool, s.hashes);
+    s.source = pooled(pool, s.source);
+}
+
+} // namespace
+
+bool sample_before(const event_sample& a, const event_sample& b) noexcept {
+    return input_order(a, b);
+}
+
+bool sample_before(const variant_sample& a, const variant_sample& b) noexcept {
+    return input_order(a, b);
 }
 
 bool sample_earlier(const event_sample& a, const event_sample& b) noexcept {
@@ -61,12 +104,11 @@ bool sample_earlier(const event_sample& a, const event_sample& b) noexcept {
 }
 
 void keep_sample(std::vector<event_sample>& samples, event_sample sample, std::size_t limit) {
-    if (limit == 0) return;
-    if (samples.size() >= limit && !sample_before(sample, samples.back())) return;
-    if (std::find(samples.begin(), samples.end(), sample) != samples.end()) return;
-    const auto at = std::upper_bound(samples.begin(), samples.end(), sample, sample_before);
-    samples.insert(at, std::move(sample));
-    if (samples.size() > limit) samples.pop_back();
+    keep_earliest(samples, std::move(sample), limit);
+}
+
+void keep_sample(std::vector<variant_sample>& samples, variant_sample sample, std::size_t limit) {
+    keep_earliest(samples, std::move(sample), limit);
 }
 
 event_sample make_sample(const process_event& e) {
@@ -90,12 +132,22 @@ event_sample make_sample(const process_event& e) {
     return s;
 }
 
-event_sample make_variant_sample(const process_event& e) {
-    process_event rest = e;
-    rest.path.reset();
-    rest.parent_path.reset();
-    rest.original_file_name.reset();
-    return make_sample(rest);
+variant_sample make_variant_sample(const process_event& e, string_pool& pool) {
+    variant_sample s;
+    s.time = e.time;
+    s.host = pooled(pool, e.host);
+    s.user = pooled(pool, e.user);
+    s.hashes = pooled(pool, e.hashes);
+    s.source = pooled(pool, e.source);
+    if (e.command_line_json)
+        s.command_line = json_unescape(*e.command_line_json);
+    else if (e.command_line)
+        s.command_line = std::string(*e.command_line);
+    s.process_id = e.process_id;
+    s.parent_process_id = e.parent_process_id;
+    s.line = e.line;
+    s.record_id = e.record_id;
+    return s;
 }
 
 namespace {
@@ -157,22 +209,49 @@ std::string image_hash_key(std::string_view hashes) {
     return {};
 }
 
-event_sample sample_in(const event_sample& stored, const variant_key& key) {
-    event_sample s = stored;
+event_sample sample_in(const variant_sample& stored, const variant_key& key) {
+    event_sample s;
+    s.time = stored.time;
+    s.host = std::string(stored.host);
+    s.user = std::string(stored.user);
+    s.command_line = stored.command_line;
+    s.hashes = std::string(stored.hashes);
+    s.process_id = stored.process_id;
+    s.parent_process_id = stored.parent_process_id;
+    s.source = std::string(stored.source);
+    s.line = stored.line;
+    s.record_id = stored.record_id;
+    s.order = stored.order;
     s.path = key.path.value_or(std::string());
     s.parent = key.parent.value_or(std::string());
     s.original_file_name = key.original_name.value_or(std::string());
     return s;
 }
 
-void variant_stats::merge(const variant_stats& other, std::size_t sample_limit, string_pool& hosts_pool) {
+void variant_stats::merge(const variant_stats& other, std::size_t sample_limit, string_pool& pool) {
     count += other.count;
     for (const auto& [host, n] : other.hosts)
-        add_count(hosts, hosts_pool, host, n);
+        add_count(hosts, pool, host, n);
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
-    for (const event_sample& s : other.samples)
-        keep_sample(samples, s, sample_limit);
+    for (variant_sample s : other.samples) {
+        if (sample_limit == 0) break;
+        // Before the comparisons: a sample already kept is found equal by content either way,
+        // but only the pool's views outlive `other`.
+        if (samples.size() >= sample_limit && !sample_before(s, samples.back())) continue;
+        intern_sample(s, pool);
+        keep_sample(samples, std::move(s), sample_limit);
+    }
+}
+
+void variant_stats::intern_in(string_pool& pool) {
+    host_count_map pooled_hosts;
+    pooled_hosts.reserve(hosts.size());
+    for (const auto& [host, n] : hosts)
+        pooled_hosts.emplace(pool.intern(host), n);
+    hosts = std::move(pooled_hosts);
+    for (variant_sample& s : samples)
+        intern_sample(s, pool);
 }
 
 void name_stats::merge(const name_stats& other, std::size_t sample_limit, string_pool& hosts_pool) {
@@ -180,25 +259,27 @@ void name_stats::merge(const name_stats& other, std::size_t sample_limit, string
     user_count += other.user_count;
     synthetic_count += other.synthetic_count;
     for (const auto& [path, n] : other.paths)
-        add_count(paths, path, n);
+        add_count(paths, hosts_pool, path, n);
     for (const auto& [parent, n] : other.parents)
-        add_count(parents, parent, n);
+        add_count(parents, hosts_pool, parent, n);
     for (const auto& [original, n] : other.original_names)
-        add_count(original_names, original, n);
+        add_count(original_names, hosts_pool, original, n);
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
-    for (const auto& [key, v] : other.variants)
-        variants[key].merge(v, sample_limit, hosts_pool);
+    for (const auto& [key, v] : other.variants) {
+        auto it = variants.find(key);
+        if (it == variants.end()) it = variants.try_emplace(interned(key, hosts_pool)).first;
+        it->second.merge(v, sample_limit, hosts_pool);
+    }
 }
 
 void name_stats::absorb(name_stats&& other, std::size_t sample_limit, string_pool& hosts_pool) {
-    const auto take = [](string_count_map& into, string_count_map&& from) {
-        if (into.empty()) {
-            into = std::move(from);
-            return;
-        }
+    // The counts' text may point anywhere (a builder's dictionaries): it is interned here.
+    const auto take = [&](string_count_map& into, string_count_map&& from) {
+        if (into.empty()) into.reserve(from.size());
         for (const auto& [value, n] : from)
-            add_count(into, value, n);
+            add_count(into, hosts_pool, value, n);
+        from = {};
     };
     count += other.count;
     user_count += other.user_count;
@@ -208,21 +289,18 @@ void name_stats::absorb(name_stats&& other, std::size_t sample_limit, string_poo
     take(original_names, std::move(other.original_names));
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
-    // A variant new to this name moves in whole (key, samples); only its host keys are re-pointed
+    // A variant new to this name moves in whole (samples, hosts); only its text is re-pointed
     // into this profile's pool.
-    while (!other.variants.empty()) {
-        auto node = other.variants.extract(other.variants.begin());
-        if (const auto it = variants.find(node.key()); it != variants.end()) {
-            it->second.merge(node.mapped(), sample_limit, hosts_pool);
+    if (variants.empty()) variants.reserve(other.variants.size());
+    for (auto& [key, v] : other.variants) {
+        if (const auto it = variants.find(key); it != variants.end()) {
+            it->second.merge(v, sample_limit, hosts_pool);
             continue;
         }
-        host_count_map hosts;
-        hosts.reserve(node.mapped().hosts.size());
-        for (const auto& [host, n] : node.mapped().hosts)
-            hosts.emplace(hosts_pool.intern(host), n);
-        node.mapped().hosts = std::move(hosts);
-        variants.insert(std::move(node));
+        v.intern_in(hosts_pool);
+        variants.emplace(interned(key, hosts_pool), std::move(v));
     }
+    other.variants.clear();
 }
 
 host_count_map hosts_of(const name_stats& stats) {
@@ -246,10 +324,6 @@ void name_stats::tally(const process_event& event) {
 }
 
 std::vector<value_count> top_values(const string_count_map& values, std::size_t limit) {
-    return sorted_values(values, limit);
-}
-
-std::vector<value_count> top_values(const host_count_map& values, std::size_t limit) {
     return sorted_values(values, limit);
 }
 
@@ -280,17 +354,16 @@ void process_profile::add(const process_event& event) {
     name_stats& stats = stats_for(event.process);
     ++events_;
     stats.tally(event);
-    if (event.path) add_count(stats.paths, *event.path, 1);
-    if (event.parent_path) add_count(stats.parents, *event.parent_path, 1);
-    if (event.original_file_name) add_count(stats.original_names, *event.original_file_name, 1);
-    const auto owned = [](const std::optional<std::string_view>& v) {
-        return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
-    };
-    std::optional<std::string> image_hash;
+    if (event.path) add_count(stats.paths, hosts_, *event.path, 1);
+    if (event.parent_path) add_count(stats.parents, hosts_, *event.parent_path, 1);
+    if (event.original_file_name) add_count(stats.original_names, hosts_, *event.original_file_name, 1);
+    std::optional<std::string_view> image_hash;
     if (event.hashes)
-        if (std::string key = image_hash_key(*event.hashes); !key.empty()) image_hash = std::move(key);
-    variant_stats& v = stats.variants[variant_key{owned(event.path), owned(event.parent_path),
-                                                  owned(event.original_file_name), std::move(image_hash)}];
+        if (const std::string key = image_hash_key(*event.hashes); !key.empty())
+            image_hash = hosts_.intern(key);
+    variant_stats& v =
+        stats.variants[variant_key{pooled_key(hosts_, event.path), pooled_key(hosts_, event.parent_path),
+                                   pooled_key(hosts_, event.original_file_name), image_hash}];
     ++v.count;
     if (event.host) add_count(v.hosts, hosts_, *event.host, 1);
     if (event.time) {
@@ -299,7 +372,7 @@ void process_profile::add(const process_event& event) {
     }
     // Events come in input order, so the first `sample_limit_` are the ones to keep.
     if (v.samples.size() < sample_limit_) {
-        event_sample sample = make_variant_sample(event);
+        variant_sample sample = make_variant_sample(event, hosts_);
         sample.order = events_;
         keep_sample(v.samples, std::move(sample), sample_limit_);
     }

@@ -82,13 +82,13 @@ void profile_builder::add_event(const process_event& event) {
     // latest kept sample.
     const std::uint64_t order = task_ << task_shift | event.line;
     if (v.samples.size() < sample_limit_) {
-        v.samples.push_back(make_variant_sample(event));
+        v.samples.push_back(make_variant_sample(event, sample_text_));
         v.samples.back().order = order;
     } else if (out_of_order_ && sample_limit_ != 0) {
         const auto latest = std::max_element(v.samples.begin(), v.samples.end(),
                                              [](const auto& a, const auto& b) { return a.order < b.order; });
         if (order < latest->order) {
-            *latest = make_variant_sample(event);
+            *latest = make_variant_sample(event, sample_text_);
             latest->order = order;
         }
     }
@@ -96,12 +96,13 @@ void profile_builder::add_event(const process_event& event) {
 
 void profile_builder::flush_into(process_profile& profile, std::span<const std::uint64_t> line_offsets,
                                  std::span<const std::uint64_t> task_files) {
+    // Views into this builder's dictionaries: the profile interns them (`name_stats::absorb`).
     const auto text = [](const dictionary& d, std::uint32_t id) {
-        return id == none ? std::nullopt : std::optional<std::string>(std::string(d.at(id)));
+        return id == none ? std::nullopt : std::optional<std::string_view>(d.at(id));
     };
     // (task, line in its range) -> the line in the file, and the order (file, line in it), which
     // is the same however the files were cut into tasks.
-    const auto renumber = [&](event_sample& sample) {
+    const auto renumber = [&](variant_sample& sample) {
         const std::uint64_t task = sample.order >> task_shift;
         const std::uint64_t line = sample.order & ((std::uint64_t{1} << task_shift) - 1);
         const std::uint64_t file_line = (task < line_offsets.size() ? line_offsets[task] : 0) + line;
@@ -116,10 +117,9 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
         absl::flat_hash_map<std::uint32_t, std::uint64_t> paths, parents, originals;
         if (one) {
             const auto& [ids, acc] = *s.variants.begin();
-            if (ids.path != none) out.paths.emplace(std::string(paths_.at(ids.path)), acc.count);
-            if (ids.parent != none) out.parents.emplace(std::string(parents_.at(ids.parent)), acc.count);
-            if (ids.original != none)
-                out.original_names.emplace(std::string(original_names_.at(ids.original)), acc.count);
+            if (ids.path != none) out.paths.emplace(paths_.at(ids.path), acc.count);
+            if (ids.parent != none) out.parents.emplace(parents_.at(ids.parent), acc.count);
+            if (ids.original != none) out.original_names.emplace(original_names_.at(ids.original), acc.count);
         }
         out.variants.reserve(s.variants.size());
         for (auto& [ids, acc] : s.variants) {
@@ -139,7 +139,7 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
             if (out_of_order_)
                 std::sort(v.samples.begin(), v.samples.end(),
                           [](const auto& a, const auto& b) { return a.order < b.order; });
-            for (event_sample& sample : v.samples)
+            for (variant_sample& sample : v.samples)
                 renumber(sample);
             out.variants.emplace(variant_key{text(paths_, ids.path), text(parents_, ids.parent),
                                              text(original_names_, ids.original),
@@ -148,11 +148,11 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
         }
         out.paths.reserve(paths.size());
         for (const auto& [id, n] : paths)
-            out.paths.emplace(std::string(paths_.at(id)), n);
+            out.paths.emplace(paths_.at(id), n);
         for (const auto& [id, n] : parents)
-            out.parents.emplace(std::string(parents_.at(id)), n);
+            out.parents.emplace(parents_.at(id), n);
         for (const auto& [id, n] : originals)
-            out.original_names.emplace(std::string(original_names_.at(id)), n);
+            out.original_names.emplace(original_names_.at(id), n);
         return out;
     };
     // Each slot is freed once the profile has it, so the builders and the profile are not all at

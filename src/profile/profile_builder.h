@@ -76,7 +76,7 @@ class profile_builder final : public event_sink {
         absl::flat_hash_map<std::uint32_t, std::uint64_t> hosts;
         timestamp first_seen = std::numeric_limits<timestamp>::max();
         timestamp last_seen = std::numeric_limits<timestamp>::min();
-        std::vector<event_sample> samples;
+        std::vector<variant_sample> samples; ///< their text points into `sample_text_`
     };
     struct slot {
         name_stats totals; // counts, times, command lines; the per-value maps are filled at flush
@@ -113,6 +113,7 @@ class profile_builder final : public event_sink {
     std::deque<slot> slots_;
     std::unique_ptr<slot> null_slot_; // events without a name (seed mode), rare
     dictionary paths_, hosts_, parents_, original_names_, image_hashes_;
+    string_pool sample_text_; // the samples' host, user, hashes and source, until the flush
     std::string lowered_;
     std::size_t sample_limit_;
     std::uint64_t task_ = 0;

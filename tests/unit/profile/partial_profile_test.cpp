@@ -37,13 +37,15 @@ std::map<std::string, std::string> flat(const masq::process_profile& p) {
                            std::to_string(s.last_seen) + "\n";
         std::vector<std::string> variants;
         for (const auto& [key, v] : s.variants) {
-            std::string vt = key.path.value_or("-") + " " + std::to_string(v.count);
-            std::map<std::string, std::uint64_t> hosts(v.hosts.begin(), v.hosts.end());
+            std::string vt = std::string(key.path.value_or("-")) + " " + std::to_string(v.count);
+            std::map<std::string, std::uint64_t> hosts;
+            for (const auto& [h, n] : v.hosts)
+                hosts.emplace(std::string(h), n);
             for (const auto& [h, n] : hosts)
                 vt += " " + h + "=" + std::to_string(n);
             for (const auto& sample : v.samples)
-                vt += " [" + sample.command_line + " " + sample.source + ":" + std::to_string(sample.line) +
-                      " " + std::to_string(sample.order) + "]";
+                vt += " [" + sample.command_line + " " + std::string(sample.source) + ":" +
+                      std::to_string(sample.line) + " " + std::to_string(sample.order) + "]";
             variants.push_back(vt);
         }
         std::sort(variants.begin(), variants.end());

@@ -72,6 +72,29 @@ TEST(profile, absorbing_stats_equals_merging_them) {
     EXPECT_EQ(merged.events(), absorbed.events());
 }
 
+// The pool's arena: every view stays valid and equal to its text while blocks are added, large
+// strings get blocks of their own without cutting the block being filled short, and a moved pool
+// keeps its views.
+TEST(string_pool, views_stay_valid_across_blocks_large_strings_and_a_move) {
+    masq::string_pool pool;
+    std::vector<std::pair<std::string, std::string_view>> kept;
+    for (int i = 0; i < 20000; ++i) {
+        std::string text = i % 997 == 0 ? std::string(40000 + i, static_cast<char>('a' + i % 26))
+                                        : "C:\\Program Files\\Vendor " + std::to_string(i) + "\\tool.exe";
+        const std::string_view view = pool.intern(text);
+        EXPECT_EQ(view, text);
+        kept.emplace_back(std::move(text), view);
+    }
+    EXPECT_EQ(pool.intern(""), "");
+    EXPECT_EQ(pool.size(), 20001u);
+    masq::string_pool moved = std::move(pool);
+    for (const auto& [text, view] : kept) {
+        ASSERT_EQ(view, text);
+        EXPECT_EQ(moved.intern(text).data(), view.data()) << "interned twice";
+    }
+    EXPECT_EQ(moved.size(), 20001u);
+}
+
 TEST(profile, a_copy_owns_its_host_names) {
     auto original = std::make_unique<masq::process_profile>();
     original->add(event("svchost.exe", "C:\\Windows\\System32\\svchost.exe", "WORKSTATION-1"));
@@ -82,7 +105,12 @@ TEST(profile, a_copy_owns_its_host_names) {
     ASSERT_EQ(hosts.size(), 2u);
     EXPECT_EQ(hosts[0].value, "WORKSTATION-1");
     EXPECT_EQ(hosts[1].value, "WORKSTATION-2");
-    EXPECT_EQ(copy.hosts().size(), 2u);
+    // The copy's pool holds the two hosts and the variant's path, which its key reads from it.
+    EXPECT_EQ(copy.hosts().size(), 3u);
+    const auto& variants = copy.find("svchost.exe")->variants;
+    ASSERT_EQ(variants.size(), 1u);
+    EXPECT_EQ(variants.begin()->first.path,
+              std::optional<std::string_view>("C:\\Windows\\System32\\svchost.exe"));
 }
 
 } // namespace

@@ -131,7 +131,8 @@ TEST(ingest_order, samples_are_the_first_in_input_order_though_large_files_are_r
         std::string text;
         for (int i = 0; i < events; ++i)
             text += record(i, "tool.exe",
-                           ",\"CommandLine\":\"tool.exe f" + std::to_string(f) + " e" + std::to_string(i) + "\"") +
+                           ",\"CommandLine\":\"tool.exe f" + std::to_string(f) + " e" + std::to_string(i) +
+                               "\"") +
                     "\n";
         files.push_back((dir / ("part" + std::to_string(f) + ".json")).string());
         std::ofstream(files.back(), std::ios::binary) << text;
@@ -151,7 +152,8 @@ TEST(ingest_order, samples_are_the_first_in_input_order_though_large_files_are_r
         std::vector<std::string> kept;
         for (const auto& sample : s->variants.begin()->second.samples)
             kept.push_back(sample.command_line);
-        EXPECT_EQ(kept, (std::vector<std::string>{"tool.exe f0 e0", "tool.exe f0 e1"})) << "threads " << threads;
+        EXPECT_EQ(kept, (std::vector<std::string>{"tool.exe f0 e0", "tool.exe f0 e1"}))
+            << "threads " << threads;
     }
     fs::remove_all(dir);
 }
@@ -284,7 +286,7 @@ TEST(ingest_fields, parent_user_command_line_and_original_name_are_kept) {
         ASSERT_EQ(s->variants.size(), 1u) << name;
         const auto& samples = s->variants.begin()->second.samples;
         ASSERT_EQ(samples.size(), 1u) << name;
-        EXPECT_EQ(samples[0].user, std::optional<std::string>("alice")) << name;
+        EXPECT_EQ(samples[0].user, "alice") << name;
         EXPECT_EQ(samples[0].command_line, "jabber.exe /s /i:x") << name;
     }
     std::filesystem::remove_all(dir);
