@@ -14,7 +14,7 @@ SAN    := build/sanitize
 # The libFuzzer harnesses (fuzz/README.md); `make fuzz` runs each for FUZZ_SECONDS or FUZZ_RUNS
 # executions, whichever ends first.
 FUZZERS := security_event json_dialects csv evtx compressed blob_listing http_responses allow_list catalog \
-           findings_reader time arrow_stream similarity
+           findings_reader time arrow_stream similarity partial_profile
 FUZZ_SECONDS ?= 1800
 FUZZ_RUNS ?= 10000000
 

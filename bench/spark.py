@@ -9,9 +9,12 @@ counts over NAMES distinct process names, 10 % of them one-edit look-alikes of f
 then on local[2]
   1. the notebook's cells (tests/parity/notebook_seed.py: fastDamerauLevenshtein UDF, cross join,
      left joins back to the events), cancelled after --timeout seconds;
-  2. masq.spark.detect(df, mode="seed") and mode="full" on the same files;
+  2. masq.spark.detect(df, mode="seed") and mode="full" on the same files (a DataFrame of them);
+  2b. masq.spark.detect_files(spark, files, mode="seed") and mode="full": the files read by masq's
+     C++ reader on the executors, partial profiles merged on the driver;
   3. the CLI, `masq detect --mode seed` on the same files (-j 2);
-and check that the seed findings are the notebook's (when it finished) and the CLI's. Each Spark
+and check that the seed findings are the notebook's (when it finished) and the CLI's (both Spark
+paths), and that detect_files' full-mode findings are detect's. Each Spark
 timing starts from the JSON files (nothing cached); the notebook's pairs/s on the first size
 extrapolates its time where it timed out (labelled as such). Writes bench/spark.json.
 """
@@ -148,11 +151,16 @@ def main():
         print(f"== {events:,} events / {names:,} names ({gen_s:.0f} s to generate)", flush=True)
 
         df = spark.read.json(paths, schema=SCHEMA)
-        # Untimed: warms the JVM and the page cache for all three contenders alike.
+        # Untimed: warms the JVM and the page cache for all contenders alike, and starts the Python
+        # workers (the notebook's UDF and detect_files' readers run in them; Spark reuses them).
         df.groupBy("Process").count().collect()
+        spark.sparkContext.parallelize(range(8), 8).map(lambda x: x).collect()
         seed_found, spark_seed_s = timed(lambda: masq_spark.detect(df, mode="seed").collect())
-        _, spark_full_s = timed(lambda: masq_spark.detect(df, mode="full").collect())
+        full_found, spark_full_s = timed(lambda: masq_spark.detect(df, mode="full").collect())
         print(f"masq.spark.detect seed {spark_seed_s:.1f} s, full {spark_full_s:.1f} s", flush=True)
+        files_seed, files_seed_s = timed(lambda: masq_spark.detect_files(spark, paths, mode="seed").collect())
+        files_full, files_full_s = timed(lambda: masq_spark.detect_files(spark, paths, mode="full").collect())
+        print(f"masq.spark.detect_files seed {files_seed_s:.1f} s, full {files_full_s:.1f} s", flush=True)
 
         cli = [args.masq, "detect", "--mode", "seed", "--format", "jsonl", "-j", "2", "-q", str(data)]
         out, cli_s = timed(lambda: subprocess.run(cli, capture_output=True, text=True, check=True).stdout)
@@ -160,6 +168,14 @@ def main():
                               notebook_seed.float32_bits(r["score"])] for r in map(json.loads, out.splitlines()))
         ours = sorted([r.normal_process, r.suspicious_process, notebook_seed.float32_bits(r.score)]
                       for r in seed_found)
+        files_ours = sorted([r.normal_process, r.suspicious_process, notebook_seed.float32_bits(r.score)]
+                            for r in files_seed)
+        assert files_ours == cli_triples, "detect_files seed findings differ from the CLI's"
+        assert ours == cli_triples, "detect seed findings differ from the CLI's"
+
+        def pairs(rows):
+            return [(r.suspicious_process, r.normal_process, r.detector, r.suspicious_count) for r in rows]
+        assert pairs(files_full) == pairs(full_found), "detect_files full findings differ from detect's"
         summary = masq.detect(str(data), mode="seed", threads=2).attrs["summary"]
         print(f"CLI seed {cli_s:.1f} s; {summary['frequent']} frequent x {summary['infrequent']} infrequent "
               f"= {summary['pairs_compared']:,} pairs; {len(ours)} findings", flush=True)
@@ -168,19 +184,23 @@ def main():
         row = {"events": events, "names": names, "frequent": summary["frequent"],
                "infrequent": summary["infrequent"], "pairs": summary["pairs_compared"],
                "findings": len(ours), "masq_spark_seed_s": round(spark_seed_s, 2),
-               "masq_spark_full_s": round(spark_full_s, 2), "cli_seed_s": round(cli_s, 2),
+               "masq_spark_full_s": round(spark_full_s, 2), "masq_files_seed_s": round(files_seed_s, 2),
+               "masq_files_full_s": round(files_full_s, 2), "cli_seed_s": round(cli_s, 2),
                "spark_equals_cli": ours == cli_triples}
         if triples is not None:
             rate = summary["pairs_compared"] / nb_s
             row.update(notebook_s=round(nb_s, 1), notebook_timed_out=False,
-                       notebook_equals_masq=(triples == ours), speedup=round(nb_s / spark_seed_s, 1))
+                       notebook_equals_masq=(triples == ours), speedup=round(nb_s / spark_seed_s, 1),
+                       speedup_files=round(nb_s / files_seed_s, 1))
             print(f"notebook {nb_s:.1f} s ({rate:,.0f} pairs/s); same findings: {triples == ours}; "
-                  f"masq.spark.detect {nb_s / spark_seed_s:.1f}x faster", flush=True)
+                  f"masq.spark.detect {nb_s / spark_seed_s:.1f}x faster, "
+                  f"masq.spark.detect_files {nb_s / files_seed_s:.1f}x faster", flush=True)
         else:
             row.update(notebook_s=round(nb_s, 1), notebook_timed_out=True)
             if rate:
                 est = summary["pairs_compared"] / rate
-                row.update(notebook_extrapolated_s=round(est), speedup_extrapolated=round(est / spark_seed_s))
+                row.update(notebook_extrapolated_s=round(est), speedup_extrapolated=round(est / spark_seed_s),
+                           speedup_files_extrapolated=round(est / files_seed_s))
             print(f"notebook > {nb_s:.0f} s (timed out)" +
                   (f"; extrapolated {row['notebook_extrapolated_s']:,} s at the first size's pairs/s" if rate else ""),
                   flush=True)

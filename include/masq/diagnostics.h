@@ -92,6 +92,11 @@ class diagnostics {
     /// `line_offset` to their line numbers: counts add up, kept messages are reported here in
     /// order (observer, strict mode) as if they had been reported directly.
     void absorb(const diagnostics& part, std::uint64_t line_offset);
+    /// Counts `n` problems of `kind` whose text was not kept (beyond `kept_per_kind`): how a
+    /// collector is rebuilt from another process's counts (partial_profile.h).
+    void count_unkept(problem_kind kind, std::uint64_t n) noexcept {
+        counts_[static_cast<std::size_t>(kind)] += n;
+    }
 
   private:
     bool strict_;

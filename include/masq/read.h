@@ -181,6 +181,41 @@ struct read_options {
 void read_into(std::span<const std::string> inputs, process_profile& profile, diagnostics& diag,
                read_stats& stats, const read_options& options = {});
 
+/// One unit of reading as `read_into` plans it: a whole input, or the byte range [begin, end) of
+/// a large plain JSON-lines file (`end` = `whole_input`: to its end).
+struct read_range {
+    static constexpr std::uint64_t whole_input = ~std::uint64_t{0};
+    std::size_t file = 0; ///< index among the inputs
+    std::uint64_t begin = 0;
+    std::uint64_t end = whole_input;
+    bool split = false;      ///< one of several ranges of its file
+    std::uint64_t bytes = 0; ///< its size, to start the largest first
+};
+
+/// How `read_into` cuts `inputs` (expanded files) into tasks for `options.threads` workers, in
+/// input order: large plain JSON-lines files (and large `.evtx` logs) in byte ranges, the rest
+/// whole. Another scheduler (a Spark driver) reads the same tasks with `read_part` elsewhere.
+std::vector<read_range> plan_reads(std::span<const std::string> inputs, const read_options& options);
+
+/// A task of `plan_reads` to read elsewhere: the input and its byte range.
+struct part_input {
+    std::string path;
+    std::uint64_t begin = 0;
+    std::uint64_t end = read_range::whole_input;
+};
+
+/**
+ * Reads tasks of `plan_reads` — consecutive in input order — into `profile` on this thread, as
+ * one of `read_into`'s threads reads its tasks: one accumulator, each task's lines numbered from 1
+ * at its `begin`. A sample's `order` is (index in `tasks`) << 40 | (line in its range), and its
+ * line the line in the range: `add_partial` (partial_profile.h) makes them places in the input.
+ * `lines[i]` and `problems[i]` are task i's lines and problems (lines of its range). The first
+ * range of a split file counts the file's size in `stats.bytes`.
+ */
+void read_parts(std::span<const part_input> tasks, process_profile& profile,
+                std::vector<std::uint64_t>& lines, std::vector<diagnostics>& problems, read_stats& stats,
+                const read_options& options = {});
+
 /**
  * Why a run read nothing a detector can use, in words for the user (empty when it did): no
  * supported file, no process creation among the records, every event outside the window, no

@@ -1,9 +1,18 @@
 # SPDX-License-Identifier: MIT
-"""masq on Spark: the aggregation runs in Spark, the matching in masq's C++ core on the driver.
+"""masq on Spark: files read by masq's C++ reader on the executors, or a DataFrame aggregated in
+Spark; the matching in masq's C++ core on the driver.
 
     from masq import spark as masq_spark
+    findings = masq_spark.detect_files(spark, ["/data/export/"], mode="full")   # files: fastest
     findings = masq_spark.detect(events_df, mode="seed")      # a Spark DataFrame
     flagged_events = masq_spark.events_of(events_df, findings)
+
+`detect_files` does on a cluster what `masq detect` does on threads: the driver plans the read
+tasks as the CLI's reader does (each file, and large JSON-lines files in byte ranges), the
+executors read them with masq's C++ reader (every format the CLI reads) into partial profiles and
+send their bytes back, and the driver merges them as the CLI merges its threads' profiles, so the
+findings — samples' files and lines included — are the CLI's. Spark only moves files' names and
+profiles; no event becomes a Spark row. The executors need the masq package (docs/python.md, "Shipping masq to the executors").
 
 `detect` does what the notebook does with its events — filter EventID 4688, group by
 `lower(Process)` — but in one pass over the events with GROUPING SETS (hash aggregation), which
@@ -23,11 +32,12 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import warnings
 from typing import Optional
 
-from . import FINDING_SCHEMA, SAMPLE_SCHEMA, _core, _detect_profile, findings_frame
+from . import FINDING_SCHEMA, SAMPLE_SCHEMA, InputWarning, MasqError, _core, _detect_profile, findings_frame
 
-__all__ = ["detect", "profile", "events_of", "findings_schema"]
+__all__ = ["detect", "detect_files", "profile", "events_of", "findings_schema"]
 
 def _spark_type(kind: str, key: str = "value"):
     """The Spark type of a schema type (data/schema/finding.tsv and sample.tsv)."""
@@ -319,3 +329,111 @@ def events_of(df, findings, which: str = "suspicious_process"):
     names = findings.select(F.col(which).alias("_masq_name")).distinct()
     return (df.join(F.broadcast(names), F.lower(F.col("Process")) == F.col("_masq_name"), "inner")
             .drop("_masq_name"))
+
+
+def _part_reader(input_format: str, samples: int, name_from_path: bool):
+    """The function the executors run: (index, [(file index, path, begin, end), …]) in — a group
+    of consecutive read tasks — and (index, its partial profile's bytes) out. A closure, so Spark
+    ships it by value and an executor without masq gets this message rather than a bare
+    unpickling error."""
+    def read(groups):
+        import importlib
+
+        try:
+            core = importlib.import_module("masq._core")
+        except ImportError as e:
+            import socket
+            import sys
+
+            raise RuntimeError(
+                f"masq.spark.detect_files: the executor's Python ({sys.executable} on {socket.gethostname()}) "
+                f"cannot import masq's native module masq._core ({e}). Ship masq with the job: "
+                "spark.archives with a packed environment (venv-pack or conda-pack) and "
+                "spark.pyspark.python pointing into it, or --py-files with masq's wheel; see "
+                "docs/python.md, \"Shipping masq to the executors\"") from None
+        for index, tasks in groups:
+            yield index, core.read_parts([(path, begin, end) for _, path, begin, end in tasks], input_format,
+                                         samples, name_from_path)
+
+    return read
+
+
+def _groups(tasks, n: int):
+    """The read tasks in at most `n` groups of consecutive tasks of about equal bytes: one Spark
+    task reads a group into one profile (as one of the CLI's threads reads its tasks), so the
+    driver merges `n` partial profiles, not one per file."""
+    sizes = [t[4] for t in tasks]
+    total = sum(sizes) or 1
+    groups, current, done = [], [], 0
+    for task, size in zip(tasks, sizes):
+        current.append(task[:4])
+        done += size
+        if len(groups) < n - 1 and done * n >= total * (len(groups) + 1):
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _local_paths(paths):
+    """Absolute paths (the executors run in their own working folders); URLs as given."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    out = []
+    for p in paths:
+        p = os.fspath(p)
+        if p == "-":
+            raise ValueError("masq.spark.detect_files: standard input cannot be read on executors")
+        out.append(p if "://" in p else os.path.abspath(p))
+    return out
+
+
+def detect_files(spark, paths, mode: str = "full", *, frequent_threshold: float = 0.8,
+                 infrequent_threshold: float = 0.2, similarity_threshold: float = 0.85,
+                 inject_synthetic: bool = False, seed: Optional[int] = None, allow=None, max_paths: int = 10,
+                 max_hosts: int = 10, threads: int = 0, as_pandas: bool = False, samples: int = 3,
+                 min_level: Optional[str] = None, strict: bool = False, input_format: str = "auto",
+                 detectors: Optional[str] = None, catalog=None, parallelism: Optional[int] = None,
+                 min_range: Optional[int] = None):
+    """Findings of process-creation logs — files, export folder trees or Azure Blob URLs, as
+    `masq detect` takes them — read by masq's C++ reader on the Spark executors; equal to `masq
+    detect` on the same files, samples' `source` (the absolute path) and `line` included.
+
+    The driver expands `paths` and plans the read tasks as the CLI's reader does for
+    `parallelism` threads (default: Spark's default parallelism): each file, and a large
+    JSON-lines file in byte ranges of at least `min_range` bytes (default 64 MiB, the CLI's). The
+    tasks go to `parallelism` Spark tasks in groups of consecutive tasks of about equal size; each
+    reads its group into one partial profile (counts, hosts, times and first events per name and
+    variant) and returns its bytes; the driver merges them in input order, so samples are the first events by file and line and
+    problems are reported as `file:line: …`. Paths must name the same files on every executor (a
+    shared or distributed file system; Blob URLs read with the executors' AZURE_STORAGE_*).
+
+    Options are those of `detect` and `masq.detect` (`strict` raises MasqError at the first input
+    problem, and when the input gives the detectors nothing; otherwise an InputWarning). Returns a
+    Spark DataFrame with findings_schema(), or the pandas DataFrame of masq.detect when
+    as_pandas=True (its .attrs carry the summary, problems and warnings).
+    """
+    _core.check_options(mode, float(frequent_threshold), float(infrequent_threshold), float(similarity_threshold),
+                        detectors or "", allow is not None)
+    sc = spark.sparkContext
+    parallelism = int(parallelism or sc.defaultParallelism)
+    prof = _core.Profile(strict, int(samples))
+    tasks = prof.plan_files(_local_paths(paths), parallelism, input_format, int(min_range or 0))
+    if tasks:
+        groups = _groups(tasks, parallelism)
+        reader = _part_reader(input_format, int(samples), mode == "full")  # as the CLI
+        parts = dict(sc.parallelize(list(enumerate(groups)), len(groups)).mapPartitions(reader).collect())
+        for index, group in enumerate(groups):  # in input order
+            prof.add_part([file_index for file_index, *_ in group], parts[index])
+    result = _detect_profile(prof, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
+                             inject_synthetic, seed, allow, max_paths, max_hosts, threads, detectors=detectors,
+                             samples=samples, min_level=min_level, catalog=catalog)
+    if strict and result["warnings"]:
+        raise MasqError("; ".join(result["warnings"]))
+    for why in result["warnings"]:
+        warnings.warn(why, InputWarning, stacklevel=2)
+    if as_pandas:
+        return findings_frame(result)
+    records = [_spark_row(json.loads(line)) for line in result["findings_jsonl"].splitlines() if line]
+    return spark.createDataFrame(records, schema=findings_schema())

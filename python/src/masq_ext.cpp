@@ -9,6 +9,7 @@
 #include "masq/diagnostics.h"
 #include "masq/html_report.h"
 #include "masq/match/similarity.h"
+#include "masq/partial_profile.h"
 #include "masq/profile.h"
 #include "masq/read.h"
 #include "masq/schema.h"
@@ -25,6 +26,7 @@
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/string_view.h>
+#include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 #include <sstream>
 
@@ -88,6 +90,8 @@ struct profile_handle {
     std::uint64_t records = 0, user_events = 0, synthetic_events = 0;
     masq::read_stats stats; ///< of read_files and read_arrow (Spark's aggregates have none)
     bool read_input = false;
+    std::optional<std::uint64_t> part_file_; ///< the file of the last `add_part`, and its lines so far
+    std::uint64_t part_lines_ = 0;
     profile_handle(bool strict, std::size_t samples) : diag(strict) { profile.set_sample_limit(samples); }
 
     void read_files(const std::vector<std::string>& inputs, unsigned threads, const std::string& format,
@@ -218,6 +222,63 @@ struct profile_handle {
             s.variants[masq::variant_key{paths[i], parents[i], originals[i]}].samples.push_back(std::move(e));
             profile.add_stats(names[i] ? std::optional<std::string_view>(*names[i]) : std::nullopt, s);
         }
+    }
+
+    /// The read tasks of `inputs` for `parallelism` workers, as `read_into` plans them for as many
+    /// threads: (file index, path, begin, end, bytes) tuples in input order. Missing inputs are problems
+    /// (in strict mode the first raises).
+    nb::list plan_files(const std::vector<std::string>& inputs, unsigned parallelism,
+                        const std::string& format, std::uint64_t min_range) {
+        masq::read_options read;
+        read.threads = std::max(1u, parallelism);
+        if (min_range > 0) read.min_range = min_range;
+        const auto f = masq::parse_input_format(format);
+        if (!f) throw std::invalid_argument("unknown input format '" + format + "'");
+        read.format = *f;
+        std::vector<std::string> files;
+        std::vector<masq::read_range> plan;
+        {
+            nb::gil_scoped_release release;
+            masq::read_stats stats;
+            files = masq::expand_inputs(inputs, diag, read.window, &stats.pruned_files);
+            this->stats.merge(stats);
+            plan = masq::plan_reads(files, read);
+        }
+        nb::list out;
+        for (const masq::read_range& r : plan)
+            out.append(nb::make_tuple(r.file, files[r.file], r.begin, r.end, r.bytes));
+        read_input = true;
+        return out;
+    }
+
+    /// Adds the bytes of consecutive tasks read elsewhere (`read_parts`), parts in input order:
+    /// `file_indexes[i]` is task i's file. A range's lines are numbered after those of the earlier
+    /// ranges of its file, as `read_into` numbers them.
+    void add_part(const std::vector<std::uint64_t>& file_indexes, nb::bytes data) {
+        masq::partial_profile part;
+        const std::string why =
+            masq::decode_partial(std::string_view(static_cast<const char*>(data.data()), data.size()), part);
+        if (!why.empty()) throw std::invalid_argument("not a masq partial profile: " + why);
+        if (part.task_lines.size() != file_indexes.size())
+            throw std::invalid_argument("add_part: the partial profile has " +
+                                        std::to_string(part.task_lines.size()) + " tasks, not " +
+                                        std::to_string(file_indexes.size()));
+        std::vector<masq::task_place> places;
+        for (std::size_t t = 0; t < file_indexes.size(); ++t) {
+            if (!part_file_ || *part_file_ != file_indexes[t]) part_lines_ = 0;
+            part_file_ = file_indexes[t];
+            places.push_back({part_lines_, file_indexes[t]});
+            part_lines_ += part.task_lines[t];
+        }
+        masq::read_stats read;
+        {
+            nb::gil_scoped_release release;
+            masq::add_partial(profile, diag, read, std::move(part), places);
+        }
+        records += read.records;
+        user_events = profile.events();
+        stats.merge(read);
+        read_input = true;
     }
 
     std::uint64_t inject_synthetic(std::uint64_t seed) {
@@ -433,6 +494,9 @@ NB_MODULE(_core, m) {
              "original_names"_a, "hosts"_a, "counts"_a)
         .def("add_variant_samples", &profile_handle::add_variant_samples, "names"_a, "paths"_a, "parents"_a,
              "original_names"_a, "samples"_a)
+        .def("plan_files", &profile_handle::plan_files, "inputs"_a, "parallelism"_a, "format"_a = "auto",
+             "min_range"_a = 0)
+        .def("add_part", &profile_handle::add_part, "file_indexes"_a, "data"_a)
         .def("inject_synthetic", &profile_handle::inject_synthetic, "seed"_a)
         .def_prop_ro("distinct_names", [](const profile_handle& h) { return h.profile.distinct_names(); })
         .def_prop_ro("events", [](const profile_handle& h) { return h.profile.events(); })
@@ -442,6 +506,37 @@ NB_MODULE(_core, m) {
           "max_paths"_a, "max_hosts"_a, "threads"_a, "allow_file"_a, "total_hosts"_a = nb::none(),
           "detectors"_a = "", "samples"_a = 3, "min_level"_a = "",
           "catalog_files"_a = std::vector<std::string>{});
+    m.def(
+        "read_parts",
+        [](const std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t>>& tasks,
+           const std::string& format, std::size_t samples, bool name_from_path) {
+            // Consecutive tasks of Profile.plan_files (path, begin, end), read where this runs (a
+            // Spark executor) into one profile: the bytes of its partial profile
+            // (partial_profile.h), never an exception for bad input — the problems travel in the
+            // bytes, so the driver reports them in order (and strict mode fails there).
+            masq::read_options read;
+            const auto f = masq::parse_input_format(format);
+            if (!f) throw std::invalid_argument("unknown input format '" + format + "'");
+            read.format = *f;
+            read.samples = samples;
+            read.name_from_path = name_from_path;
+            read.blob = masq::blob_options::from_environment();
+            std::vector<masq::part_input> inputs;
+            for (const auto& [path, begin, end] : tasks)
+                inputs.push_back({path, begin, end});
+            std::string bytes;
+            {
+                nb::gil_scoped_release release;
+                masq::process_profile profile;
+                std::vector<std::uint64_t> lines;
+                std::vector<masq::diagnostics> problems;
+                masq::read_stats stats;
+                masq::read_parts(inputs, profile, lines, problems, stats, read);
+                bytes = masq::encode_partial(profile, lines, problems, stats);
+            }
+            return nb::bytes(bytes.data(), bytes.size());
+        },
+        "tasks"_a, "format"_a = "auto", "samples"_a = 3, "name_from_path"_a = false);
     m.def("event_columns", [] {
         nb::list columns;
         for (const std::string_view c : masq::python::arrow_columns()) {

@@ -151,15 +151,13 @@ time_window make_time_window(std::string_view from, std::string_view to, std::st
     return window;
 }
 
-void read_into(std::span<const std::string> files, process_profile& profile, diagnostics& diag,
-               read_stats& stats, const read_options& options) {
+std::vector<read_range> plan_reads(std::span<const std::string> files, const read_options& options) {
     unsigned threads = options.threads;
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     // Large plain files are cut into ranges of at least 64 MiB, a few per thread so a slow range
     // does not hold the others up; compressed files and standard input are read whole.
     const std::uint64_t min_range = std::max<std::uint64_t>(options.min_range, 1);
-    std::vector<std::unique_ptr<read_task>> tasks;
-    std::vector<std::uint64_t> task_bytes; // a task's size, to start the largest first
+    std::vector<read_range> tasks;
     for (std::size_t f = 0; f < files.size(); ++f) {
         std::error_code ec;
         const std::uint64_t size =
@@ -176,19 +174,59 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
                                           detail::detect_compression(files[f]) == detail::compression::none &&
                                           detail::starts_with_json_object(files[f])));
         if (!splittable) {
-            tasks.push_back(std::make_unique<read_task>(read_task{f}));
-            task_bytes.push_back(ec ? 0 : size);
+            tasks.push_back(read_range{f, 0, whole_file, false, ec ? 0 : size});
             continue;
         }
         const std::uint64_t pieces = std::min<std::uint64_t>(threads * 4ull, size / range);
         for (std::uint64_t k = 0; k < pieces; ++k) {
-            auto t = std::make_unique<read_task>(read_task{f});
-            t->begin = size * k / pieces;
-            t->end = k + 1 == pieces ? whole_file : size * (k + 1) / pieces;
-            t->split = true;
-            task_bytes.push_back(t->end == whole_file ? size - t->begin : t->end - t->begin);
-            tasks.push_back(std::move(t));
+            read_range t{f, size * k / pieces, k + 1 == pieces ? whole_file : size * (k + 1) / pieces, true,
+                         0};
+            t.bytes = t.end == whole_file ? size - t.begin : t.end - t.begin;
+            tasks.push_back(t);
         }
+    }
+    return tasks;
+}
+
+void read_parts(std::span<const part_input> tasks, process_profile& profile,
+                std::vector<std::uint64_t>& lines, std::vector<diagnostics>& problems, read_stats& stats,
+                const read_options& options) {
+    detail::profile_builder builder(options.samples);
+    builder.set_name_from_path(options.name_from_path);
+    // De-duplication sees these tasks only: a record repeated in another part is not dropped.
+    std::unique_ptr<detail::record_set> seen =
+        options.dedupe ? std::make_unique<detail::record_set>() : nullptr;
+    read_stats part;
+    lines.assign(tasks.size(), 0);
+    problems.assign(tasks.size(), diagnostics(false));
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+        const part_input& t = tasks[i];
+        builder.begin_task(i);
+        lines[i] = read_input(t.path, t.begin, t.end, builder, problems[i], part, options, seen.get());
+        // A split file's size is counted once, by its first range (the ranges overlap by a partial line).
+        if (t.begin == 0 && t.end != whole_file) {
+            std::error_code ec;
+            const auto size = std::filesystem::file_size(t.path, ec);
+            if (!ec) part.bytes += static_cast<std::uint64_t>(size);
+        }
+    }
+    part.names_from_path += builder.names_from_path();
+    part.events_without_host += builder.without_host();
+    part.events_without_time += builder.without_time();
+    profile.set_sample_limit(options.samples);
+    builder.flush_into(profile); // samples keep (task << 40 | line in its range) as their order
+    stats.merge(part);
+}
+
+void read_into(std::span<const std::string> files, process_profile& profile, diagnostics& diag,
+               read_stats& stats, const read_options& options) {
+    unsigned threads = options.threads;
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::unique_ptr<read_task>> tasks;
+    std::vector<std::uint64_t> task_bytes; // a task's size, to start the largest first
+    for (const read_range& r : plan_reads(files, options)) {
+        tasks.push_back(std::make_unique<read_task>(read_task{r.file, r.begin, r.end, r.split}));
+        task_bytes.push_back(r.bytes);
     }
     const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(threads, tasks.size()));
     std::vector<detail::profile_builder> profiles;
