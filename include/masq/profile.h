@@ -186,10 +186,9 @@ struct variant_stats {
     std::vector<variant_sample> samples;
     bool has_time() const noexcept { return first_seen <= last_seen; }
     /// Adds `other`'s events; its host names and sample text are interned in `pool` (this
-    /// variant's profile's).
-    void merge(const variant_stats& other, std::size_t sample_limit, string_pool& pool);
-    /// `merge` of a variant whose text already lives as long as this one's (`text_owned`).
-    void merge_owned(const variant_stats& other, std::size_t sample_limit);
+    /// variant's profile's), or kept as they are when `pool` is null: `other`'s text already
+    /// lives as long as this variant's (an adopted arena).
+    void merge(const variant_stats& other, std::size_t sample_limit, string_pool* pool);
     /// Points the host names and sample text of this variant, wherever they point, into `pool`.
     void intern_in(string_pool& pool);
 };

@@ -249,17 +249,22 @@ def detect(source: Union[PathLike, Iterable[PathLike], Any], mode: str = "full",
     result = _detect_profile(profile, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
                              inject_synthetic, seed, allow, max_paths, max_hosts, threads, detectors=detectors,
                              samples=samples, min_level=min_level, catalog=catalog)
-    # Input that gives the detectors nothing is said, never a quiet empty result (as the CLI).
-    if strict and result["warnings"]:
-        raise MasqError("; ".join(result["warnings"]))
-    for why in result["warnings"]:
-        warnings.warn(why, InputWarning, stacklevel=2)
+    _say_warnings(result, strict, stacklevel=3)
     return findings_frame(result)
 
 
 def detectors(mode: str = "full") -> list:
     """The detectors of a mode: dicts with id, category, technique (MITRE ATT&CK) and summary."""
     return _core.detectors(mode)
+
+
+def _say_warnings(result: dict, strict: bool, stacklevel: int) -> None:
+    """Input that gives the detectors nothing is said, never a quiet empty result (as the CLI):
+    a MasqError in strict mode, otherwise an InputWarning each, attributed `stacklevel` frames up."""
+    if strict and result["warnings"]:
+        raise MasqError("; ".join(result["warnings"]))
+    for why in result["warnings"]:
+        warnings.warn(why, InputWarning, stacklevel=stacklevel)
 
 
 def _detect_profile(profile, mode, frequent_threshold, infrequent_threshold, similarity_threshold,

@@ -32,10 +32,9 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-import warnings
 from typing import Optional
 
-from . import FINDING_SCHEMA, SAMPLE_SCHEMA, InputWarning, MasqError, _core, _detect_profile, findings_frame
+from . import FINDING_SCHEMA, SAMPLE_SCHEMA, _core, _detect_profile, _say_warnings, findings_frame
 
 __all__ = ["detect", "detect_files", "profile", "events_of", "findings_schema"]
 
@@ -429,10 +428,7 @@ def detect_files(spark, paths, mode: str = "full", *, frequent_threshold: float 
     result = _detect_profile(prof, mode, frequent_threshold, infrequent_threshold, similarity_threshold,
                              inject_synthetic, seed, allow, max_paths, max_hosts, threads, detectors=detectors,
                              samples=samples, min_level=min_level, catalog=catalog)
-    if strict and result["warnings"]:
-        raise MasqError("; ".join(result["warnings"]))
-    for why in result["warnings"]:
-        warnings.warn(why, InputWarning, stacklevel=2)
+    _say_warnings(result, strict, stacklevel=3)
     if as_pandas:
         return findings_frame(result)
     records = [_spark_row(json.loads(line)) for line in result["findings_jsonl"].splitlines() if line]

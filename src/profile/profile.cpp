@@ -228,10 +228,13 @@ event_sample sample_in(const variant_sample& stored, const variant_key& key) {
     return s;
 }
 
-void variant_stats::merge(const variant_stats& other, std::size_t sample_limit, string_pool& pool) {
+void variant_stats::merge(const variant_stats& other, std::size_t sample_limit, string_pool* pool) {
     count += other.count;
     for (const auto& [host, n] : other.hosts)
-        add_count(hosts, pool, host, n);
+        if (pool != nullptr)
+            add_count(hosts, *pool, host, n);
+        else
+            hosts[host] += n;
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
     for (variant_sample s : other.samples) {
@@ -239,19 +242,9 @@ void variant_stats::merge(const variant_stats& other, std::size_t sample_limit, 
         // Before the comparisons: a sample already kept is found equal by content either way,
         // but only the pool's views outlive `other`.
         if (samples.size() >= sample_limit && !sample_before(s, samples.back())) continue;
-        intern_sample(s, pool);
+        if (pool != nullptr) intern_sample(s, *pool);
         keep_sample(samples, std::move(s), sample_limit);
     }
-}
-
-void variant_stats::merge_owned(const variant_stats& other, std::size_t sample_limit) {
-    count += other.count;
-    for (const auto& [host, n] : other.hosts)
-        hosts[host] += n;
-    first_seen = std::min(first_seen, other.first_seen);
-    last_seen = std::max(last_seen, other.last_seen);
-    for (const variant_sample& s : other.samples)
-        keep_sample(samples, s, sample_limit);
 }
 
 void variant_stats::intern_in(string_pool& pool) {
@@ -279,7 +272,7 @@ void name_stats::merge(const name_stats& other, std::size_t sample_limit, string
     for (const auto& [key, v] : other.variants) {
         auto it = variants.find(key);
         if (it == variants.end()) it = variants.try_emplace(interned(key, hosts_pool)).first;
-        it->second.merge(v, sample_limit, hosts_pool);
+        it->second.merge(v, sample_limit, &hosts_pool);
     }
 }
 
@@ -318,10 +311,7 @@ void name_stats::absorb(name_stats&& other, std::size_t sample_limit, string_poo
     if (variants.empty()) variants.reserve(other.variants.size());
     for (auto& [key, v] : other.variants) {
         if (const auto it = variants.find(key); it != variants.end()) {
-            if (text_owned)
-                it->second.merge_owned(v, sample_limit);
-            else
-                it->second.merge(v, sample_limit, hosts_pool);
+            it->second.merge(v, sample_limit, text_owned ? nullptr : &hosts_pool);
             continue;
         }
         if (text_owned) {

@@ -56,6 +56,16 @@ std::map<std::string, std::string> flat(const masq::process_profile& p) {
     return out;
 }
 
+/// `file` read as one task by `read_parts` (its statistics in `stats`), encoded.
+std::string encoded_part(const std::string& file, masq::read_stats& stats) {
+    masq::process_profile part;
+    std::vector<std::uint64_t> lines;
+    std::vector<masq::diagnostics> problems;
+    const std::vector<masq::part_input> tasks{{file}};
+    masq::read_parts(tasks, part, lines, problems, stats);
+    return masq::encode_partial(part, lines, problems, stats);
+}
+
 std::vector<std::string> kept(const masq::diagnostics& d) {
     std::vector<std::string> out;
     for (const auto& p : d.kept())
@@ -113,14 +123,9 @@ TEST(PartialProfile, RangesReadApartEqualReadInto) {
 
 TEST(PartialProfile, StrictFailsAtTheFirstProblem) {
     const std::string file = events_file(300);
-    masq::process_profile part;
-    std::vector<std::uint64_t> lines;
-    std::vector<masq::diagnostics> problems;
     masq::read_stats stats;
-    const std::vector<masq::part_input> tasks{{file}};
-    masq::read_parts(tasks, part, lines, problems, stats);
     masq::partial_profile decoded;
-    ASSERT_EQ(masq::decode_partial(masq::encode_partial(part, lines, problems, stats), decoded), "");
+    ASSERT_EQ(masq::decode_partial(encoded_part(file, stats), decoded), "");
     masq::process_profile merged;
     masq::diagnostics strict(true);
     try {
@@ -135,13 +140,8 @@ TEST(PartialProfile, StrictFailsAtTheFirstProblem) {
 
 TEST(PartialProfile, RefusesWhatIsNotAPartial) {
     const std::string file = events_file(50);
-    masq::process_profile part;
-    std::vector<std::uint64_t> lines;
-    std::vector<masq::diagnostics> problems;
     masq::read_stats stats;
-    const std::vector<masq::part_input> tasks{{file}};
-    masq::read_parts(tasks, part, lines, problems, stats);
-    const std::string bytes = masq::encode_partial(part, lines, problems, stats);
+    const std::string bytes = encoded_part(file, stats);
     for (std::size_t cut = 0; cut < bytes.size(); cut += 7) {
         masq::partial_profile out;
         EXPECT_NE(masq::decode_partial(std::string_view(bytes).substr(0, cut), out), "") << cut;
