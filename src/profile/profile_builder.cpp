@@ -8,14 +8,6 @@
 
 namespace masq::detail {
 
-std::uint32_t profile_builder::dictionary::id(std::string_view s) {
-    if (const auto it = ids_.find(s); it != ids_.end()) return it->second;
-    const auto id = static_cast<std::uint32_t>(strings_.size());
-    strings_.push_back(text_.store(s));
-    ids_.emplace(strings_.back(), id);
-    return id;
-}
-
 profile_builder::slot& profile_builder::slot_for(const std::optional<std::string_view>& process) {
     if (!process) {
         if (!null_slot_) null_slot_ = std::make_unique<slot>();
@@ -25,12 +17,22 @@ profile_builder::slot& profile_builder::slot_for(const std::optional<std::string
     to_lower_full(*process, lowered_);
     auto it = by_name_.find(std::string_view(lowered_));
     if (it == by_name_.end()) {
-        it = by_name_.emplace(lowered_, static_cast<std::uint32_t>(slots_.size())).first;
+        const std::string_view stored = names_text_.store(lowered_);
+        it = by_name_.emplace(stored, static_cast<std::uint32_t>(slots_.size())).first;
         slots_.emplace_back();
-        names_.push_back(lowered_);
+        names_.push_back(stored);
     }
-    by_raw_name_.emplace(std::string(*process), it->second);
+    // A spelling that is already lower case (most are) shares the lower-cased name's text.
+    const std::string_view raw = *process == it->first ? it->first : names_text_.store(*process);
+    by_raw_name_.emplace(raw, it->second);
     return slots_[it->second];
+}
+
+std::optional<std::string_view> profile_builder::pooled(const std::optional<std::string_view>& value,
+                                                        const std::optional<std::string_view>& last) {
+    if (!value) return std::nullopt;
+    if (last && *last == *value) return last;
+    return text_.intern(*value);
 }
 
 void profile_builder::on_event(const process_event& event) {
@@ -51,27 +53,34 @@ void profile_builder::on_event(const process_event& event) {
 
 void profile_builder::add_event(const process_event& event) {
     slot& s = slot_for(event.process);
-    s.totals.tally(event);
-    variant_ids ids;
-    if (event.path) ids.path = paths_.id(*event.path, s.last_path);
-    if (event.parent_path) ids.parent = parents_.id(*event.parent_path, s.last_parent);
-    if (event.original_file_name) ids.original = original_names_.id(*event.original_file_name);
+    s.stats.tally(event);
+    variant_key key;
+    key.path = pooled(event.path, s.last_key.path);
+    key.parent = pooled(event.parent_path, s.last_key.parent);
+    key.original_name = pooled(event.original_file_name, s.last_key.original_name);
     if (event.hashes && !event.hashes->empty()) {
         // Sources repeat one image's hashes on every event: the last string's key is reused.
         if (s.last_hashes != *event.hashes) {
-            const std::string key = image_hash_key(*event.hashes);
-            s.last_hash_id = key.empty() ? none : image_hashes_.id(key);
+            const std::string hash_key = image_hash_key(*event.hashes);
+            s.last_hash_key =
+                hash_key.empty() ? std::nullopt : std::optional<std::string_view>(text_.intern(hash_key));
             s.last_hashes.assign(*event.hashes);
         }
-        ids.image_hash = s.last_hash_id;
+        key.image_hash = s.last_hash_key;
     }
-    if (s.last_variant == nullptr || !(ids == s.last_ids)) {
-        s.last_variant = &s.variants[ids];
-        s.last_ids = ids; // valid until the next insertion, which only this line makes
+    if (s.last_variant == nullptr || !(key == s.last_key)) {
+        s.last_variant = &s.stats.variants[key];
+        s.last_key = key;
     }
-    variant_acc& v = *s.last_variant;
+    variant_stats& v = *s.last_variant;
     ++v.count;
-    if (event.host) ++v.hosts[hosts_.id(*event.host)];
+    if (event.host) {
+        // By content: a host already counted costs one probe, and only a new one is interned.
+        if (const auto it = v.hosts.find(*event.host); it != v.hosts.end())
+            ++it->second;
+        else
+            v.hosts.emplace(text_.intern(*event.host), 1);
+    }
     if (event.time) {
         v.first_seen = std::min(v.first_seen, *event.time);
         v.last_seen = std::max(v.last_seen, *event.time);
@@ -82,13 +91,13 @@ void profile_builder::add_event(const process_event& event) {
     // latest kept sample.
     const std::uint64_t order = task_ << task_shift | event.line;
     if (v.samples.size() < sample_limit_) {
-        v.samples.push_back(make_variant_sample(event, sample_text_));
+        v.samples.push_back(make_variant_sample(event, text_));
         v.samples.back().order = order;
     } else if (out_of_order_ && sample_limit_ != 0) {
         const auto latest = std::max_element(v.samples.begin(), v.samples.end(),
                                              [](const auto& a, const auto& b) { return a.order < b.order; });
         if (order < latest->order) {
-            *latest = make_variant_sample(event, sample_text_);
+            *latest = make_variant_sample(event, text_);
             latest->order = order;
         }
     }
@@ -96,10 +105,6 @@ void profile_builder::add_event(const process_event& event) {
 
 void profile_builder::flush_into(process_profile& profile, std::span<const std::uint64_t> line_offsets,
                                  std::span<const std::uint64_t> task_files) {
-    // Views into this builder's dictionaries: the profile interns them (`name_stats::absorb`).
-    const auto text = [](const dictionary& d, std::uint32_t id) {
-        return id == none ? std::nullopt : std::optional<std::string_view>(d.at(id));
-    };
     // (task, line in its range) -> the line in the file, and the order (file, line in it), which
     // is the same however the files were cut into tasks.
     const auto renumber = [&](variant_sample& sample) {
@@ -109,61 +114,30 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
         if (sample.line != 0) sample.line = file_line;
         sample.order = (task < task_files.size() ? task_files[task] : task) << task_shift | file_line;
     };
-    auto materialise = [&](slot& s) {
-        name_stats out = std::move(s.totals);
-        // Most names have one variant, whose counts are the name's: the per-value sums (three
-        // maps allocated per name, a tenth of the merge) are only needed for the others.
-        const bool one = s.variants.size() == 1;
-        absl::flat_hash_map<std::uint32_t, std::uint64_t> paths, parents, originals;
-        if (one) {
-            const auto& [ids, acc] = *s.variants.begin();
-            if (ids.path != none) out.paths.emplace(paths_.at(ids.path), acc.count);
-            if (ids.parent != none) out.parents.emplace(parents_.at(ids.parent), acc.count);
-            if (ids.original != none) out.original_names.emplace(original_names_.at(ids.original), acc.count);
-        }
-        out.variants.reserve(s.variants.size());
-        for (auto& [ids, acc] : s.variants) {
-            if (!one) {
-                if (ids.path != none) paths[ids.path] += acc.count;
-                if (ids.parent != none) parents[ids.parent] += acc.count;
-                if (ids.original != none) originals[ids.original] += acc.count;
-            }
-            variant_stats v;
-            v.count = acc.count;
-            v.first_seen = acc.first_seen;
-            v.last_seen = acc.last_seen;
-            v.hosts.reserve(acc.hosts.size());
-            for (const auto& [id, n] : acc.hosts) // views into this builder, interned by add_stats
-                v.hosts.emplace(hosts_.at(id), n);
-            v.samples = std::move(acc.samples);
+    const auto finish = [&](slot& s) {
+        name_stats& out = s.stats;
+        // The per-value counts are the variants' sums. Most names have one variant, whose
+        // counts are the name's, and a map of one entry each is all they need.
+        for (auto& [key, v] : out.variants) {
+            if (key.path) out.paths[*key.path] += v.count;
+            if (key.parent) out.parents[*key.parent] += v.count;
+            if (key.original_name) out.original_names[*key.original_name] += v.count;
             if (out_of_order_)
                 std::sort(v.samples.begin(), v.samples.end(),
                           [](const auto& a, const auto& b) { return a.order < b.order; });
             for (variant_sample& sample : v.samples)
                 renumber(sample);
-            out.variants.emplace(variant_key{text(paths_, ids.path), text(parents_, ids.parent),
-                                             text(original_names_, ids.original),
-                                             text(image_hashes_, ids.image_hash)},
-                                 std::move(v));
         }
-        out.paths.reserve(paths.size());
-        for (const auto& [id, n] : paths)
-            out.paths.emplace(paths_.at(id), n);
-        for (const auto& [id, n] : parents)
-            out.parents.emplace(parents_.at(id), n);
-        for (const auto& [id, n] : originals)
-            out.original_names.emplace(original_names_.at(id), n);
-        return out;
+        return std::move(out);
     };
     // The profile keeps this builder's text whole (its arenas' blocks move, the views stay
     // valid), so the names' stats move in as they are, nothing copied or interned again.
-    for (dictionary* d : {&paths_, &hosts_, &parents_, &original_names_, &image_hashes_})
-        profile.adopt_text(d->take_text());
-    profile.adopt_text(std::move(sample_text_).release());
+    profile.adopt_text(std::move(text_).release());
+    profile.adopt_text(std::move(names_text_));
     // Each slot is freed once the profile has it, so the builders and the profile are not all at
     // their largest at once (the peak of a run is here).
     const auto add = [&](std::optional<std::string_view> name, slot& s) {
-        profile.add_owned_stats(name, materialise(s));
+        profile.add_owned_stats(name, finish(s));
         s = slot{};
     };
     if (null_slot_) add(std::nullopt, *null_slot_);
