@@ -49,7 +49,7 @@ ensure_venv() {
 
 apt_packages=(
     build-essential cmake ninja-build pkg-config
-    libsimdjson-dev libicu-dev zlib1g-dev libfmt-dev libcli11-dev libabsl-dev libzstd-dev libxxhash-dev libcsv-dev libevtx-dev libbfio-dev libxml2-dev libcurl4-openssl-dev libssl-dev
+    libsimdjson-dev libicu-dev zlib1g-dev libfmt-dev libcli11-dev libabsl-dev libzstd-dev libxxhash-dev libcsv-dev libevtx-dev libbfio-dev libxml2-dev libcurl4-openssl-dev libssl-dev libjemalloc-dev
     libgtest-dev libbenchmark-dev
 )
 # The sanitizer build and the fuzz harnesses (make sanitize, test-sanitize, fuzz): clang, its
