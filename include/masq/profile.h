@@ -300,14 +300,27 @@ class process_profile final : public event_sink {
     template <class F>
     void for_each_sorted(F&& f) const {
         if (null_name_) f(std::optional<std::string_view>{}, *null_name_);
-        std::vector<const std::pair<const std::string, name_stats>*> entries;
+        // Each entry carries its name's first eight bytes as a big-endian integer, which orders
+        // as the bytes do: most comparisons end there instead of following two pointers to the
+        // text (a million names' sort took a second, mostly cache misses).
+        struct entry {
+            std::uint64_t head;
+            std::string_view name;
+            const name_stats* stats;
+        };
+        std::vector<entry> entries;
         entries.reserve(names_.size());
-        for (const auto& entry : names_)
-            entries.push_back(&entry);
-        std::sort(entries.begin(), entries.end(),
-                  [](const auto* a, const auto* b) { return a->first < b->first; });
-        for (const auto* entry : entries)
-            f(std::optional<std::string_view>{entry->first}, entry->second);
+        for (const auto& [name, stats] : names_) {
+            std::uint64_t head = 0;
+            for (std::size_t i = 0; i < 8; ++i)
+                head = head << 8 | (i < name.size() ? static_cast<unsigned char>(name[i]) : 0u);
+            entries.push_back({head, name, &stats});
+        }
+        std::sort(entries.begin(), entries.end(), [](const entry& a, const entry& b) {
+            return a.head != b.head ? a.head < b.head : a.name < b.name;
+        });
+        for (const entry& e : entries)
+            f(std::optional<std::string_view>{e.name}, *e.stats);
     }
 
   private:

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace masq {
@@ -27,9 +28,11 @@ struct rank_thresholds {
     double infrequent = 0.2; ///< `percent_rank < infrequent` is an infrequent ("potentially malicious") name
 };
 
-/// One distinct name with its count and rank.
+/// One distinct name with its count and rank; the name and stats are the profile's, which must
+/// outlive the split (a million names' copies cost a million allocations and lookups back).
 struct ranked_name {
-    std::optional<std::string> name; ///< lower-cased; empty optional for the null-name group
+    std::optional<std::string_view> name; ///< lower-cased; empty optional for the null-name group
+    const name_stats* stats = nullptr;
     std::uint64_t count = 0;
     double percent_rank = 0.0;
 };

@@ -54,7 +54,7 @@ detector_context make_context(const process_profile& profile, const frequency_sp
         if (!r.name) continue;
         name_entry e;
         e.name = *r.name;
-        e.stats = profile.find(*r.name);
+        e.stats = r.stats;
         if (e.stats->variants.empty() && e.stats->count > 0)
             e.stats = &variants_from_aggregates(*e.stats, ctx);
         e.percent_rank = r.percent_rank;

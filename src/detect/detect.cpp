@@ -289,10 +289,13 @@ detect_result detect(const process_profile& profile, const detect_options& optio
     std::vector<std::optional<std::string>> frequent, infrequent;
     frequent.reserve(split.frequent.size());
     infrequent.reserve(split.infrequent.size());
+    const auto copy = [](const std::optional<std::string_view>& name) {
+        return name ? std::optional<std::string>(*name) : std::nullopt;
+    };
     for (std::size_t i : split.frequent)
-        frequent.push_back(split.names[i].name);
+        frequent.push_back(copy(split.names[i].name));
     for (std::size_t i : split.infrequent)
-        infrequent.push_back(split.names[i].name);
+        infrequent.push_back(copy(split.names[i].name));
 
     join_options join;
     join.threads = options.threads;
@@ -306,8 +309,8 @@ detect_result detect(const process_profile& profile, const detect_options& optio
     for (const name_match& m : matches) {
         const ranked_name& normal = split.names[split.frequent[m.frequent_index]];
         const ranked_name& suspicious = split.names[split.infrequent[m.infrequent_index]];
-        const name_stats* s = profile.find(*suspicious.name);
-        const name_stats* f = profile.find(*normal.name);
+        const name_stats* s = suspicious.stats;
+        const name_stats* f = normal.stats;
         finding out = detectors::make_finding(*s, suspicious.percent_rank, f, normal.percent_rank, options);
         out.detector = seed_detector.id;
         out.suspicious_process = *suspicious.name;

@@ -29,7 +29,8 @@ frequency_split split_by_frequency(const process_profile& profile, const rank_th
     split.names.reserve(profile.distinct_names());
     profile.for_each_sorted([&](std::optional<std::string_view> name, const name_stats& stats) {
         ranked_name r;
-        if (name) r.name.emplace(*name);
+        r.name = name;
+        r.stats = &stats;
         r.count = stats.count;
         split.names.push_back(std::move(r));
     });
