@@ -28,13 +28,6 @@ profile_builder::slot& profile_builder::slot_for(const std::optional<std::string
     return slots_[it->second];
 }
 
-std::optional<std::string_view> profile_builder::pooled(const std::optional<std::string_view>& value,
-                                                        const std::optional<std::string_view>& last) {
-    if (!value) return std::nullopt;
-    if (last && *last == *value) return last;
-    return text_.intern(*value);
-}
-
 void profile_builder::on_event(const process_event& event) {
     without_host_ += !names_a_host(event);
     without_time_ += !names_a_time(event);
@@ -54,10 +47,9 @@ void profile_builder::on_event(const process_event& event) {
 void profile_builder::add_event(const process_event& event) {
     slot& s = slot_for(event.process);
     s.stats.tally(event);
-    variant_key key;
-    key.path = pooled(event.path, s.last_key.path);
-    key.parent = pooled(event.parent_path, s.last_key.parent);
-    key.original_name = pooled(event.original_file_name, s.last_key.original_name);
+    // The event's key as views into the event: a variant already seen (usually the last) is found
+    // by content, and only a new one's text is stored, once.
+    variant_key key{event.path, event.parent_path, event.original_file_name, std::nullopt};
     if (event.hashes && !event.hashes->empty()) {
         // Sources repeat one image's hashes on every event: the last string's key is reused.
         if (s.last_hashes != *event.hashes) {
@@ -69,8 +61,18 @@ void profile_builder::add_event(const process_event& event) {
         key.image_hash = s.last_hash_key;
     }
     if (s.last_variant == nullptr || !(key == s.last_key)) {
-        s.last_variant = &s.stats.variants[key];
-        s.last_key = key;
+        auto it = s.stats.variants.find(key);
+        if (it == s.stats.variants.end()) {
+            const auto store = [](string_pool& pool, const std::optional<std::string_view>& text) {
+                return text ? std::optional<std::string_view>(pool.intern(*text)) : std::nullopt;
+            };
+            it = s.stats.variants
+                     .try_emplace(variant_key{store(paths_text_, key.path), store(text_, key.parent),
+                                              store(text_, key.original_name), key.image_hash})
+                     .first;
+        }
+        s.last_variant = &it->second;
+        s.last_key = it->first;
     }
     variant_stats& v = *s.last_variant;
     ++v.count;
@@ -133,6 +135,7 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
     // The profile keeps this builder's text whole (its arenas' blocks move, the views stay
     // valid), so the names' stats move in as they are, nothing copied or interned again.
     profile.adopt_text(std::move(text_).release());
+    profile.adopt_text(std::move(paths_text_).release());
     profile.adopt_text(std::move(names_text_));
     // Each slot is freed once the profile has it, so the builders and the profile are not all at
     // their largest at once (the peak of a run is here).

@@ -63,9 +63,6 @@ class profile_builder final : public event_sink {
     };
 
     slot& slot_for(const std::optional<std::string_view>& process);
-    /// `value` in `text_`, reusing `last` (a view into it) when it is the same text.
-    std::optional<std::string_view> pooled(const std::optional<std::string_view>& value,
-                                           const std::optional<std::string_view>& last);
 
     // Names (raw spelling and lower-cased) are stored once in `names_text_`; the maps and
     // `names_` hold views into it. Most events repeat a spelling already seen, and the raw map
@@ -76,7 +73,10 @@ class profile_builder final : public event_sink {
     std::vector<std::string_view> names_;
     std::deque<slot> slots_;
     std::unique_ptr<slot> null_slot_; // events without a name (seed mode), rare
-    string_pool text_; // paths, parents, original names, image hashes, hosts, the samples' text
+    // Paths, about one per name, apart from the text events repeat across names (parents, hosts,
+    // users, original names, image hashes, the samples' text), whose few thousand entries then
+    // stay in cache instead of sharing a table of a million paths.
+    string_pool paths_text_, text_;
     std::string lowered_;
     std::size_t sample_limit_;
     std::uint64_t task_ = 0;
