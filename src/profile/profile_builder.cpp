@@ -13,7 +13,11 @@ profile_builder::slot& profile_builder::slot_for(const std::optional<std::string
         if (!null_slot_) null_slot_ = std::make_unique<slot>();
         return *null_slot_;
     }
-    if (const auto it = by_raw_name_.find(*process); it != by_raw_name_.end()) return slots_[it->second];
+    // An ASCII spelling is lower-cased in a few cycles and looked up once; only other spellings
+    // go through the raw-spelling map, which spares them the Unicode lower-casing (ICU).
+    const bool ascii = is_ascii(*process);
+    if (!ascii)
+        if (const auto it = by_raw_name_.find(*process); it != by_raw_name_.end()) return slots_[it->second];
     to_lower_full(*process, lowered_);
     auto it = by_name_.find(std::string_view(lowered_));
     if (it == by_name_.end()) {
@@ -22,9 +26,7 @@ profile_builder::slot& profile_builder::slot_for(const std::optional<std::string
         slots_.emplace_back();
         names_.push_back(stored);
     }
-    // A spelling that is already lower case (most are) shares the lower-cased name's text.
-    const std::string_view raw = *process == it->first ? it->first : names_text_.store(*process);
-    by_raw_name_.emplace(raw, it->second);
+    if (!ascii) by_raw_name_.emplace(names_text_.store(*process), it->second);
     return slots_[it->second];
 }
 

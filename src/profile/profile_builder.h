@@ -64,9 +64,8 @@ class profile_builder final : public event_sink {
 
     slot& slot_for(const std::optional<std::string_view>& process);
 
-    // Names (raw spelling and lower-cased) are stored once in `names_text_`; the maps and
-    // `names_` hold views into it. Most events repeat a spelling already seen, and the raw map
-    // skips the Unicode lower-casing and a second lookup for them.
+    // Names (lower-cased, and non-ASCII raw spellings) are stored once in `names_text_`; the maps
+    // and `names_` hold views into it.
     text_arena names_text_;
     absl::flat_hash_map<std::string_view, std::uint32_t> by_raw_name_;
     absl::flat_hash_map<std::string_view, std::uint32_t> by_name_;
