@@ -56,13 +56,12 @@ void profile_builder::add_event(const process_event& event) {
         // Sources repeat one image's hashes on every event: the last string's key is reused.
         if (s.last_hashes != *event.hashes) {
             const std::string hash_key = image_hash_key(*event.hashes);
-            s.last_hash_key =
-                hash_key.empty() ? std::nullopt : std::optional<std::string_view>(text_.intern(hash_key));
-            s.last_hashes.assign(*event.hashes);
+            s.last_hash_key = hash_key.empty() ? std::string_view() : text_.intern(hash_key);
+            s.last_hashes = text_.intern(*event.hashes); // the samples keep it too
         }
-        key.image_hash = s.last_hash_key;
+        if (!s.last_hash_key.empty()) key.image_hash = s.last_hash_key;
     }
-    if (s.last_variant == nullptr || !(key == s.last_key)) {
+    if (s.last == nullptr || !(key == s.last->first)) {
         auto it = s.stats.variants.find(key);
         if (it == s.stats.variants.end()) {
             const auto store = [](string_pool& pool, const std::optional<std::string_view>& text) {
@@ -73,10 +72,9 @@ void profile_builder::add_event(const process_event& event) {
                                               store(text_, key.original_name), key.image_hash})
                      .first;
         }
-        s.last_variant = &it->second;
-        s.last_key = it->first;
+        s.last = &*it;
     }
-    variant_stats& v = *s.last_variant;
+    variant_stats& v = s.last->second;
     ++v.count;
     if (event.host) {
         // By content: a host already counted costs one probe, and only a new one is interned.

@@ -56,10 +56,10 @@ class profile_builder final : public event_sink {
     /// path under one parent) costs string comparisons instead of hash lookups.
     struct slot {
         name_stats stats; // `paths`, `parents`, `original_names` are summed from the variants at flush
-        variant_key last_key;
-        variant_stats* last_variant = nullptr; // valid until the next insertion, made only here
-        std::string last_hashes;               ///< the last event's `hashes` text, and its key
-        std::optional<std::string_view> last_hash_key;
+        /// The last event's variant; valid until the next insertion, which only `add_event` makes.
+        std::pair<const variant_key, variant_stats>* last = nullptr;
+        /// The last event's `hashes` text and its image key (empty: none), both in `text_`.
+        std::string_view last_hashes, last_hash_key;
     };
 
     slot& slot_for(const std::optional<std::string_view>& process);
