@@ -276,7 +276,8 @@ class process_profile final : public event_sink {
     /// `add_stats`, taking what `stats` holds instead of copying it.
     void add_stats(std::optional<std::string_view> lowered_name, name_stats&& stats);
     /// `add_stats` of stats whose text lives in an arena this profile has adopted (`adopt_text`):
-    /// nothing is copied or interned (a thread's profile merged into this one).
+    /// nothing is copied or interned (a thread's profile merged into this one). `lowered_name` must
+    /// live there too.
     void add_owned_stats(std::optional<std::string_view> lowered_name, name_stats&& stats);
     /// Keeps `arena`'s text for this profile's life, for `add_owned_stats`.
     void adopt_text(text_arena&& arena) { hosts_.adopt(std::move(arena)); }
@@ -327,8 +328,11 @@ class process_profile final : public event_sink {
     name_stats& stats_for(const std::optional<std::string_view>& process);
 
     string_pool hosts_; // declared first: the maps below hold views into it
+    // The names' text: stored here, or in an arena `hosts_` adopted (a builder's, whose views
+    // `add_owned_stats` receives), so a million names cost no allocation each for their key.
+    text_arena names_text_;
     // Node-based so the stats stay where they are while names are added (the cache points at them).
-    absl::node_hash_map<std::string, name_stats, string_hash, std::equal_to<>> names_;
+    absl::node_hash_map<std::string_view, name_stats> names_;
     // Raw `Process` spelling -> its stats: most events repeat a spelling already seen, and this
     // skips the Unicode lower-casing and a second lookup for them. Not copied with the profile.
     absl::flat_hash_map<std::string, name_stats*, string_hash, std::equal_to<>> by_raw_name_;

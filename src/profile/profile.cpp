@@ -366,7 +366,7 @@ name_stats& process_profile::stats_for(const std::optional<std::string_view>& pr
     if (auto cached = by_raw_name_.find(*process); cached != by_raw_name_.end()) return *cached->second;
     to_lower_full(*process, lowered_);
     auto it = names_.find(std::string_view(lowered_));
-    if (it == names_.end()) it = names_.emplace(lowered_, name_stats{}).first;
+    if (it == names_.end()) it = names_.emplace(names_text_.store(lowered_), name_stats{}).first;
     by_raw_name_.emplace(std::string(*process), &it->second);
     return it->second;
 }
@@ -407,7 +407,7 @@ void process_profile::add_stats(std::optional<std::string_view> lowered_name, co
         return;
     }
     auto it = names_.find(*lowered_name);
-    if (it == names_.end()) it = names_.emplace(std::string(*lowered_name), name_stats{}).first;
+    if (it == names_.end()) it = names_.emplace(names_text_.store(*lowered_name), name_stats{}).first;
     it->second.merge(stats, sample_limit_, hosts_);
 }
 
@@ -419,7 +419,8 @@ void process_profile::add_owned_stats(std::optional<std::string_view> lowered_na
         return;
     }
     auto it = names_.find(*lowered_name);
-    if (it == names_.end()) it = names_.emplace(std::string(*lowered_name), name_stats{}).first;
+    // The name's text lives in an arena this profile adopted: the key is the caller's view.
+    if (it == names_.end()) it = names_.emplace(*lowered_name, name_stats{}).first;
     it->second.absorb(std::move(stats), sample_limit_, hosts_, true);
 }
 
@@ -431,7 +432,7 @@ void process_profile::add_stats(std::optional<std::string_view> lowered_name, na
         return;
     }
     auto it = names_.find(*lowered_name);
-    if (it == names_.end()) it = names_.emplace(std::string(*lowered_name), name_stats{}).first;
+    if (it == names_.end()) it = names_.emplace(names_text_.store(*lowered_name), name_stats{}).first;
     it->second.absorb(std::move(stats), sample_limit_, hosts_);
 }
 
@@ -442,8 +443,8 @@ void process_profile::merge(const process_profile& other) {
         null_name_->merge(*other.null_name_, sample_limit_, hosts_);
     }
     for (const auto& [name, stats] : other.names_) {
-        auto it = names_.find(std::string_view(name));
-        if (it == names_.end()) it = names_.emplace(name, name_stats{}).first;
+        auto it = names_.find(name);
+        if (it == names_.end()) it = names_.emplace(names_text_.store(name), name_stats{}).first;
         it->second.merge(stats, sample_limit_, hosts_); // a copy's hosts would point into `other`
     }
 }
