@@ -140,11 +140,11 @@ time_window make_time_window(std::string_view from, std::string_view to, std::st
 bool export_folder_outside(std::string_view path, const time_window& window);
 
 struct read_options {
-    unsigned threads = 1;                              ///< 0 = all cores; the result never depends on it
-    std::size_t chunk_size = std::size_t{1} << 22;     ///< bytes per read (lines longer than this still work)
-    time_window window;                                ///< events outside are counted and left out
-    std::atomic<std::uint64_t>* progress = nullptr;    ///< if set, bytes read so far are added here
-    std::uint64_t min_range = std::uint64_t{64} << 20; ///< a plain file is split into ranges of at least this
+    unsigned threads = 1;                             ///< 0 = all cores; the result never depends on it
+    std::size_t chunk_size = std::size_t{1} << 22;    ///< bytes per read (lines longer than this still work)
+    time_window window;                               ///< events outside are counted and left out
+    std::atomic<std::uint64_t>* progress = nullptr;   ///< if set, bytes read so far are added here
+    std::uint64_t min_range = std::uint64_t{8} << 20; ///< a plain file is split into ranges of at least this
     /// A line (record) longer than this is skipped as a malformed record, naming file and line,
     /// without being held in memory: a hostile file of one huge line cannot exhaust memory.
     std::size_t max_record_bytes = std::size_t{64} << 20;

@@ -401,7 +401,7 @@ def detect_files(spark, paths, mode: str = "full", *, frequent_threshold: float 
 
     The driver expands `paths` and plans the read tasks as the CLI's reader does for
     `parallelism` threads (default: Spark's default parallelism): each file, and a large
-    JSON-lines file in byte ranges of at least `min_range` bytes (default 64 MiB, the CLI's). The
+    JSON-lines file in byte ranges of at least `min_range` bytes (default 8 MiB, the CLI's). The
     tasks go to `parallelism` Spark tasks in groups of consecutive tasks of about equal size; each
     reads its group into one partial profile (counts, hosts, times and first events per name and
     variant) and returns its bytes; the driver merges them in input order, so samples are the first events by file and line and

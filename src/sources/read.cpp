@@ -154,8 +154,9 @@ time_window make_time_window(std::string_view from, std::string_view to, std::st
 std::vector<read_range> plan_reads(std::span<const std::string> files, const read_options& options) {
     unsigned threads = options.threads;
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    // Large plain files are cut into ranges of at least 64 MiB, a few per thread so a slow range
-    // does not hold the others up; compressed files and standard input are read whole.
+    // Large plain files are cut into ranges of at least `min_range` (8 MiB), a few per thread so a
+    // slow range does not hold the others up; compressed files and standard input are read whole.
+    // (64 MiB left a 46 MB export of 100k names to one thread: 0.48 s reading instead of 0.37 s.)
     const std::uint64_t min_range = std::max<std::uint64_t>(options.min_range, 1);
     std::vector<read_range> tasks;
     for (std::size_t f = 0; f < files.size(); ++f) {
