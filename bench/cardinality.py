@@ -145,7 +145,7 @@ def masq_run(binary, path, mode, threads):
 
 def duckdb_code(path, threads):
     return (
-        "import duckdb; c=duckdb.connect(); c.execute('SET threads=%d'); "
+        "import duckdb; c=duckdb.connect(); c.execute('SET threads=%d'); c.execute('SET enable_progress_bar=false'); "
         "r=c.execute(\"WITH g AS (SELECT lower(Process) AS p, count(*) AS n FROM read_json('%s', "
         "format='newline_delimited', columns={'EventID': 'VARCHAR', 'Process': 'VARCHAR'}) "
         "WHERE EventID = '4688' GROUP BY p), r AS (SELECT p, n, percent_rank() OVER (ORDER BY n) AS pr FROM g) "
