@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "finding_fields.h"
+
 #include "masq/util/text.h"
 #include "masq/write.h"
 
@@ -9,7 +10,8 @@
 namespace masq::detail {
 namespace {
 
-template <class Member, class Record> struct binding {
+template <class Member, class Record>
+struct binding {
     std::string_view name;
     Member (*member)(Record&);
 };
@@ -71,12 +73,25 @@ std::string_view cut_utf8(std::string_view text, std::size_t limit) {
     return text.substr(0, n);
 }
 
-std::string quoted(std::string_view text, const json_style& style) {
-    return json_quote(cut_utf8(text, style.max_text_bytes));
+void append_quoted(std::string& out, std::string_view text, const json_style& style) {
+    append_json_quoted(out, cut_utf8(text, style.max_text_bytes));
 }
 
-std::string time_json(const std::optional<timestamp>& t) {
-    return t ? json_quote(format_iso8601(*t)) : "null";
+/// An ISO 8601 time is digits and separators: quoted as it is.
+void append_time(std::string& out, const std::optional<timestamp>& t) {
+    if (!t) {
+        out += "null";
+        return;
+    }
+    out += '"';
+    out += format_iso8601(*t);
+    out += '"';
+}
+
+void append_number(std::string& out, std::uint64_t n) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, n);
+    out.append(buf, r.ptr);
 }
 
 /// A list, keeping whole entries while it stays under the style's limit.
@@ -99,16 +114,34 @@ void append_list(std::string& out, const std::vector<T>& items, const json_style
 
 } // namespace
 
+namespace {
+
+/// The binding of `name`. Writers ask for the fields in schema order, which is the bindings'
+/// order, so the search starts after the last one found (a thread's own cursor): a lookup costs
+/// one comparison instead of a scan of the table per field of every finding and sample.
+template <class Binding, std::size_t N>
+const Binding* find_binding(const Binding (&bindings)[N], std::string_view name) noexcept {
+    thread_local std::size_t cursor = 0;
+    for (std::size_t k = 0; k < N; ++k) {
+        const std::size_t i = (cursor + k) % N;
+        if (bindings[i].name == name) {
+            cursor = i + 1;
+            return &bindings[i];
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
 std::optional<finding_member> finding_member_of(finding& f, std::string_view name) noexcept {
-    for (const auto& b : finding_bindings)
-        if (b.name == name) return b.member(f);
-    return std::nullopt;
+    const auto* b = find_binding(finding_bindings, name);
+    return b != nullptr ? std::optional<finding_member>(b->member(f)) : std::nullopt;
 }
 
 std::optional<sample_member> sample_member_of(event_sample& s, std::string_view name) noexcept {
-    for (const auto& b : sample_bindings)
-        if (b.name == name) return b.member(s);
-    return std::nullopt;
+    const auto* b = find_binding(sample_bindings, name);
+    return b != nullptr ? std::optional<sample_member>(b->member(s)) : std::nullopt;
 }
 
 std::string shortest(double value) {
@@ -117,7 +150,8 @@ std::string shortest(double value) {
     return std::string(buf, r.ptr);
 }
 
-void append_samples_json(std::string& out, const std::vector<event_sample>& samples, const json_style& style) {
+void append_samples_json(std::string& out, const std::vector<event_sample>& samples,
+                         const json_style& style) {
     append_list(out, samples, style, [&](std::string& o, const event_sample& given) {
         event_sample& s = const_cast<event_sample&>(given); // the members are only read
         o += '{';
@@ -127,15 +161,28 @@ void append_samples_json(std::string& out, const std::vector<event_sample>& samp
             if (!member) continue;
             if (!first) o += ',';
             first = false;
-            o += json_quote(field.name);
+            append_json_quoted(o, field.name);
             o += ':';
             std::visit(overloaded{
-                           [&](const std::string* v) { o += v->empty() ? "null" : quoted(*v, style); },
-                           [&](const std::optional<timestamp>* v) { o += time_json(*v); },
-                           [&](const std::optional<std::uint64_t>* v) {
-                               o += *v ? std::to_string(**v) : std::string("null");
+                           [&](const std::string* v) {
+                               if (v->empty())
+                                   o += "null";
+                               else
+                                   append_quoted(o, *v, style);
                            },
-                           [&](const std::uint64_t* v) { o += *v == 0 ? std::string("null") : std::to_string(*v); },
+                           [&](const std::optional<timestamp>* v) { append_time(o, *v); },
+                           [&](const std::optional<std::uint64_t>* v) {
+                               if (*v)
+                                   append_number(o, **v);
+                               else
+                                   o += "null";
+                           },
+                           [&](const std::uint64_t* v) {
+                               if (*v == 0)
+                                   o += "null";
+                               else
+                                   append_number(o, *v);
+                           },
                        },
                        *member);
         }
@@ -152,25 +199,41 @@ void append_json(std::string& out, const finding& given, const schema_field& fie
     }
     const std::string_view key = style.counts_as_value ? std::string_view("value") : field.key;
     std::visit(overloaded{
-                   [&](const std::string* v) { out += quoted(*v, style); },
-                   [&](const std::optional<std::string>* v) { out += *v ? quoted(**v, style) : "null"; },
+                   [&](const std::string* v) { append_quoted(out, *v, style); },
+                   [&](const std::optional<std::string>* v) {
+                       if (*v)
+                           append_quoted(out, **v, style);
+                       else
+                           out += "null";
+                   },
                    [&](const float* v) { out += format_score(*v); },
                    [&](const double* v) { out += shortest(*v); },
-                   [&](const std::uint64_t* v) { out += std::to_string(*v); },
+                   [&](const std::uint64_t* v) { append_number(out, *v); },
                    [&](const bool* v) { out += *v ? "true" : "false"; },
-                   [&](const std::optional<timestamp>* v) { out += time_json(*v); },
-                   [&](const alert_level* v) { out += json_quote(level_name(*v)); },
+                   [&](const std::optional<timestamp>* v) { append_time(out, *v); },
+                   [&](const alert_level* v) { append_json_quoted(out, level_name(*v)); },
                    [&](const std::vector<value_count>* v) {
                        append_list(out, *v, style, [&](std::string& o, const value_count& c) {
-                           o += fmt::format("{{{}:{},\"count\":{}}}", json_quote(key), quoted(c.value, style),
-                                            c.count);
+                           o += '{';
+                           append_json_quoted(o, key);
+                           o += ':';
+                           append_quoted(o, c.value, style);
+                           o += ",\"count\":";
+                           append_number(o, c.count);
+                           o += '}';
                        });
                    },
                    [&](const std::vector<detection>* v) {
                        append_list(out, *v, style, [&](std::string& o, const detection& d) {
-                           o += fmt::format("{{\"detector\":{},\"technique\":{},\"score\":{},\"reason\":{}}}",
-                                            json_quote(d.detector), json_quote(d.technique),
-                                            format_score(d.score), quoted(d.reason, style));
+                           o += "{\"detector\":";
+                           append_json_quoted(o, d.detector);
+                           o += ",\"technique\":";
+                           append_json_quoted(o, d.technique);
+                           o += ",\"score\":";
+                           o += format_score(d.score);
+                           o += ",\"reason\":";
+                           append_quoted(o, d.reason, style);
+                           o += '}';
                        });
                    },
                    [&](const std::vector<event_sample>* v) { append_samples_json(out, *v, style); },
@@ -182,32 +245,32 @@ std::string field_text(const finding& given, const schema_field& field) {
     finding& f = const_cast<finding&>(given); // the members are only read
     const auto member = finding_member_of(f, field.name);
     if (!member) return {};
-    return std::visit(overloaded{
-                          [](const std::string* v) { return *v; },
-                          [](const std::optional<std::string>* v) { return v->value_or(""); },
-                          [](const float* v) { return format_score(*v); },
-                          [](const double* v) { return shortest(*v); },
-                          [](const std::uint64_t* v) { return std::to_string(*v); },
-                          [](const bool* v) { return std::string(*v ? "true" : "false"); },
-                          [](const std::optional<timestamp>* v) { return *v ? format_iso8601(**v) : ""; },
-                          [](const alert_level* v) { return std::string(level_name(*v)); },
-                          [](const std::vector<value_count>* v) {
-                              std::string out;
-                              for (const value_count& c : *v)
-                                  out += fmt::format("{}{} ({})", out.empty() ? "" : " | ", c.value, c.count);
-                              return out;
-                          },
-                          [](const std::vector<detection>* v) {
-                              std::string out;
-                              for (const detection& d : *v)
-                                  out += fmt::format("{}{} {} {}", out.empty() ? "" : " | ", d.detector,
-                                                     d.technique.empty() ? "-" : d.technique,
-                                                     format_score(d.score));
-                              return out;
-                          },
-                          [](const std::vector<event_sample>* v) { return fmt::format("{} samples", v->size()); },
-                      },
-                      *member);
+    return std::visit(
+        overloaded{
+            [](const std::string* v) { return *v; },
+            [](const std::optional<std::string>* v) { return v->value_or(""); },
+            [](const float* v) { return format_score(*v); },
+            [](const double* v) { return shortest(*v); },
+            [](const std::uint64_t* v) { return std::to_string(*v); },
+            [](const bool* v) { return std::string(*v ? "true" : "false"); },
+            [](const std::optional<timestamp>* v) { return *v ? format_iso8601(**v) : ""; },
+            [](const alert_level* v) { return std::string(level_name(*v)); },
+            [](const std::vector<value_count>* v) {
+                std::string out;
+                for (const value_count& c : *v)
+                    out += fmt::format("{}{} ({})", out.empty() ? "" : " | ", c.value, c.count);
+                return out;
+            },
+            [](const std::vector<detection>* v) {
+                std::string out;
+                for (const detection& d : *v)
+                    out += fmt::format("{}{} {} {}", out.empty() ? "" : " | ", d.detector,
+                                       d.technique.empty() ? "-" : d.technique, format_score(d.score));
+                return out;
+            },
+            [](const std::vector<event_sample>* v) { return fmt::format("{} samples", v->size()); },
+        },
+        *member);
 }
 
 } // namespace masq::detail

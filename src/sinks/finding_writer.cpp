@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "masq/write.h"
 #include "finding_fields.h"
 #include "masq/schema.h"
 #include "masq/util/text.h"
 #include "masq/util/unicode.h"
+#include "masq/write.h"
 
 #include <algorithm>
 #include <array>
@@ -92,7 +92,7 @@ void write_finding_json(std::string& line, const finding& f) {
     line += "{\"type\":\"finding\"";
     for (const schema_field& field : finding_schema()) {
         line += ',';
-        line += json_quote(field.name);
+        append_json_quoted(line, field.name);
         line += ':';
         detail::append_json(line, f, field, {});
     }
@@ -100,13 +100,17 @@ void write_finding_json(std::string& line, const finding& f) {
 }
 
 void write_findings_jsonl(std::ostream& out, std::span<const finding> findings) {
-    std::string line;
+    // Lines are gathered and written about a megabyte at a time.
+    std::string lines;
     for (const finding& f : findings) {
-        line.clear();
-        write_finding_json(line, f);
-        line += '\n';
-        out << line;
+        write_finding_json(lines, f);
+        lines += '\n';
+        if (lines.size() >= (std::size_t{1} << 20)) {
+            out << lines;
+            lines.clear();
+        }
     }
+    out << lines;
 }
 
 void write_findings_csv(std::ostream& out, std::span<const finding> findings) {
@@ -191,11 +195,16 @@ std::vector<std::string> wrapped(std::string_view text, std::size_t width) {
 /// ANSI colour of a level: the worst stand out, the least recede (not every row bold red).
 std::string_view level_colour(alert_level level) {
     switch (level) {
-    case alert_level::critical: return "\x1b[1;31m";
-    case alert_level::high: return "\x1b[31m";
-    case alert_level::medium: return "\x1b[33m";
-    case alert_level::low: return "\x1b[36m";
-    case alert_level::informational: return "\x1b[2m";
+    case alert_level::critical:
+        return "\x1b[1;31m";
+    case alert_level::high:
+        return "\x1b[31m";
+    case alert_level::medium:
+        return "\x1b[33m";
+    case alert_level::low:
+        return "\x1b[36m";
+    case alert_level::informational:
+        return "\x1b[2m";
     }
     return "";
 }
@@ -215,16 +224,23 @@ void write_findings_table(std::ostream& out, std::span<const finding> findings,
     };
     constexpr std::size_t columns = 5;
     std::vector<row> rows;
-    rows.push_back({options.score_column ? "SCORE" : "LEVEL", "NAME (events)", "IMITATES / EXPECTED", "HOSTS", "SEEN (UTC)", {}, {}});
+    rows.push_back({options.score_column ? "SCORE" : "LEVEL",
+                    "NAME (events)",
+                    "IMITATES / EXPECTED",
+                    "HOSTS",
+                    "SEEN (UTC)",
+                    {},
+                    {}});
     for (const finding& f : findings) {
         row r;
         r.severity = f.level;
-        r.level = options.score_column                      ? format_score(f.score)
+        r.level = options.score_column                    ? format_score(f.score)
                   : f.level == alert_level::informational ? "info"
                                                           : std::string(level_name(f.level));
         r.name = fmt::format("{} ({})", display_safe(f.suspicious_process), f.suspicious_count);
         // What it imitates, or what was expected of it; never the name itself again.
-        r.imitates = f.normal_process  ? fmt::format("{} ({})", display_safe(*f.normal_process), f.normal_count)
+        r.imitates = f.normal_process
+                         ? fmt::format("{} ({})", display_safe(*f.normal_process), f.normal_count)
                      : !f.expected.empty() ? display_safe(f.expected)
                                            : "-";
         // A finding read back from a file may say one host and list none.
@@ -234,7 +250,9 @@ void write_findings_table(std::ostream& out, std::span<const finding> findings,
                                                               : fmt::format("{} hosts", f.distinct_hosts);
         // First and last day, one when they are the same; the samples below have the times.
         const std::string first = day_of(f.first_seen), last = day_of(f.last_seen);
-        r.seen = first == last ? first : first + ".." + (first.substr(0, 5) == last.substr(0, 5) ? last.substr(5) : last);
+        r.seen = first == last
+                     ? first
+                     : first + ".." + (first.substr(0, 5) == last.substr(0, 5) ? last.substr(5) : last);
         // The paths as logged, one per line, then what each detection found.
         const std::size_t shown = std::min(options.max_paths, f.suspicious_paths.size());
         for (std::size_t i = 0; i < shown; ++i)
@@ -244,10 +262,11 @@ void write_findings_table(std::ostream& out, std::span<const finding> findings,
             r.details.push_back(fmt::format("… {} more path{}", f.suspicious_distinct_paths - shown,
                                             f.suspicious_distinct_paths - shown == 1 ? "" : "s"));
         if (options.show_reasons) {
-            if (f.detections.empty()) r.details.push_back(display_safe(fmt::format("{}: {}", f.detector, f.reason)));
+            if (f.detections.empty())
+                r.details.push_back(display_safe(fmt::format("{}: {}", f.detector, f.reason)));
             for (const detection& d : f.detections)
-                r.details.push_back(display_safe(
-                    fmt::format("{}{}: {}", d.detector, d.technique.empty() ? "" : " " + d.technique, d.reason)));
+                r.details.push_back(display_safe(fmt::format(
+                    "{}{}: {}", d.detector, d.technique.empty() ? "" : " " + d.technique, d.reason)));
             // The first event, to pivot on: when, where, who, and how it was started.
             for (std::size_t i = 0; i < std::min(options.max_samples, f.samples.size()); ++i) {
                 const event_sample& e = f.samples[i];
@@ -294,7 +313,8 @@ void write_findings_table(std::ostream& out, std::span<const finding> findings,
         }
     }
     const std::size_t indent = w[0] + 2;
-    const std::size_t detail_width = options.fit ? (options.width > indent + 20 ? options.width - indent : 20) : 0;
+    const std::size_t detail_width =
+        options.fit ? (options.width > indent + 20 ? options.width - indent : 20) : 0;
     for (std::size_t n = 0; n < rows.size(); ++n) {
         row& r = rows[n];
         const auto c = cells(r);
@@ -303,7 +323,8 @@ void write_findings_table(std::ostream& out, std::span<const finding> findings,
             std::string cell = options.fit ? fit(*c[i], w[i]) : *c[i];
             if (i + 1 < columns) cell = pad(std::move(cell), w[i]);
             if (i == 0 && options.color)
-                cell = (n == 0 ? std::string("\x1b[1m") : std::string(level_colour(r.severity))) + cell + "\x1b[0m";
+                cell = (n == 0 ? std::string("\x1b[1m") : std::string(level_colour(r.severity))) + cell +
+                       "\x1b[0m";
             if (i > 0) line += "  ";
             line += cell;
         }

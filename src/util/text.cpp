@@ -56,12 +56,17 @@ std::string json_quote_reference(std::string_view text) {
 }
 
 std::string json_quote(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 2);
+    append_json_quoted(out, text);
+    return out;
+}
+
+void append_json_quoted(std::string& out, std::string_view text) {
     // Runs of printable ASCII are copied whole and only the rest is decoded: writing 100k
     // findings spent most of its time decoding their paths code point by code point. UTF-8 never
     // uses an ASCII byte inside a multi-byte sequence, so decoding the non-ASCII runs apart
     // gives what decoding the whole text gives (json_quote_reference; tests compare them).
-    std::string out;
-    out.reserve(text.size() + 2);
     out += '"';
     for (std::size_t i = 0; i < text.size();) {
         std::size_t j = i + 1;
@@ -78,7 +83,6 @@ std::string json_quote(std::string_view text) {
         i = j;
     }
     out += '"';
-    return out;
 }
 
 std::string display_safe(std::string_view text) {

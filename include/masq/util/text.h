@@ -35,6 +35,8 @@ void for_each_code_point(std::string_view s, F&& f) {
 /// JSON string literal for UTF-8 text (quotes included); bidi and invisible format characters are
 /// written as \u escapes.
 std::string json_quote(std::string_view text);
+/// `json_quote(text)` appended to `out` (a writer's line, without a string per value).
+void append_json_quoted(std::string& out, std::string_view text);
 /// `json_quote` code point by code point: the slow reference its tests compare it with.
 std::string json_quote_reference(std::string_view text);
 
