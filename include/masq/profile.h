@@ -108,6 +108,9 @@ class string_pool {
         views_.insert(view);
         return view;
     }
+    /// A copy of `s` kept for the pool's life without indexing it: text that rarely repeats (a
+    /// command line), which interning would only add to the table.
+    std::string_view store(std::string_view s) { return arena_.store(s); }
     /// Distinct strings interned.
     std::size_t size() const noexcept { return views_.size(); }
 
@@ -168,7 +171,7 @@ struct variant_key {
 struct variant_sample {
     std::optional<timestamp> time;
     std::string_view host, user, hashes, source; ///< empty: not logged
-    std::string command_line;                    ///< mostly one per event: not pooled
+    std::string_view command_line; ///< stored in the pool's arena but not interned: mostly one per event
     std::optional<std::uint64_t> process_id, parent_process_id, record_id;
     std::uint64_t line = 0;  ///< as `event_sample::line`
     std::uint64_t order = 0; ///< as `event_sample::order`

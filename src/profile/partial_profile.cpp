@@ -163,7 +163,7 @@ void each_stat(read_stats& s, F&& f) {
 void write_sample(writer& w, const variant_sample& s) {
     w.out.push_back(s.time ? 1 : 0);
     if (s.time) w.signed_number(*s.time);
-    for (const std::string_view t : {s.host, s.user, s.hashes, s.source, std::string_view(s.command_line)})
+    for (const std::string_view t : {s.host, s.user, s.hashes, s.source, s.command_line})
         w.text(t);
     w.optional_number(s.process_id);
     w.optional_number(s.parent_process_id);
@@ -177,7 +177,7 @@ variant_sample read_sample(reader& r, string_pool& pool) {
     if (r.flag()) s.time = r.signed_number();
     for (std::string_view* t : {&s.host, &s.user, &s.hashes, &s.source})
         *t = r.text_in(pool);
-    s.command_line = std::string(r.text()); // mostly one per event: not pooled (profile.h)
+    s.command_line = pool.store(r.text()); // mostly one per event: stored, not interned (profile.h)
     s.process_id = r.optional_number();
     s.parent_process_id = r.optional_number();
     s.line = r.number();

@@ -82,6 +82,7 @@ void intern_sample(variant_sample& s, string_pool& pool) {
     s.user = pooled(pool, s.user);
     s.hashes = pooled(pool, s.hashes);
     s.source = pooled(pool, s.source);
+    s.command_line = pool.store(s.command_line);
 }
 
 } // namespace
@@ -140,9 +141,9 @@ variant_sample make_variant_sample(const process_event& e, string_pool& pool) {
     s.hashes = pooled(pool, e.hashes);
     s.source = pooled(pool, e.source);
     if (e.command_line_json)
-        s.command_line = json_unescape(*e.command_line_json);
+        s.command_line = pool.store(json_unescape(*e.command_line_json));
     else if (e.command_line)
-        s.command_line = std::string(*e.command_line);
+        s.command_line = pool.store(*e.command_line);
     s.process_id = e.process_id;
     s.parent_process_id = e.parent_process_id;
     s.line = e.line;
@@ -214,7 +215,7 @@ event_sample sample_in(const variant_sample& stored, const variant_key& key) {
     s.time = stored.time;
     s.host = std::string(stored.host);
     s.user = std::string(stored.user);
-    s.command_line = stored.command_line;
+    s.command_line = std::string(stored.command_line);
     s.hashes = std::string(stored.hashes);
     s.process_id = stored.process_id;
     s.parent_process_id = stored.parent_process_id;

@@ -44,7 +44,7 @@ std::map<std::string, std::string> flat(const masq::process_profile& p) {
             for (const auto& [h, n] : hosts)
                 vt += " " + h + "=" + std::to_string(n);
             for (const auto& sample : v.samples)
-                vt += " [" + sample.command_line + " " + std::string(sample.source) + ":" +
+                vt += " [" + std::string(sample.command_line) + " " + std::string(sample.source) + ":" +
                       std::to_string(sample.line) + " " + std::to_string(sample.order) + "]";
             variants.push_back(vt);
         }

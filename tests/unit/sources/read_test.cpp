@@ -151,7 +151,7 @@ TEST(ingest_order, samples_are_the_first_in_input_order_though_large_files_are_r
         ASSERT_EQ(s->variants.size(), 1u);
         std::vector<std::string> kept;
         for (const auto& sample : s->variants.begin()->second.samples)
-            kept.push_back(sample.command_line);
+            kept.emplace_back(sample.command_line);
         EXPECT_EQ(kept, (std::vector<std::string>{"tool.exe f0 e0", "tool.exe f0 e1"}))
             << "threads " << threads;
     }
