@@ -204,13 +204,13 @@ struct profile_handle {
             const nb::dict d = nb::cast<nb::dict>(samples[i]);
             // The sample's text is interned by add_stats; these strings hold it until then.
             const std::string host = text(d, "host"), user = text(d, "user"), hashes = text(d, "hashes"),
-                              source = text(d, "source");
+                              source = text(d, "source"), command_line = text(d, "command_line");
             masq::variant_sample e;
             if (d.contains("time") && !d["time"].is_none()) e.time = nb::cast<std::int64_t>(d["time"]);
             e.host = host;
             e.user = user;
             // path, parent and original name are the variant's key (make_variant_sample)
-            e.command_line = text(d, "command_line");
+            e.command_line = command_line;
             e.hashes = hashes;
             e.process_id = number(d, "process_id");
             e.parent_process_id = number(d, "parent_process_id");
