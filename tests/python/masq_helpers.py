@@ -3,11 +3,34 @@
 
 (A module of its own, not conftest.py: tests/conftest.py would shadow a second `conftest` import.)"""
 import json
+import os
+import pathlib
 import subprocess
+import sys
 
 import numpy as np
 
 import masq
+
+
+def local_spark(app_name, **config):
+    """A local[2] SparkSession for the tests, quiet, whose Python workers can import the notebook's
+    UDF (tests/parity/notebook_seed.py). The JVM keeps the environment of the run's first session,
+    so every module sets the same PYTHONPATH whichever starts first. `config`: Spark settings."""
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    parity = str(pathlib.Path(__file__).resolve().parents[1] / "parity")
+    if parity not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [parity, os.environ.get("PYTHONPATH")]))
+    builder = (SparkSession.builder.master("local[2]").appName(app_name)
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false"))
+    for key, value in config.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def cli_findings(masq_bin, inputs, mode, *extra):

@@ -1,19 +1,16 @@
 # SPDX-License-Identifier: MIT
 """masq.spark.detect on a real local[2] Spark session against the CLI, and against the notebook."""
-import os
 import pathlib
-import sys
 
 import pytest
 
 pyspark = pytest.importorskip("pyspark")
-from pyspark.sql import SparkSession  # noqa: E402
 from pyspark.sql import types as T  # noqa: E402
 
 import masq  # noqa: E402
 from masq import spark as masq_spark  # noqa: E402
 from masq_helpers import assert_same_findings as assert_same_records  # noqa: E402
-from masq_helpers import cli_findings, with_sample_field  # noqa: E402
+from masq_helpers import cli_findings, local_spark, with_sample_field  # noqa: E402
 
 MODES = ["seed", "full"]
 # The Sentinel export's columns as strings, as the notebook reads them (plus the context columns).
@@ -52,17 +49,10 @@ def microseconds(record):
 
 @pytest.fixture(scope="module")
 def spark():
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    # The notebook's UDF lives in tests/parity/notebook_seed.py: the Python workers must import it.
-    parity = str(pathlib.Path(__file__).resolve().parents[1] / "parity")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [parity, os.environ.get("PYTHONPATH")]))
-    session = (SparkSession.builder.master("local[2]").appName("masq-tests")
-               .config("spark.sql.shuffle.partitions", "4")
-               .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.driver.extraJavaOptions", "-Duser.language=en -Duser.country=US")
-               .getOrCreate())
-    session.sparkContext.setLogLevel("ERROR")
+    session = local_spark("masq-tests", **{
+        "spark.sql.shuffle.partitions": "4",
+        "spark.driver.extraJavaOptions": "-Duser.language=en -Duser.country=US",
+    })
     yield session
     session.stop()
 

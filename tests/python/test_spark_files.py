@@ -3,35 +3,24 @@
 the driver merges their partial profiles; the findings, samples' files and lines included, must be
 the CLI's on the same files."""
 import json
-import os
 import pathlib
 import sys
 
 import pytest
 
 pytest.importorskip("pyspark")
-from pyspark.sql import SparkSession  # noqa: E402
 
 import masq  # noqa: E402
 from masq import _core  # noqa: E402
 from masq import spark as masq_spark  # noqa: E402
-from masq_helpers import assert_same_findings, cli_findings, frame_records  # noqa: E402
+from masq_helpers import assert_same_findings, cli_findings, frame_records, local_spark  # noqa: E402
 
 MODES = ["seed", "full"]
 
 
 @pytest.fixture(scope="module")
 def spark():
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    # The JVM keeps the environment of the first session of the run: when this module starts it,
-    # test_spark.py's notebook UDF (tests/parity/notebook_seed.py) must still import in the workers.
-    parity = str(pathlib.Path(__file__).resolve().parents[1] / "parity")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [parity, os.environ.get("PYTHONPATH")]))
-    session = (SparkSession.builder.master("local[2]").appName("masq-files-tests")
-               .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false")
-               .getOrCreate())
-    session.sparkContext.setLogLevel("ERROR")
+    session = local_spark("masq-files-tests")
     yield session
     session.stop()
 
