@@ -47,22 +47,29 @@ class last_row_table {
  * Wikipedia "Damerau-Levenshtein distance" (distance with adjacent transpositions): a
  * (n+2)×(m+2) table whose row and column -1 hold the sentinel n+m.
  *
- * With `bound` set, every cell outside the diagonal band |i-j| <= bound is clamped to bound+1:
- * such cells are >= |i-j| > bound anyway (each edit changes the length by at most one), and a
- * path through a clamped cell costs >= bound+1, so the result is exact up to `bound` and > bound
- * otherwise (by induction min(C, bound+1) == min(T, bound+1) for every computed cell C and true
- * cell T). Rows stop early once every cell of a row i exceeds the bound: ordinary edges move one
- * row at a time, and a transposition jumping from row k-1 < i to a row past i costs at least
+ * With `bound` set, only the diagonal band |i-j| <= bound is computed, and every cell outside it
+ * counts as bound+1: such cells are >= |i-j| > bound anyway (each edit changes the length by at
+ * most one), and a path through one costs >= bound+1, so the result is exact up to `bound` and
+ * > bound otherwise (by induction min(C, bound+1) == min(T, bound+1) for every computed cell C and
+ * true cell T). A transposition whose earlier match lies left of the band costs at least
+ * |k-l| + (i-k) + (j-l-1) >= i-l > bound, so the row's last match is tracked inside the band only.
+ * Rows stop early once every cell of a row i exceeds the bound: ordinary edges move one row at a
+ * time, and a transposition jumping from row k-1 < i to a row past i costs at least
  * T[k-1][l-1] + (i-k+1) >= T[i][l-1] (delete a[k..i]), so no later cell can come back under it.
+ * Banding makes a bounded call O(n·bound) instead of O(n·m): the similarity joins verify tens of
+ * millions of 20-30 letter candidates with bounds of two or three.
  */
 std::size_t lowrance_wagner(std::u32string_view a, std::u32string_view b, std::size_t bound) {
     const std::size_t n = a.size(), m = b.size();
     const std::size_t inf = n + m + 1;
     const std::size_t width = m + 2;
+    const std::size_t cap = bound + 1;
+    if ((n > m ? n - m : m - n) > bound) return cap;
     thread_local std::vector<std::size_t> table;
     thread_local last_row_table da;
-    // Every cell of rows 2.. is written before it is read; only the sentinel row and column and the
-    // empty-prefix row and column need values.
+    // Every cell of rows 2.. that is read is written first (in the band) or set to `cap` (the one
+    // cell on each side of it); only the sentinel row and column and the empty-prefix row and
+    // column need values.
     if (table.size() < (n + 2) * width) table.resize((n + 2) * width);
     std::fill_n(table.begin(), width, inf);
     for (std::size_t i = 1; i < n + 2; ++i)
@@ -74,11 +81,14 @@ std::size_t lowrance_wagner(std::u32string_view a, std::u32string_view b, std::s
         at(i + 1, 1) = i;
     for (std::size_t j = 0; j <= m; ++j)
         at(1, j + 1) = j;
-    const std::size_t cap = bound + 1;
     for (std::size_t i = 1; i <= n; ++i) {
+        const std::size_t lo = i > bound ? i - bound : 1;
+        const std::size_t hi = std::min(m, i + bound);
+        if (lo > 1) at(i + 1, lo) = cap; // left of the band: read as this row's first left neighbour
+        if (hi + 2 <= m + 1) at(i + 1, hi + 2) = cap; // right of it: read by the next row from above
         std::size_t db = 0;
-        std::size_t row_min = i; // column "empty prefix of b": i deletions
-        for (std::size_t j = 1; j <= m; ++j) {
+        std::size_t row_min = lo == 1 ? i : cap; // column "empty prefix of b": i deletions
+        for (std::size_t j = lo; j <= hi; ++j) {
             const std::size_t k = da.get(b[j - 1]);
             const std::size_t l = db;
             std::size_t cost = 1;
@@ -87,7 +97,9 @@ std::size_t lowrance_wagner(std::u32string_view a, std::u32string_view b, std::s
                 db = j;
             }
             std::size_t v = std::min({at(i, j) + cost, at(i + 1, j) + 1, at(i, j + 1) + 1});
-            if (k > 0 && l > 0) v = std::min(v, at(k, l) + (i - k - 1) + 1 + (j - l - 1));
+            // Cell (k, l) is in the band, on the boundary, or worth `cap` at least.
+            if (k > 0 && l > 0 && (k > l ? k - l : l - k) <= bound)
+                v = std::min(v, at(k, l) + (i - k - 1) + 1 + (j - l - 1));
             const std::size_t diagonal_gap = i > j ? i - j : j - i;
             if (diagonal_gap > bound) v = std::max(v, cap);
             at(i + 1, j + 1) = v;

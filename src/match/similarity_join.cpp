@@ -406,9 +406,18 @@ struct name_index::impl {
         const std::ptrdiff_t k = budget.at(std::max<std::size_t>(lengths[id], query.size()));
         if (stats) ++stats->verified;
         // OSA <= Levenshtein <= 2·DL: a cheap bit-parallel proof that most candidates are too far.
-        if (s.query_pattern.size() == query.size() &&
-            s.query_pattern.distance(view(id)) > 2 * static_cast<std::size_t>(k))
-            return;
+        // Below three the two distances agree, so most matches need no table at all: DL <= OSA,
+        // DL = 0 only for equal strings, and one DL operation is one OSA operation, so OSA = 1
+        // gives DL = 1 and OSA = 2 gives DL = 2.
+        if (s.query_pattern.size() == query.size()) {
+            const std::size_t osa = s.query_pattern.distance(view(id));
+            if (osa > 2 * static_cast<std::size_t>(k)) return;
+            if (osa <= 2) {
+                if (osa <= static_cast<std::size_t>(k))
+                    out.push_back({id, query_id, static_cast<std::uint32_t>(osa)});
+                return;
+            }
+        }
         const std::size_t d = damerau_levenshtein(view(id), query, static_cast<std::size_t>(k));
         if (d <= static_cast<std::size_t>(k)) out.push_back({id, query_id, static_cast<std::uint32_t>(d)});
     }
