@@ -86,26 +86,15 @@ detector_context make_context(const process_profile& profile, const frequency_sp
     // detectors (ICU's checker is per thread). Each name is its own slot, so any thread count gives
     // the same result.
     const bool skeletons = enabled(options, "confusable") || enabled(options, "visual");
-    {
-        const std::size_t threads = std::max<std::size_t>(
-            1,
-            std::min<std::size_t>(options.threads > 0 ? options.threads : std::thread::hardware_concurrency(),
-                                  ctx.names.size() / 4096 + 1));
-        std::atomic<std::size_t> next{0};
-        const auto work = [&] {
-            constexpr std::size_t block = 1024;
-            for (std::size_t b; (b = next.fetch_add(block)) < ctx.names.size();)
-                for (std::size_t i = b; i < std::min(ctx.names.size(), b + block); ++i) {
-                    name_entry& e = ctx.names[i];
-                    e.from_writable = runs_from_writable_folder(*e.stats);
-                    if (skeletons) e.skeleton = confusable_skeleton(e.name);
-                }
-        };
-        std::vector<std::jthread> pool;
-        for (std::size_t t = 1; t < threads; ++t)
-            pool.emplace_back(work);
-        work();
-    }
+    parallel_blocks(ctx.names.size(), 1024, options.threads, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+            name_entry& e = ctx.names[i];
+            const folder_facts facts = folder_facts_of(*e.stats);
+            e.from_writable = facts.writable;
+            e.installed_only = facts.installed_only;
+            if (skeletons) e.skeleton = confusable_skeleton(e.name);
+        }
+    });
     if (skeletons) {
         for (target& t : ctx.targets)
             t.skeleton = t.entry != nullptr ? t.entry->skeleton : confusable_skeleton(t.name);
@@ -117,6 +106,22 @@ detector_context make_context(const process_profile& profile, const frequency_sp
         ctx.targets_by_name.begin(), ctx.targets_by_name.end(),
         [&](std::uint32_t a, std::uint32_t b) { return ctx.targets[a].name < ctx.targets[b].name; });
     return ctx;
+}
+
+void parallel_blocks(std::size_t n, std::size_t block, unsigned threads,
+                     const std::function<void(std::size_t, std::size_t)>& work) {
+    const std::size_t blocks = (n + block - 1) / block;
+    const std::size_t workers = std::min<std::size_t>(
+        blocks, threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency()));
+    std::atomic<std::size_t> next{0};
+    const auto run = [&] {
+        for (std::size_t b; (b = next.fetch_add(1)) < blocks;)
+            work(b * block, std::min(n, (b + 1) * block));
+    };
+    std::vector<std::jthread> pool;
+    for (std::size_t t = 1; t < workers; ++t)
+        pool.emplace_back(run);
+    run();
 }
 
 const target* find_target_by_scan(const detector_context& ctx, std::string_view name) {
@@ -296,6 +301,16 @@ bool runs_from_writable_folder(const name_stats& stats) {
     return false;
 }
 
+folder_facts folder_facts_of(const name_stats& stats) {
+    folder_facts facts{false, !stats.paths.empty()};
+    for (const auto& [path, count] : stats.paths) {
+        const std::string folder = normalize_windows_path(path).folder;
+        facts.writable = facts.writable || user_writable_folder(folder);
+        facts.installed_only = facts.installed_only && under_program_files(folder);
+    }
+    return facts;
+}
+
 namespace {
 
 /// data/catalog/writable_folders.tsv: a folder part (`contains`) or a whole folder (`exact`).
@@ -350,9 +365,15 @@ std::ptrdiff_t protected_folder_edits(std::size_t length) noexcept {
     return budget == 2 && length <= 8 ? 1 : budget;
 }
 
+std::ptrdiff_t lookalike_search_edits(bool full_budget_target, bool catalogued_target, bool writable_suspect,
+                                      bool installed_suspect, std::size_t length) noexcept {
+    if (!catalogued_target && installed_suspect) return -1;
+    return full_budget_target && writable_suspect ? full_mode_edits(length) : protected_folder_edits(length);
+}
+
 std::vector<join_pair> lookalike_join(std::span<const std::u32string> targets,
-                                      std::span<const std::u32string> suspects,
-                                      const std::vector<bool>& writable, unsigned threads) {
+                                      std::span<const std::u32string> suspects, const lookalike_roles& roles,
+                                      unsigned threads) {
     std::vector<join_pair> pairs;
     if (targets.empty() || suspects.empty()) return pairs;
     std::size_t longest = 0;
@@ -362,22 +383,42 @@ std::vector<join_pair> lookalike_join(std::span<const std::u32string> targets,
         longest = std::max(longest, s.size());
     join_options options;
     options.threads = threads;
-    for (const bool from_writable : {true, false}) {
-        std::vector<std::u32string> side;
-        std::vector<std::uint32_t> index;
-        for (std::size_t i = 0; i < suspects.size(); ++i)
-            if (writable[i] == from_writable) {
-                side.push_back(suspects[i]);
-                index.push_back(static_cast<std::uint32_t>(i));
+    // Three joins cover every pair `lookalike_search_edits` allows, each pair once:
+    //  1. full-budget targets × writable suspects, with the full budget;
+    //  2. every target × suspects not installed under Program Files, one edit at 6-8 letters;
+    //  3. catalogued targets × installed suspects, likewise.
+    // The last two drop the pairs of the first; the first drops a name outside the catalog with
+    // an installed suspect.
+    const auto join = [&](auto take_target, auto take_suspect, const edit_budget& budget, bool first) {
+        std::vector<std::uint32_t> left_ids, right_ids;
+        std::vector<std::u32string> left, right;
+        for (std::uint32_t i = 0; i < targets.size(); ++i)
+            if (take_target(i)) {
+                left_ids.push_back(i);
+                left.push_back(targets[i]);
             }
-        if (side.empty()) continue;
-        const edit_budget budget = from_writable ? edit_budget(full_mode_edits, longest)
-                                                 : edit_budget(protected_folder_edits, longest);
-        for (join_pair p : similarity_join(targets, side, budget, {}, {}, group_rule::any, options)) {
-            p.right = index[p.right];
+        for (std::uint32_t j = 0; j < suspects.size(); ++j)
+            if (take_suspect(j)) {
+                right_ids.push_back(j);
+                right.push_back(suspects[j]);
+            }
+        if (left.empty() || right.empty()) return;
+        for (join_pair p : similarity_join(left, right, budget, {}, {}, group_rule::any, options)) {
+            p.left = left_ids[p.left];
+            p.right = right_ids[p.right];
+            if (first ? !roles.catalogued[p.left] && roles.installed_only[p.right]
+                      : roles.full_budget[p.left] && roles.writable[p.right])
+                continue;
             pairs.push_back(p);
         }
-    }
+    };
+    const edit_budget full(full_mode_edits, longest), protected_folder(protected_folder_edits, longest);
+    join([&](std::uint32_t i) { return roles.full_budget[i]; },
+         [&](std::uint32_t j) { return roles.writable[j]; }, full, true);
+    join([](std::uint32_t) { return true; }, [&](std::uint32_t j) { return !roles.installed_only[j]; },
+         protected_folder, false);
+    join([&](std::uint32_t i) { return roles.catalogued[i]; },
+         [&](std::uint32_t j) { return roles.installed_only[j]; }, protected_folder, false);
     std::sort(pairs.begin(), pairs.end(), [](const join_pair& a, const join_pair& b) {
         return std::tie(a.left, a.right) < std::tie(b.left, b.right);
     });

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -32,6 +33,8 @@ struct name_entry {
     const known_binary* known = nullptr; ///< catalog entry of the name itself
     /// `runs_from_writable_folder(*stats)`, computed once for every detector that asks.
     bool from_writable = false;
+    /// `installed_software_only(*stats)`, computed with it.
+    bool installed_only = false;
     /// `confusable_skeleton(name)`, computed once for the detectors that compare skeletons (empty
     /// when none of them runs).
     std::string skeleton;
@@ -64,6 +67,12 @@ struct detector_context {
 
 detector_context make_context(const process_profile& profile, const frequency_split& split,
                               const detect_options& options);
+
+/// Runs `work(begin, end)` over [0, n) in blocks of `block` on up to `threads` threads (0: all
+/// hardware threads). Blocks go to whichever thread is free, so `work` writes results per index
+/// and any thread count gives the same result.
+void parallel_blocks(std::size_t n, std::size_t block, unsigned threads,
+                     const std::function<void(std::size_t, std::size_t)>& work);
 
 /// The first target named `name` (in `targets` order), or null.
 const target* find_target(const detector_context& ctx, std::string_view name);
@@ -183,24 +192,52 @@ std::ptrdiff_t full_mode_edits(std::size_t stem_length) noexcept;
 std::ptrdiff_t accepted_edits(std::size_t length, std::size_t shorter, bool windows_target,
                               bool writable_folder) noexcept;
 
+/// What the look-alike rules know about each side of a candidate pair, one flag per name.
+struct lookalike_roles {
+    /// Per target: searched with two edits at 6–8 letters from writable suspects. For
+    /// name-similarity the Windows binaries (`accepted_edits`); for visual every target, since
+    /// look-alikes the key does not fold (`5` for `s`) count as edits between keys.
+    std::vector<bool> full_budget;
+    std::vector<bool> catalogued;     ///< per target: in the catalog at all
+    std::vector<bool> writable;       ///< per suspect: `name_entry::from_writable`
+    std::vector<bool> installed_only; ///< per suspect: `name_entry::installed_only`
+};
+
+/**
+ * The most edits the look-alike detectors search between a target and a suspect whose longer
+ * stem (or key) has `length` letters (-1: none): two edits at 6–8 letters only from a user-writable
+ * folder towards a `full_budget` target, and no pair of a name outside the catalog with software
+ * installed under Program Files (versions and siblings of vendor tools are not masquerades;
+ * attackers drop look-alikes where they can write).
+ */
+std::ptrdiff_t lookalike_search_edits(bool full_budget_target, bool catalogued_target, bool writable_suspect,
+                                      bool installed_suspect, std::size_t length) noexcept;
+
 /**
  * The candidate pairs of the look-alike detectors: `targets` × `suspects` (stems or keys) within
- * the edits `accepted_edits` can ever accept for the suspect — the full budget for a suspect run
- * from a user-writable folder, one edit at 3–8 letters otherwise — ordered by (left, right).
- * Splitting the suspects so is what keeps the join's deletion neighbourhoods small at fleet scale:
- * most names do not run from writable folders, and two edits cost far more to index than one.
- * `similarity_join` with `full_mode_edits` over all suspects, filtered by that rule, gives the
- * same pairs (the slow reference of tests/unit/detect).
+ * `lookalike_search_edits` of each, ordered by (left, right). Splitting the sides so is what
+ * keeps the join's deletion neighbourhoods small at fleet scale: two edits cost far more to
+ * index than one, and name-similarity needs them only towards the few Windows binaries; suspects
+ * installed under Program Files only meet the catalog's few thousand names. `similarity_join` with
+ * `full_mode_edits` over all pairs, filtered by that rule, gives the same pairs (the slow reference of
+ * tests/unit/detect).
  */
 std::vector<join_pair> lookalike_join(std::span<const std::u32string> targets,
-                                      std::span<const std::u32string> suspects,
-                                      const std::vector<bool>& writable, unsigned threads);
+                                      std::span<const std::u32string> suspects, const lookalike_roles& roles,
+                                      unsigned threads);
 
 /// The most edits `lookalike_join` searches at `length` for a suspect outside writable folders.
 std::ptrdiff_t protected_folder_edits(std::size_t length) noexcept;
 
 /// Whether any of the name's paths is in a user-writable folder.
 bool runs_from_writable_folder(const name_stats& stats);
+
+/// `runs_from_writable_folder` and `installed_software_only` in one pass over the paths.
+struct folder_facts {
+    bool writable = false;
+    bool installed_only = false;
+};
+folder_facts folder_facts_of(const name_stats& stats);
 
 /// Whether a normalised folder is under Program Files (data/catalog/program_files.tsv), and
 /// whether every path of the name is (software an installer put there, where users cannot write).

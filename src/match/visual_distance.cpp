@@ -5,6 +5,7 @@
 #include "masq/util/unicode.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <vector>
 
@@ -35,6 +36,28 @@ const std::vector<swap_pair>& swaps() {
         return v;
     }();
     return pairs;
+}
+
+/// The table by kind, for the distance's inner loop: single-glyph rows between ASCII characters
+/// as a bit matrix, and the multi-glyph rows (`rn` for `m`) apart.
+struct swap_index {
+    std::array<std::array<bool, 128>, 128> ascii{};
+    std::vector<swap_pair> multi;
+};
+
+const swap_index& indexed_swaps() {
+    static const swap_index index = [] {
+        swap_index x;
+        for (const swap_pair& p : swaps()) {
+            if (p.a.size() == 1 && p.b.size() == 1) {
+                if (p.a[0] < 128 && p.b[0] < 128) x.ascii[p.a[0]][p.b[0]] = true;
+            } else {
+                x.multi.push_back(p);
+            }
+        }
+        return x;
+    }();
+    return index;
 }
 
 bool ends_with(std::u32string_view s, std::size_t end, std::u32string_view tail) {
@@ -69,11 +92,11 @@ std::u32string visual_key_of_skeleton(std::string_view skeleton) {
 
 bool glyphs_alike(char32_t a, char32_t b) {
     if (a == b) return true;
+    // ASCII pairs are alike by the table only, whatever their skeletons.
+    if (a < 0x80 && b < 0x80) return indexed_swaps().ascii[a][b];
     for (const swap_pair& p : swaps())
         if (p.a.size() == 1 && p.b.size() == 1 && p.a[0] == a && p.b[0] == b) return true;
-    // Other scripts' look-alikes (Cyrillic о, Greek ο): one UTS #39 skeleton. ASCII pairs not in
-    // the table are not alike, whatever their skeletons.
-    if (a < 0x80 && b < 0x80) return false;
+    // Other scripts' look-alikes (Cyrillic о, Greek ο): one UTS #39 skeleton.
     const std::u32string sa(1, a), sb(1, b);
     return confusable_skeleton(encode_utf8(sa)) == confusable_skeleton(encode_utf8(sb));
 }
@@ -88,7 +111,10 @@ visual_alignment visual_distance(std::u32string_view a, std::u32string_view b) {
         }
     };
     constexpr std::size_t inf = std::numeric_limits<std::size_t>::max() / 4;
-    std::vector<cell> d((n + 1) * (m + 1), cell{inf, 0, 0});
+    const swap_index& table = indexed_swaps();
+    // Every cell is written before it is read (row by row, each from cells above and left).
+    thread_local std::vector<cell> d;
+    d.assign((n + 1) * (m + 1), cell{inf, 0, 0});
     const auto at = [&](std::size_t i, std::size_t j) -> cell& { return d[i * (m + 1) + j]; };
     const auto edit = [](const cell& c) { return cell{c.cost + visual_edit_cost, c.edits + 1, c.swaps}; };
     const auto swap = [](const cell& c) { return cell{c.cost + visual_swap_cost, c.edits, c.swaps + 1}; };
@@ -118,8 +144,7 @@ visual_alignment visual_distance(std::u32string_view a, std::u32string_view b) {
                 best = std::min(best, c);
             }
             // Multi-glyph swaps (rn for m, vv for w, cl for d).
-            for (const swap_pair& p : swaps()) {
-                if (p.a.size() == 1 && p.b.size() == 1) continue;
+            for (const swap_pair& p : table.multi) {
                 if (ends_with(a, i, p.a) && ends_with(b, j, p.b))
                     best = std::min(best, swap(at(i - p.a.size(), j - p.b.size())));
             }

@@ -114,7 +114,7 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         const std::string_view ext = std::string_view(e.name).substr(dot + 1);
         if (!executable_extension(ext)) continue;
         const affixed a = find_affixed(targets, std::string_view(e.name).substr(0, dot), ext);
-        if (a.t == nullptr || installed_software_only(*e.stats)) continue;
+        if (a.t == nullptr || e.installed_only) continue;
         const bool core = a.t->known->role == binary_role::core;
         const bool writable = e.from_writable;
         const double score =

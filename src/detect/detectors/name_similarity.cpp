@@ -130,7 +130,15 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
     suspect_stems.reserve(suspects.size());
     for (const auto& p : suspect_parts)
         suspect_stems.push_back(p.stem);
-    std::vector<join_pair> pairs = lookalike_join(stems, suspect_stems, writable, ctx.options.threads);
+    lookalike_roles roles;
+    for (const target* t : indexed) {
+        roles.full_budget.push_back(windows_binary(*t));
+        roles.catalogued.push_back(t->known != nullptr);
+    }
+    roles.writable = writable;
+    for (const name_entry* s : suspects)
+        roles.installed_only.push_back(s->installed_only);
+    std::vector<join_pair> pairs = lookalike_join(stems, suspect_stems, roles, ctx.options.threads);
     // Short core names get a second, small join with two edits (few targets, so cheap).
     std::vector<std::size_t> short_targets;
     for (std::size_t i = 0; i < indexed.size(); ++i)
@@ -167,11 +175,9 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         bool extension_swap = false;
     };
     std::vector<best_match> best(suspects.size());
-    std::vector<bool> installed(suspects.size()), self_named(suspects.size());
-    for (std::size_t i = 0; i < suspects.size(); ++i) {
-        installed[i] = installed_software_only(*suspects[i]->stats);
+    std::vector<bool> self_named(suspects.size());
+    for (std::size_t i = 0; i < suspects.size(); ++i)
         self_named[i] = named_by_its_own_binary(*suspects[i]->stats, suspects[i]->name);
-    }
     for (const join_pair& p : pairs) {
         const target& t = *indexed[p.left];
         const name_entry& s = *suspects[p.right];
@@ -197,7 +203,7 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         // Program Files are not masquerades: attackers drop look-alikes where they can write.
         if (t.known == nullptr) {
             if (without_version(sp.stem) == without_version(stems[p.left])) continue;
-            if (installed[p.right]) continue;
+            if (roles.installed_only[p.right]) continue;
         }
         if (t.entry != nullptr && t.entry->stats->count <= s.stats->count && t.known == nullptr) continue;
         best_match candidate{&t, p.distance, swap};

@@ -14,6 +14,8 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <optional>
+#include <unordered_map>
 
 namespace masq::detectors {
 namespace {
@@ -69,33 +71,48 @@ struct match {
     visual_alignment a;
 };
 
-/// The best visual match of every suspect among `candidates` (the join's pairs).
+/// The best visual match of every suspect among `candidates` (the join's pairs). The distances,
+/// the costly part, are computed over `threads`; the choice per suspect is made in pair order.
 std::vector<match> best_matches(std::span<const name_entry* const> suspects,
                                 std::span<const parts> suspect_parts, std::span<const target* const> targets,
-                                std::span<const parts> target_parts, std::span<const join_pair> candidates) {
+                                std::span<const parts> target_parts, std::span<const join_pair> candidates,
+                                unsigned threads) {
     std::vector<match> best(suspects.size());
-    // A suspect with a target's very skeleton is the confusable detector's, with its nearest
-    // target; a farther visual match would only compete with it.
+    // A suspect with a target's very skeleton (same extension, another name) is the confusable
+    // detector's, with its nearest target; a farther visual match would only compete with it.
+    // Looked up by skeleton rather than among the candidates, which leave out pairs no look-alike
+    // rule accepts.
+    std::unordered_multimap<std::string_view, std::size_t> targets_by_skeleton;
+    for (std::size_t i = 0; i < targets.size(); ++i)
+        targets_by_skeleton.emplace(target_parts[i].confusable, i);
     std::vector<bool> skeleton_twin(suspects.size());
-    for (const join_pair& pair : candidates) {
-        const std::size_t left = pair.left, right = pair.right;
-        const target& t = *targets[left];
-        const name_entry& s = *suspects[right];
-        const parts& sp = suspect_parts[right];
-        const parts& tp = target_parts[left];
-        if (sp.extension != tp.extension || s.name == t.name) continue;
-        // One confusable skeleton: the confusable detector's, whose reason names the characters.
-        if (sp.confusable == tp.confusable) {
-            skeleton_twin[right] = true;
-            continue;
+    for (std::size_t i = 0; i < suspects.size(); ++i) {
+        const auto [first, last] = targets_by_skeleton.equal_range(suspect_parts[i].confusable);
+        for (auto it = first; it != last && !skeleton_twin[i]; ++it)
+            skeleton_twin[i] = target_parts[it->second].extension == suspect_parts[i].extension &&
+                               targets[it->second]->name != suspects[i]->name;
+    }
+    std::vector<std::optional<visual_alignment>> accepted(candidates.size());
+    parallel_blocks(candidates.size(), 2048, threads, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+            const std::size_t left = candidates[i].left, right = candidates[i].right;
+            const target& t = *targets[left];
+            const name_entry& s = *suspects[right];
+            const parts& sp = suspect_parts[right];
+            const parts& tp = target_parts[left];
+            if (skeleton_twin[right] || sp.extension != tp.extension || s.name == t.name) continue;
+            if (is_benign_lookalike(s.name, t.name)) continue;
+            // Vendor tools that are merely frequent: only look-alikes of them run from where users write.
+            if (t.known == nullptr && s.installed_only) continue;
+            const visual_alignment a = visual_distance(sp.stem, tp.stem);
+            if (a.swaps == 0 || a.cost == 0) continue; // nothing visual: name-similarity's business
+            if (!within(a, accepted_cost(sp, tp, windows_binary(t), s.from_writable))) continue;
+            accepted[i] = a;
         }
-        if (is_benign_lookalike(s.name, t.name)) continue;
-        // Vendor tools that are merely frequent: only look-alikes of them run from where users write.
-        if (t.known == nullptr && installed_software_only(*s.stats)) continue;
-        const visual_alignment a = visual_distance(sp.stem, tp.stem);
-        if (a.swaps == 0 || a.cost == 0) continue; // nothing visual: name-similarity's business
-        if (!within(a, accepted_cost(sp, tp, windows_binary(t), s.from_writable))) continue;
-        const match candidate{&t, a};
+    });
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        if (!accepted[i]) continue;
+        const match candidate{targets[candidates[i].left], *accepted[i]};
         const auto rank = [](const match& m) {
             return std::tuple(m.a.cost,
                               m.t->known == nullptr                   ? 2
@@ -103,11 +120,9 @@ std::vector<match> best_matches(std::span<const name_entry* const> suspects,
                                                                       : 1,
                               std::string_view(m.t->name));
         };
-        match& b = best[right];
+        match& b = best[candidates[i].right];
         if (b.t == nullptr || rank(candidate) < rank(b)) b = candidate;
     }
-    for (std::size_t i = 0; i < best.size(); ++i)
-        if (skeleton_twin[i]) best[i] = {};
     return best;
 }
 
@@ -139,16 +154,26 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         left.push_back(p.skeleton);
     for (const parts& p : suspect_parts)
         right.push_back(p.skeleton);
-    std::vector<bool> writable(suspects.size());
-    for (std::size_t i = 0; i < suspects.size(); ++i)
-        writable[i] = suspects[i]->from_writable;
-    const std::vector<join_pair> joined = lookalike_join(left, right, writable, ctx.options.threads);
-    const std::vector<match> best = best_matches(suspects, suspect_parts, targets, target_parts, joined);
+    // Keys fold only some look-alikes (`rn` to `m`, not `5` to `s`), so a pair's key distance may
+    // exceed the edits `accepted_cost` allows it: writable suspects are searched with the full
+    // budget towards every target.
+    lookalike_roles roles;
+    for (const target* t : targets) {
+        roles.full_budget.push_back(true);
+        roles.catalogued.push_back(t->known != nullptr);
+    }
+    for (const name_entry* s : suspects) {
+        roles.writable.push_back(s->from_writable);
+        roles.installed_only.push_back(s->installed_only);
+    }
+    const std::vector<join_pair> joined = lookalike_join(left, right, roles, ctx.options.threads);
+    const std::vector<match> best =
+        best_matches(suspects, suspect_parts, targets, target_parts, joined, ctx.options.threads);
     for (std::size_t i = 0; i < suspects.size(); ++i) {
         const match& m = best[i];
         if (m.t == nullptr) continue;
         const name_entry& s = *suspects[i];
-        const bool from_writable = writable[i];
+        const bool from_writable = s.from_writable;
         double score = 0.8;
         if (m.t->known != nullptr) score += m.t->known->role == binary_role::core ? 0.1 : 0.05;
         if (from_writable) score += 0.05;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The look-alike detectors' candidate join against its slow reference: every pair by brute force
-// with the full budget, kept when the suspect's folder allows that many edits.
+// with the full budget, kept when the roles of its target and suspect allow that many edits.
 #include "detect/context.h"
 
 #include <gtest/gtest.h>
@@ -30,9 +30,17 @@ TEST(lookalike_join, equals_the_brute_force_join_filtered_by_folder) {
                 alphabet[static_cast<std::size_t>(e)];
         suspects.push_back(i % 5 == 0 ? word(3, 16) : s);
     }
-    std::vector<bool> writable(suspects.size());
-    for (std::size_t i = 0; i < writable.size(); ++i)
-        writable[i] = i % 3 == 0;
+    // Every combination of roles on both sides: targets with and without the full budget, in the
+    // catalog or not; suspects from writable folders, installed ones, both, neither.
+    detectors::lookalike_roles roles;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        roles.full_budget.push_back(i % 4 == 0 || i % 4 == 3);
+        roles.catalogued.push_back(i % 4 <= 1);
+    }
+    for (std::size_t i = 0; i < suspects.size(); ++i) {
+        roles.writable.push_back(i % 3 == 0);
+        roles.installed_only.push_back(i % 7 < 3);
+    }
     std::size_t longest = 0;
     for (const auto& s : targets)
         longest = std::max(longest, s.size());
@@ -42,13 +50,22 @@ TEST(lookalike_join, equals_the_brute_force_join_filtered_by_folder) {
     for (const join_pair& p :
          similarity_join_brute_force(targets, suspects, edit_budget(detectors::full_mode_edits, longest))) {
         const std::size_t length = std::max(targets[p.left].size(), suspects[p.right].size());
-        const std::ptrdiff_t allowed = writable[p.right] ? detectors::full_mode_edits(length)
-                                                         : detectors::protected_folder_edits(length);
+        const std::ptrdiff_t allowed =
+            detectors::lookalike_search_edits(roles.full_budget[p.left], roles.catalogued[p.left],
+                                              roles.writable[p.right], roles.installed_only[p.right], length);
         if (static_cast<std::ptrdiff_t>(p.distance) <= allowed) expected.push_back(p);
     }
     EXPECT_FALSE(expected.empty());
-    EXPECT_EQ(detectors::lookalike_join(targets, suspects, writable, 2), expected);
-    EXPECT_EQ(detectors::lookalike_join(targets, suspects, writable, 1), expected);
+    // The rule must bite both ways: some full-budget pairs are out, some two-edit pairs are in.
+    std::size_t two_edit_pairs = 0;
+    for (const join_pair& p : expected)
+        two_edit_pairs += p.distance == 2 && std::max(targets[p.left].size(), suspects[p.right].size()) <= 8;
+    EXPECT_GT(two_edit_pairs, 0u);
+    EXPECT_LT(expected.size(),
+              similarity_join_brute_force(targets, suspects, edit_budget(detectors::full_mode_edits, longest))
+                  .size());
+    EXPECT_EQ(detectors::lookalike_join(targets, suspects, roles, 2), expected);
+    EXPECT_EQ(detectors::lookalike_join(targets, suspects, roles, 1), expected);
 }
 
 } // namespace
