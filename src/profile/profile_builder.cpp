@@ -105,8 +105,10 @@ void profile_builder::add_event(const process_event& event) {
     }
 }
 
-void profile_builder::flush_into(process_profile& profile, std::span<const std::uint64_t> line_offsets,
-                                 std::span<const std::uint64_t> task_files) {
+void profile_builder::finish(std::span<const std::uint64_t> line_offsets,
+                             std::span<const std::uint64_t> task_files) {
+    if (finished_) return;
+    finished_ = true;
     // (task, line in its range) -> the line in the file, and the order (file, line in it), which
     // is the same however the files were cut into tasks.
     const auto renumber = [&](variant_sample& sample) {
@@ -116,7 +118,7 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
         if (sample.line != 0) sample.line = file_line;
         sample.order = (task < task_files.size() ? task_files[task] : task) << task_shift | file_line;
     };
-    const auto finish = [&](slot& s) {
+    const auto finish_slot = [&](slot& s) {
         name_stats& out = s.stats;
         // The per-value counts are the variants' sums. Most names have one variant, whose
         // counts are the name's, and a map of one entry each is all they need.
@@ -130,8 +132,16 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
             for (variant_sample& sample : v.samples)
                 renumber(sample);
         }
-        return std::move(out);
+        s.last = nullptr; // the profile's form: no more events are added
     };
+    if (null_slot_) finish_slot(*null_slot_);
+    for (slot& s : slots_)
+        finish_slot(s);
+}
+
+void profile_builder::flush_into(process_profile& profile, std::span<const std::uint64_t> line_offsets,
+                                 std::span<const std::uint64_t> task_files) {
+    finish(line_offsets, task_files);
     // The profile keeps this builder's text whole (its arenas' blocks move, the views stay
     // valid), so the names' stats move in as they are, nothing copied or interned again.
     profile.adopt_text(std::move(text_).release());
@@ -140,7 +150,7 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
     // Each slot is freed once the profile has it, so the builders and the profile are not all at
     // their largest at once (the peak of a run is here).
     const auto add = [&](std::optional<std::string_view> name, slot& s) {
-        profile.add_owned_stats(name, finish(s));
+        profile.add_owned_stats(name, std::move(s.stats));
         s = slot{};
     };
     if (null_slot_) add(std::nullopt, *null_slot_);

@@ -41,9 +41,16 @@ class profile_builder final : public event_sink {
     /// Distinct names gathered so far (the null-name group not counted).
     std::size_t distinct_names() const noexcept { return slots_.size(); }
 
-    /// Adds everything gathered to `profile` and leaves this builder empty. `line_offsets[t]`:
-    /// the lines of the file before task `t`'s range (none given: every task starts its file).
-    /// `task_files[t]`: the index of task `t`'s file among the inputs.
+    /// Puts every name's stats in the profile's form: the per-value counts summed from the
+    /// variants, samples in order and numbered by their line in the file. `line_offsets[t]`: the
+    /// lines of the file before task `t`'s range (none given: every task starts its file).
+    /// `task_files[t]`: the index of task `t`'s file among the inputs. Touches this builder only,
+    /// so the threads' builders finish in parallel before the (serial) merge.
+    void finish(std::span<const std::uint64_t> line_offsets = {},
+                std::span<const std::uint64_t> task_files = {});
+
+    /// Adds everything gathered to `profile` and leaves this builder empty (finishing it first,
+    /// with these offsets, unless `finish` was called).
     void flush_into(process_profile& profile, std::span<const std::uint64_t> line_offsets = {},
                     std::span<const std::uint64_t> task_files = {});
 
@@ -80,6 +87,7 @@ class profile_builder final : public event_sink {
     std::size_t sample_limit_;
     std::uint64_t task_ = 0;
     bool out_of_order_ = false; // a task came after a later one: samples are compared
+    bool finished_ = false;     // `finish` ran: the slots hold the profile's form
     bool name_from_path_ = false;
     std::uint64_t names_from_path_ = 0;
     std::uint64_t without_host_ = 0, without_time_ = 0;

@@ -289,6 +289,14 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
     for (const detail::profile_builder& b : profiles)
         names += b.distinct_names();
     profile.reserve(names);
+    // Each builder puts its names in the profile's form on its own thread; only the insertion
+    // into the one profile is serial.
+    {
+        std::vector<std::jthread> finishing;
+        for (std::size_t w = 1; w < workers; ++w)
+            finishing.emplace_back([&, w] { profiles[w].finish(line_offsets, task_files); });
+        if (workers > 0) profiles[0].finish(line_offsets, task_files);
+    }
     for (std::size_t w = 0; w < workers; ++w) {
         worker_stats[w].names_from_path += profiles[w].names_from_path();
         worker_stats[w].events_without_host += profiles[w].without_host();
