@@ -195,8 +195,8 @@ std::ptrdiff_t accepted_edits(std::size_t length, std::size_t shorter, bool wind
 /// What the look-alike rules know about each side of a candidate pair, one flag per name.
 struct lookalike_roles {
     /// Per target: searched with two edits at 6–8 letters from writable suspects. For
-    /// name-similarity the Windows binaries (`accepted_edits`); for visual every target, since
-    /// look-alikes the key does not fold (`5` for `s`) count as edits between keys.
+    /// name-similarity the Windows binaries (`accepted_edits`); for visual every target, since its
+    /// keys fold `rn` to `m` also where that is no look-alike swap, adding a key edit.
     std::vector<bool> full_budget;
     std::vector<bool> catalogued;     ///< per target: in the catalog at all
     std::vector<bool> writable;       ///< per suspect: `name_entry::from_writable`

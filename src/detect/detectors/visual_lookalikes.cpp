@@ -154,9 +154,9 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         left.push_back(p.skeleton);
     for (const parts& p : suspect_parts)
         right.push_back(p.skeleton);
-    // Keys fold only some look-alikes (`rn` to `m`, not `5` to `s`), so a pair's key distance may
-    // exceed the edits `accepted_cost` allows it: writable suspects are searched with the full
-    // budget towards every target.
+    // Keys fold `rn` to `m` (and `cl`, `vv`) wherever it appears, also where it is no look-alike
+    // swap (`5crn263` for `scon263`: r for o), so a pair can be more key edits apart than it has
+    // ordinary edits: writable suspects are searched with the full budget towards every target.
     lookalike_roles roles;
     for (const target* t : targets) {
         roles.full_budget.push_back(true);
