@@ -3,6 +3,7 @@
 
 #include "masq/match/confusable.h"
 #include "masq/util/windows_path.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <atomic>
@@ -86,15 +87,16 @@ detector_context make_context(const process_profile& profile, const frequency_sp
     // detectors (ICU's checker is per thread). Each name is its own slot, so any thread count gives
     // the same result.
     const bool skeletons = enabled(options, "confusable") || enabled(options, "visual");
-    parallel_blocks(ctx.names.size(), 1024, options.threads, [&](std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) {
-            name_entry& e = ctx.names[i];
-            const folder_facts facts = folder_facts_of(*e.stats);
-            e.from_writable = facts.writable;
-            e.installed_only = facts.installed_only;
-            if (skeletons) e.skeleton = confusable_skeleton(e.name);
-        }
-    });
+    detail::parallel_blocks(ctx.names.size(), 1024, detail::thread_count(options.threads),
+                            [&](std::size_t, std::size_t begin, std::size_t end, std::size_t) {
+                                for (std::size_t i = begin; i < end; ++i) {
+                                    name_entry& e = ctx.names[i];
+                                    const folder_facts facts = folder_facts_of(*e.stats);
+                                    e.from_writable = facts.writable;
+                                    e.installed_only = facts.installed_only;
+                                    if (skeletons) e.skeleton = confusable_skeleton(e.name);
+                                }
+                            });
     if (skeletons) {
         for (target& t : ctx.targets)
             t.skeleton = t.entry != nullptr ? t.entry->skeleton : confusable_skeleton(t.name);
@@ -106,22 +108,6 @@ detector_context make_context(const process_profile& profile, const frequency_sp
         ctx.targets_by_name.begin(), ctx.targets_by_name.end(),
         [&](std::uint32_t a, std::uint32_t b) { return ctx.targets[a].name < ctx.targets[b].name; });
     return ctx;
-}
-
-void parallel_blocks(std::size_t n, std::size_t block, unsigned threads,
-                     const std::function<void(std::size_t, std::size_t)>& work) {
-    const std::size_t blocks = (n + block - 1) / block;
-    const std::size_t workers = std::min<std::size_t>(
-        blocks, threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency()));
-    std::atomic<std::size_t> next{0};
-    const auto run = [&] {
-        for (std::size_t b; (b = next.fetch_add(1)) < blocks;)
-            work(b * block, std::min(n, (b + 1) * block));
-    };
-    std::vector<std::jthread> pool;
-    for (std::size_t t = 1; t < workers; ++t)
-        pool.emplace_back(run);
-    run();
 }
 
 const target* find_target_by_scan(const detector_context& ctx, std::string_view name) {

@@ -15,7 +15,6 @@
 
 #include <algorithm>
 #include <deque>
-#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -67,12 +66,6 @@ struct detector_context {
 
 detector_context make_context(const process_profile& profile, const frequency_split& split,
                               const detect_options& options);
-
-/// Runs `work(begin, end)` over [0, n) in blocks of `block` on up to `threads` threads (0: all
-/// hardware threads). Blocks go to whichever thread is free, so `work` writes results per index
-/// and any thread count gives the same result.
-void parallel_blocks(std::size_t n, std::size_t block, unsigned threads,
-                     const std::function<void(std::size_t, std::size_t)>& work);
 
 /// The first target named `name` (in `targets` order), or null.
 const target* find_target(const detector_context& ctx, std::string_view name);

@@ -2,6 +2,7 @@
 #include "masq/match/similarity_join.h"
 
 #include "masq/match/similarity.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <array>
@@ -102,30 +103,6 @@ void deletion_variants(std::u32string_view text, std::size_t deletions, std::uin
         }
         out.push_back(mix(f.hash));
     }
-}
-
-std::size_t choose_threads(unsigned requested) {
-    if (requested > 0) return requested;
-    const unsigned hw = std::thread::hardware_concurrency();
-    return hw == 0 ? 1 : hw;
-}
-
-/// Runs `work(worker, begin, end, block_number)` over [0, n) in blocks of `block` on up to
-/// `threads` workers. Blocks go to whichever worker is free, so callers write results per block
-/// and keep per-worker state only for scratch memory.
-template <class Work>
-void parallel_blocks(std::size_t n, std::size_t block, std::size_t threads, Work&& work) {
-    const std::size_t blocks = (n + block - 1) / block;
-    threads = std::max<std::size_t>(1, std::min(threads, blocks));
-    std::atomic<std::size_t> next{0};
-    auto run = [&](std::size_t worker) {
-        for (std::size_t b; (b = next.fetch_add(1)) < blocks;)
-            work(worker, b * block, std::min(n, (b + 1) * block), b);
-    };
-    std::vector<std::jthread> pool;
-    for (std::size_t t = 1; t < threads; ++t)
-        pool.emplace_back(run, t);
-    run(0);
 }
 
 std::u32string_view prefix_of(std::u32string_view s, std::size_t p) {
@@ -297,7 +274,7 @@ struct name_index::impl {
      * (and every answer) is identical for any `threads`.
      */
     void build(deletion_table& table, std::size_t affix_length, bool suffix) {
-        const std::size_t threads = choose_threads(options.threads);
+        const std::size_t threads = detail::thread_count(options.threads);
         const std::size_t n = names.size();
         // Size the directory from an upper bound on the entries: about two per bucket.
         std::uint64_t estimate = 0;
@@ -327,39 +304,30 @@ struct name_index::impl {
         const std::size_t per_shard = (n + shards - 1) / shards;
         std::vector<std::vector<std::vector<staged>>> staging(shards,
                                                               std::vector<std::vector<staged>>(partitions));
-        auto run = [](std::size_t count, std::size_t workers, auto&& body) {
-            std::atomic<std::size_t> next{0};
-            auto loop = [&] {
-                for (std::size_t i; (i = next.fetch_add(1)) < count;)
-                    body(i);
-            };
-            std::vector<std::jthread> pool;
-            for (std::size_t t = 1; t < std::min(workers, count); ++t)
-                pool.emplace_back(loop);
-            loop();
-        };
-        run(shards, shards, [&](std::size_t shard) {
-            std::vector<std::uint64_t> variants;
-            std::u32string reversed;
-            auto& out = staging[shard];
-            const std::size_t begin = shard * per_shard, end = std::min(n, begin + per_shard);
-            // The estimate bounds the entries (before the run rule drops duplicates) and hashes
-            // spread evenly, so reserving the share avoids regrowth copies.
-            const std::size_t share =
-                static_cast<std::size_t>(static_cast<double>(estimate) * static_cast<double>(end - begin) /
-                                         static_cast<double>(n) / static_cast<double>(partitions) * 1.05) +
-                16;
-            for (auto& part : out)
-                part.reserve(share);
-            for (std::size_t i = begin; i < end; ++i) {
-                const std::ptrdiff_t r = indexed_reach(lengths[i]);
-                if (r < 0) continue;
-                variants_of(names[i], affix_length, suffix, static_cast<std::size_t>(r),
-                            salt_of(groups.empty() ? 0 : groups[i]), reversed, variants);
-                for (std::uint64_t h : variants)
-                    out[h >> (64 - partition_bits)].push_back({h, static_cast<std::uint32_t>(i)});
-            }
-        });
+        detail::parallel_blocks(
+            shards, 1, shards, [&](std::size_t, std::size_t shard, std::size_t, std::size_t) {
+                std::vector<std::uint64_t> variants;
+                std::u32string reversed;
+                auto& out = staging[shard];
+                const std::size_t begin = shard * per_shard, end = std::min(n, begin + per_shard);
+                // The estimate bounds the entries (before the run rule drops duplicates) and hashes
+                // spread evenly, so reserving the share avoids regrowth copies.
+                const std::size_t share =
+                    static_cast<std::size_t>(static_cast<double>(estimate) *
+                                             static_cast<double>(end - begin) / static_cast<double>(n) /
+                                             static_cast<double>(partitions) * 1.05) +
+                    16;
+                for (auto& part : out)
+                    part.reserve(share);
+                for (std::size_t i = begin; i < end; ++i) {
+                    const std::ptrdiff_t r = indexed_reach(lengths[i]);
+                    if (r < 0) continue;
+                    variants_of(names[i], affix_length, suffix, static_cast<std::size_t>(r),
+                                salt_of(groups.empty() ? 0 : groups[i]), reversed, variants);
+                    for (std::uint64_t h : variants)
+                        out[h >> (64 - partition_bits)].push_back({h, static_cast<std::uint32_t>(i)});
+                }
+            });
         std::vector<std::uint64_t> partition_start(partitions + 1, 0);
         for (std::size_t part = 0; part < partitions; ++part) {
             std::uint64_t size = 0;
@@ -372,28 +340,29 @@ struct name_index::impl {
         table.entries.resize(partition_start[partitions]);
         table.directory.assign(buckets + 1, 0);
         table.directory[buckets] = static_cast<std::uint32_t>(partition_start[partitions]);
-        run(partitions, threads, [&](std::size_t part) {
-            const std::size_t first_bucket = part << low_bits, local_buckets = std::size_t{1} << low_bits;
-            const std::uint64_t low_mask = local_buckets - 1;
-            std::vector<std::uint32_t> offset(local_buckets + 1, 0);
-            for (std::size_t shard = 0; shard < shards; ++shard)
-                for (const staged& e : staging[shard][part])
-                    ++offset[((e.hash >> (64 - table.bits)) & low_mask) + 1];
-            std::uint32_t running = static_cast<std::uint32_t>(partition_start[part]);
-            for (std::size_t b = 0; b < local_buckets; ++b) {
-                running += offset[b + 1];
-                offset[b + 1] = running;
-            }
-            offset[0] = static_cast<std::uint32_t>(partition_start[part]);
-            for (std::size_t b = 0; b < local_buckets; ++b)
-                table.directory[first_bucket + b] = offset[b];
-            for (std::size_t shard = 0; shard < shards; ++shard) {
-                for (const staged& e : staging[shard][part])
-                    table.entries[offset[(e.hash >> (64 - table.bits)) & low_mask]++] = {
-                        static_cast<std::uint32_t>(e.hash), e.id};
-                std::vector<staged>().swap(staging[shard][part]);
-            }
-        });
+        detail::parallel_blocks(
+            partitions, 1, threads, [&](std::size_t, std::size_t part, std::size_t, std::size_t) {
+                const std::size_t first_bucket = part << low_bits, local_buckets = std::size_t{1} << low_bits;
+                const std::uint64_t low_mask = local_buckets - 1;
+                std::vector<std::uint32_t> offset(local_buckets + 1, 0);
+                for (std::size_t shard = 0; shard < shards; ++shard)
+                    for (const staged& e : staging[shard][part])
+                        ++offset[((e.hash >> (64 - table.bits)) & low_mask) + 1];
+                std::uint32_t running = static_cast<std::uint32_t>(partition_start[part]);
+                for (std::size_t b = 0; b < local_buckets; ++b) {
+                    running += offset[b + 1];
+                    offset[b + 1] = running;
+                }
+                offset[0] = static_cast<std::uint32_t>(partition_start[part]);
+                for (std::size_t b = 0; b < local_buckets; ++b)
+                    table.directory[first_bucket + b] = offset[b];
+                for (std::size_t shard = 0; shard < shards; ++shard) {
+                    for (const staged& e : staging[shard][part])
+                        table.entries[offset[(e.hash >> (64 - table.bits)) & low_mask]++] = {
+                            static_cast<std::uint32_t>(e.hash), e.id};
+                    std::vector<staged>().swap(staging[shard][part]);
+                }
+            });
     }
 
     bool length_allows(std::size_t a, std::size_t b) const {
@@ -653,7 +622,7 @@ std::vector<join_pair> indexed_join(std::span<const std::u32string> left,
     const name_index index(std::vector<std::u32string>(left.begin(), left.end()), budget,
                            rule == group_rule::any ? std::span<const std::uint64_t>{} : left_groups, rule,
                            options);
-    const std::size_t threads = choose_threads(options.threads);
+    const std::size_t threads = detail::thread_count(options.threads);
     constexpr std::size_t block = 512;
     const std::size_t blocks = (right.size() + block - 1) / block;
     std::vector<std::vector<join_pair>> per_block(blocks);
@@ -661,13 +630,14 @@ std::vector<join_pair> indexed_join(std::span<const std::u32string> left,
     std::vector<std::unique_ptr<name_index::scratch>> scratches(threads);
     for (auto& s : scratches)
         s = index.make_scratch();
-    parallel_blocks(right.size(), block, threads,
-                    [&](std::size_t worker, std::size_t begin, std::size_t end, std::size_t b) {
-                        join_stats* st = stats ? &per_block_stats[b] : nullptr;
-                        for (std::size_t j = begin; j < end; ++j)
-                            index.within(right[j], rule == group_rule::any ? 0 : right_groups[j],
-                                         static_cast<std::uint32_t>(j), *scratches[worker], per_block[b], st);
-                    });
+    detail::parallel_blocks(right.size(), block, threads,
+                            [&](std::size_t worker, std::size_t begin, std::size_t end, std::size_t b) {
+                                join_stats* st = stats ? &per_block_stats[b] : nullptr;
+                                for (std::size_t j = begin; j < end; ++j)
+                                    index.within(right[j], rule == group_rule::any ? 0 : right_groups[j],
+                                                 static_cast<std::uint32_t>(j), *scratches[worker],
+                                                 per_block[b], st);
+                            });
     std::vector<join_pair> pairs;
     std::size_t total = 0;
     for (const auto& v : per_block)

@@ -12,6 +12,7 @@
 #include "sources/formats/evtx.h"
 #include "sources/line_reader.h"
 #include "sources/record.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <array>
@@ -248,22 +249,15 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
         order[i] = i;
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return task_bytes[a] > task_bytes[b]; });
-    std::atomic<std::size_t> next{0};
-    auto work = [&](std::size_t w) {
-        for (std::size_t k; (k = next.fetch_add(1)) < tasks.size();) {
-            const std::size_t i = order[k];
-            read_task& t = *tasks[i];
-            profiles[w].begin_task(i);
-            t.lines = read_input(files[t.file], t.begin, t.end, profiles[w], t.problems, worker_stats[w],
-                                 options, seen.get());
-        }
-    };
-    {
-        std::vector<std::jthread> pool;
-        for (std::size_t w = 1; w < workers; ++w)
-            pool.emplace_back(work, w);
-        work(0);
-    }
+    // One task at a time to whichever worker is free, which reads it into its own builder.
+    detail::parallel_blocks(tasks.size(), 1, workers,
+                            [&](std::size_t w, std::size_t k, std::size_t, std::size_t) {
+                                const std::size_t i = order[k];
+                                read_task& t = *tasks[i];
+                                profiles[w].begin_task(i);
+                                t.lines = read_input(files[t.file], t.begin, t.end, profiles[w], t.problems,
+                                                     worker_stats[w], options, seen.get());
+                            });
     // A split file's size is counted once here: its ranges overlap by a partial line.
     for (std::size_t f = 0; f < files.size(); ++f) {
         bool split = false;
@@ -291,12 +285,9 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
     profile.reserve(names);
     // Each builder puts its names in the profile's form on its own thread; only the insertion
     // into the one profile is serial.
-    {
-        std::vector<std::jthread> finishing;
-        for (std::size_t w = 1; w < workers; ++w)
-            finishing.emplace_back([&, w] { profiles[w].finish(line_offsets, task_files); });
-        if (workers > 0) profiles[0].finish(line_offsets, task_files);
-    }
+    detail::parallel_blocks(workers, 1, workers, [&](std::size_t, std::size_t w, std::size_t, std::size_t) {
+        profiles[w].finish(line_offsets, task_files);
+    });
     for (std::size_t w = 0; w < workers; ++w) {
         worker_stats[w].names_from_path += profiles[w].names_from_path();
         worker_stats[w].events_without_host += profiles[w].without_host();

@@ -11,6 +11,7 @@
 #include "masq/match/similarity_join.h"
 #include "masq/match/visual_distance.h"
 #include "masq/util/unicode.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -93,23 +94,29 @@ std::vector<match> best_matches(std::span<const name_entry* const> suspects,
                                targets[it->second]->name != suspects[i]->name;
     }
     std::vector<std::optional<visual_alignment>> accepted(candidates.size());
-    parallel_blocks(candidates.size(), 2048, threads, [&](std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) {
-            const std::size_t left = candidates[i].left, right = candidates[i].right;
-            const target& t = *targets[left];
-            const name_entry& s = *suspects[right];
-            const parts& sp = suspect_parts[right];
-            const parts& tp = target_parts[left];
-            if (skeleton_twin[right] || sp.extension != tp.extension || s.name == t.name) continue;
-            if (is_benign_lookalike(s.name, t.name)) continue;
-            // Vendor tools that are merely frequent: only look-alikes of them run from where users write.
-            if (t.known == nullptr && s.installed_only) continue;
-            const visual_alignment a = visual_distance(sp.stem, tp.stem);
-            if (a.swaps == 0 || a.cost == 0) continue; // nothing visual: name-similarity's business
-            if (!within(a, accepted_cost(sp, tp, windows_binary(t), s.from_writable))) continue;
-            accepted[i] = a;
-        }
-    });
+    detail::parallel_blocks(candidates.size(), 2048, detail::thread_count(threads),
+                            [&](std::size_t, std::size_t begin, std::size_t end, std::size_t) {
+                                for (std::size_t i = begin; i < end; ++i) {
+                                    const std::size_t left = candidates[i].left, right = candidates[i].right;
+                                    const target& t = *targets[left];
+                                    const name_entry& s = *suspects[right];
+                                    const parts& sp = suspect_parts[right];
+                                    const parts& tp = target_parts[left];
+                                    if (skeleton_twin[right] || sp.extension != tp.extension ||
+                                        s.name == t.name)
+                                        continue;
+                                    if (is_benign_lookalike(s.name, t.name)) continue;
+                                    // Vendor tools that are merely frequent: only look-alikes of them run
+                                    // from where users write.
+                                    if (t.known == nullptr && s.installed_only) continue;
+                                    const visual_alignment a = visual_distance(sp.stem, tp.stem);
+                                    if (a.swaps == 0 || a.cost == 0)
+                                        continue; // nothing visual: name-similarity's business
+                                    if (!within(a, accepted_cost(sp, tp, windows_binary(t), s.from_writable)))
+                                        continue;
+                                    accepted[i] = a;
+                                }
+                            });
     for (std::size_t i = 0; i < candidates.size(); ++i) {
         if (!accepted[i]) continue;
         const match candidate{targets[candidates[i].left], *accepted[i]};
