@@ -6,10 +6,8 @@
 #include "util/parallel.h"
 
 #include <algorithm>
-#include <atomic>
 #include <fmt/format.h>
 #include <limits>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 

@@ -6,11 +6,9 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <bit>
 #include <cassert>
 #include <stdexcept>
-#include <thread>
 #include <type_traits>
 #include <unordered_map>
 

@@ -16,7 +16,6 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -26,7 +25,6 @@
 #include <new>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
 namespace masq {
 namespace {
@@ -153,8 +151,7 @@ time_window make_time_window(std::string_view from, std::string_view to, std::st
 }
 
 std::vector<read_range> plan_reads(std::span<const std::string> files, const read_options& options) {
-    unsigned threads = options.threads;
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    const std::size_t threads = detail::thread_count(options.threads);
     // Large plain files are cut into ranges of at least `min_range` (8 MiB), a few per thread so a
     // slow range does not hold the others up; compressed files and standard input are read whole.
     // (64 MiB left a 46 MB export of 100k names to one thread: 0.48 s reading instead of 0.37 s.)
@@ -222,8 +219,7 @@ void read_parts(std::span<const part_input> tasks, process_profile& profile,
 
 void read_into(std::span<const std::string> files, process_profile& profile, diagnostics& diag,
                read_stats& stats, const read_options& options) {
-    unsigned threads = options.threads;
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    const std::size_t threads = detail::thread_count(options.threads);
     std::vector<std::unique_ptr<read_task>> tasks;
     std::vector<std::uint64_t> task_bytes; // a task's size, to start the largest first
     for (const read_range& r : plan_reads(files, options)) {
