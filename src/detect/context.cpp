@@ -279,12 +279,6 @@ hit make_finding(const detector_context& ctx, const name_entry& suspect, const t
     return h;
 }
 
-bool runs_from_writable_folder(const name_stats& stats) {
-    for (const auto& [path, count] : stats.paths)
-        if (user_writable_folder(normalize_windows_path(path).folder)) return true;
-    return false;
-}
-
 folder_facts folder_facts_of(const name_stats& stats) {
     folder_facts facts{false, !stats.paths.empty()};
     for (const auto& [path, count] : stats.paths) {
@@ -353,6 +347,25 @@ std::ptrdiff_t lookalike_search_edits(bool full_budget_target, bool catalogued_t
                                       bool installed_suspect, std::size_t length) noexcept {
     if (!catalogued_target && installed_suspect) return -1;
     return full_budget_target && writable_suspect ? full_mode_edits(length) : protected_folder_edits(length);
+}
+
+bool windows_binary(const target& t) noexcept {
+    return t.known != nullptr && t.known->role != binary_role::application;
+}
+
+lookalike_roles lookalike_roles_of(std::span<const target* const> targets,
+                                   std::span<const name_entry* const> suspects,
+                                   bool (*full_budget)(const target&) noexcept) {
+    lookalike_roles roles;
+    for (const target* t : targets) {
+        roles.full_budget.push_back(full_budget(*t));
+        roles.catalogued.push_back(t->known != nullptr);
+    }
+    for (const name_entry* s : suspects) {
+        roles.writable.push_back(s->from_writable);
+        roles.installed_only.push_back(s->installed_only);
+    }
+    return roles;
 }
 
 std::vector<join_pair> lookalike_join(std::span<const std::u32string> targets,
@@ -435,15 +448,6 @@ bool under_program_files(std::string_view folder) {
     for (const auto& [prefix] : program_files)
         if (folder.starts_with(prefix)) return true;
     return false;
-}
-
-/// Every path of the name is under Program Files (where only installers write).
-bool installed_software_only(const name_stats& stats) {
-    for (const auto& [path, count] : stats.paths) {
-        const std::string folder = normalize_windows_path(path).folder;
-        if (!under_program_files(folder)) return false;
-    }
-    return !stats.paths.empty();
 }
 
 bool enabled(const detect_options& options, std::string_view id) {

@@ -30,9 +30,8 @@ struct name_entry {
     double percent_rank = 0.0;
     bool frequent = false;
     const known_binary* known = nullptr; ///< catalog entry of the name itself
-    /// `runs_from_writable_folder(*stats)`, computed once for every detector that asks.
+    /// `folder_facts_of(*stats)`, computed once for every detector that asks.
     bool from_writable = false;
-    /// `installed_software_only(*stats)`, computed with it.
     bool installed_only = false;
     /// `confusable_skeleton(name)`, computed once for the detectors that compare skeletons (empty
     /// when none of them runs).
@@ -196,6 +195,17 @@ struct lookalike_roles {
     std::vector<bool> installed_only; ///< per suspect: `name_entry::installed_only`
 };
 
+/// Whether a target is a Windows binary: in the catalog with the role core or system (not an
+/// application's), the targets towards which the look-alike rules accept the most edits.
+bool windows_binary(const target& t) noexcept;
+
+/// The roles of look-alike candidates: `full_budget` picks the targets searched with two edits at
+/// 6–8 letters from writable folders; the rest comes from the targets' catalog entries and the
+/// suspects' `folder_facts`.
+lookalike_roles lookalike_roles_of(std::span<const target* const> targets,
+                                   std::span<const name_entry* const> suspects,
+                                   bool (*full_budget)(const target&) noexcept);
+
 /**
  * The most edits the look-alike detectors search between a target and a suspect whose longer
  * stem (or key) has `length` letters (-1: none): two edits at 6–8 letters only from a user-writable
@@ -222,19 +232,15 @@ std::vector<join_pair> lookalike_join(std::span<const std::u32string> targets,
 /// The most edits `lookalike_join` searches at `length` for a suspect outside writable folders.
 std::ptrdiff_t protected_folder_edits(std::size_t length) noexcept;
 
-/// Whether any of the name's paths is in a user-writable folder.
-bool runs_from_writable_folder(const name_stats& stats);
-
-/// `runs_from_writable_folder` and `installed_software_only` in one pass over the paths.
+/// Where a name runs from, in one pass over its paths (normalised).
 struct folder_facts {
-    bool writable = false;
-    bool installed_only = false;
+    bool writable = false;       ///< any path is in a user-writable folder
+    bool installed_only = false; ///< every path is under Program Files (software an installer put
+                                 ///< there, where users cannot write); false for a name without paths
 };
 folder_facts folder_facts_of(const name_stats& stats);
 
-/// Whether a normalised folder is under Program Files (data/catalog/program_files.tsv), and
-/// whether every path of the name is (software an installer put there, where users cannot write).
+/// Whether a normalised folder is under Program Files (data/catalog/program_files.tsv).
 bool under_program_files(std::string_view folder);
-bool installed_software_only(const name_stats& stats);
 
 } // namespace masq::detectors

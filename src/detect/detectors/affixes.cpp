@@ -138,7 +138,7 @@ void explain(const detector_context& ctx, const explain_request& request, std::v
     const affixed a =
         find_affixed(affix_targets(ctx), request.name.substr(0, dot), request.name.substr(dot + 1));
     if (a.t == nullptr) return;
-    const bool installed = request.self != nullptr && installed_software_only(*request.self->stats);
+    const bool installed = request.self != nullptr && request.self->installed_only;
     lines.push_back(fmt::format("affix: {} with the {} '{}'{}", a.t->name, a.suffix ? "suffix" : "prefix",
                                 a.affix,
                                 installed ? ", but installed under Program Files: not flagged" : ""));

@@ -89,10 +89,6 @@ std::string describe(const target& t) {
                        t.entry->stats->count == 1 ? "" : "s");
 }
 
-bool windows_binary(const target& t) {
-    return t.known != nullptr && t.known->role != binary_role::application;
-}
-
 void run(const detector_context& ctx, std::vector<hit>& out) {
     std::vector<std::u32string> stems;
     std::vector<const target*> indexed;
@@ -123,21 +119,12 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
     if (stems.empty() || suspects.empty()) return;
     join_options options;
     options.threads = ctx.options.threads;
-    std::vector<bool> writable(suspects.size());
-    for (std::size_t i = 0; i < suspects.size(); ++i)
-        writable[i] = suspects[i]->from_writable;
     std::vector<std::u32string> suspect_stems;
     suspect_stems.reserve(suspects.size());
     for (const auto& p : suspect_parts)
         suspect_stems.push_back(p.stem);
-    lookalike_roles roles;
-    for (const target* t : indexed) {
-        roles.full_budget.push_back(windows_binary(*t));
-        roles.catalogued.push_back(t->known != nullptr);
-    }
-    roles.writable = writable;
-    for (const name_entry* s : suspects)
-        roles.installed_only.push_back(s->installed_only);
+    const lookalike_roles roles = lookalike_roles_of(indexed, suspects, windows_binary);
+    const std::vector<bool>& writable = roles.writable;
     std::vector<join_pair> pairs = lookalike_join(stems, suspect_stems, roles, ctx.options.threads);
     // Short core names get a second, small join with two edits (few targets, so cheap).
     std::vector<std::size_t> short_targets;
@@ -256,7 +243,7 @@ void explain(const detector_context& ctx, const explain_request& request, std::v
                 fmt::format("known benign look-alike of {} ({})", b.a == name ? b.b : b.a, b.why));
     const auto self = split(name);
     if (!self) return;
-    const bool writable = request.self != nullptr && runs_from_writable_folder(*request.self->stats);
+    const bool writable = request.self != nullptr && request.self->from_writable;
     if (request.self != nullptr && named_by_its_own_binary(*request.self->stats, name)) {
         lines.push_back("its original file name (PE version information) is its own name: not a renamed copy "
                         "of another program, so not a look-alike");

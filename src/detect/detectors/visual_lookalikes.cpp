@@ -44,10 +44,6 @@ std::optional<parts> parts_of(std::string_view name) {
     return parts_of(name, confusable_skeleton(name));
 }
 
-bool windows_binary(const target& t) {
-    return t.known != nullptr && t.known->role != binary_role::application;
-}
-
 /// What a pair may have: the ordinary edits name-similarity accepts at this length, and look-alike
 /// swaps worth at most one edit more (`cr0m3` is chrome with one deletion and two swaps: the swaps
 /// only add to the disguise). Costs in quarter edits.
@@ -164,15 +160,8 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
     // Keys fold `rn` to `m` (and `cl`, `vv`) wherever it appears, also where it is no look-alike
     // swap (`5crn263` for `scon263`: r for o), so a pair can be more key edits apart than it has
     // ordinary edits: writable suspects are searched with the full budget towards every target.
-    lookalike_roles roles;
-    for (const target* t : targets) {
-        roles.full_budget.push_back(true);
-        roles.catalogued.push_back(t->known != nullptr);
-    }
-    for (const name_entry* s : suspects) {
-        roles.writable.push_back(s->from_writable);
-        roles.installed_only.push_back(s->installed_only);
-    }
+    const lookalike_roles roles =
+        lookalike_roles_of(targets, suspects, [](const target&) noexcept { return true; });
     const std::vector<join_pair> joined = lookalike_join(left, right, roles, ctx.options.threads);
     const std::vector<match> best =
         best_matches(suspects, suspect_parts, targets, target_parts, joined, ctx.options.threads);
@@ -204,7 +193,7 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
 void explain(const detector_context& ctx, const explain_request& request, std::vector<std::string>& lines) {
     const auto self = parts_of(request.name);
     if (!self) return;
-    const bool writable = request.self != nullptr && runs_from_writable_folder(*request.self->stats);
+    const bool writable = request.self != nullptr && request.self->from_writable;
     struct near {
         visual_alignment a;
         const target* t;
