@@ -343,10 +343,10 @@ std::ptrdiff_t protected_folder_edits(std::size_t length) noexcept {
     return budget == 2 && length <= 8 ? 1 : budget;
 }
 
-std::ptrdiff_t lookalike_search_edits(bool full_budget_target, bool catalogued_target, bool writable_suspect,
+std::ptrdiff_t lookalike_search_edits(bool full_budget_pair, bool catalogued_target, bool writable_suspect,
                                       bool installed_suspect, std::size_t length) noexcept {
     if (!catalogued_target && installed_suspect) return -1;
-    return full_budget_target && writable_suspect ? full_mode_edits(length) : protected_folder_edits(length);
+    return full_budget_pair && writable_suspect ? full_mode_edits(length) : protected_folder_edits(length);
 }
 
 bool windows_binary(const target& t) noexcept {
@@ -354,13 +354,13 @@ bool windows_binary(const target& t) noexcept {
 }
 
 lookalike_roles lookalike_roles_of(std::span<const target* const> targets,
-                                   std::span<const name_entry* const> suspects,
-                                   bool (*full_budget)(const target&) noexcept) {
+                                   std::span<const name_entry* const> suspects, std::vector<bool> full_budget,
+                                   std::vector<bool> full_budget_suspects) {
     lookalike_roles roles;
-    for (const target* t : targets) {
-        roles.full_budget.push_back(full_budget(*t));
+    roles.full_budget = std::move(full_budget);
+    roles.full_budget_suspects = std::move(full_budget_suspects);
+    for (const target* t : targets)
         roles.catalogued.push_back(t->known != nullptr);
-    }
     for (const name_entry* s : suspects) {
         roles.writable.push_back(s->from_writable);
         roles.installed_only.push_back(s->installed_only);
@@ -380,12 +380,16 @@ std::vector<join_pair> lookalike_join(std::span<const std::u32string> targets,
         longest = std::max(longest, s.size());
     join_options options;
     options.threads = threads;
-    // Three joins cover every pair `lookalike_search_edits` allows, each pair once:
+    // Four joins cover every pair `lookalike_search_edits` allows, each pair once:
     //  1. full-budget targets × writable suspects, with the full budget;
-    //  2. every target × suspects not installed under Program Files, one edit at 6-8 letters;
-    //  3. catalogued targets × installed suspects, likewise.
-    // The last two drop the pairs of the first; the first drops a name outside the catalog with
+    //  2. the other targets × writable full-budget suspects, likewise;
+    //  3. every target × suspects not installed under Program Files, one edit at 6-8 letters;
+    //  4. catalogued targets × installed suspects, likewise.
+    // The last two drop the pairs of the first two; those drop a name outside the catalog with
     // an installed suspect.
+    const auto full_budget_suspect = [&](std::uint32_t j) {
+        return !roles.full_budget_suspects.empty() && roles.full_budget_suspects[j];
+    };
     const auto join = [&](auto take_target, auto take_suspect, const edit_budget& budget, bool first) {
         std::vector<std::uint32_t> left_ids, right_ids;
         std::vector<std::u32string> left, right;
@@ -404,7 +408,7 @@ std::vector<join_pair> lookalike_join(std::span<const std::u32string> targets,
             p.left = left_ids[p.left];
             p.right = right_ids[p.right];
             if (first ? !roles.catalogued[p.left] && roles.installed_only[p.right]
-                      : roles.full_budget[p.left] && roles.writable[p.right])
+                      : roles.full_budget_pair(p.left, p.right) && roles.writable[p.right])
                 continue;
             pairs.push_back(p);
         }
@@ -412,6 +416,8 @@ std::vector<join_pair> lookalike_join(std::span<const std::u32string> targets,
     const edit_budget full(full_mode_edits, longest), protected_folder(protected_folder_edits, longest);
     join([&](std::uint32_t i) { return roles.full_budget[i]; },
          [&](std::uint32_t j) { return roles.writable[j]; }, full, true);
+    join([&](std::uint32_t i) { return !roles.full_budget[i]; },
+         [&](std::uint32_t j) { return roles.writable[j] && full_budget_suspect(j); }, full, true);
     join([](std::uint32_t) { return true; }, [&](std::uint32_t j) { return !roles.installed_only[j]; },
          protected_folder, false);
     join([&](std::uint32_t i) { return roles.catalogued[i]; },

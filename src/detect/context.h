@@ -186,13 +186,23 @@ std::ptrdiff_t accepted_edits(std::size_t length, std::size_t shorter, bool wind
 
 /// What the look-alike rules know about each side of a candidate pair, one flag per name.
 struct lookalike_roles {
-    /// Per target: searched with two edits at 6–8 letters from writable suspects. For
-    /// name-similarity the Windows binaries (`accepted_edits`); for visual every target, since its
-    /// keys fold `rn` to `m` also where that is no look-alike swap, adding a key edit.
+    /// Per target: searched with two edits at 6–8 letters from writable suspects. The Windows
+    /// binaries (name-similarity's `accepted_edits`), and for visual also targets whose key is no
+    /// letter-by-letter map of the name (`letterwise_visual_key`).
     std::vector<bool> full_budget;
-    std::vector<bool> catalogued;     ///< per target: in the catalog at all
+    std::vector<bool> catalogued; ///< per target: in the catalog at all
+    /// Per suspect: searched with two edits at 6–8 letters from writable folders towards every
+    /// target. Visual's suspects whose key is no letter-by-letter map of the name: folding `rn` to
+    /// `m` where it is no look-alike swap (`5crn263` for `scon263`) adds a key edit to a pair.
+    /// Empty: none.
+    std::vector<bool> full_budget_suspects;
     std::vector<bool> writable;       ///< per suspect: `name_entry::from_writable`
     std::vector<bool> installed_only; ///< per suspect: `name_entry::installed_only`
+
+    /// Whether the pair (target, suspect) is searched with the full budget from writable folders.
+    bool full_budget_pair(std::size_t target, std::size_t suspect) const {
+        return full_budget[target] || (!full_budget_suspects.empty() && full_budget_suspects[suspect]);
+    }
 };
 
 /// Whether a target is a Windows binary: in the catalog with the role core or system (not an
@@ -200,20 +210,21 @@ struct lookalike_roles {
 bool windows_binary(const target& t) noexcept;
 
 /// The roles of look-alike candidates: `full_budget` picks the targets searched with two edits at
-/// 6–8 letters from writable folders; the rest comes from the targets' catalog entries and the
-/// suspects' `folder_facts`.
+/// 6–8 letters from writable folders, `full_budget_suspects` (may be empty) the suspects searched
+/// so towards every target; the rest comes from the targets' catalog entries and the suspects'
+/// `folder_facts`.
 lookalike_roles lookalike_roles_of(std::span<const target* const> targets,
-                                   std::span<const name_entry* const> suspects,
-                                   bool (*full_budget)(const target&) noexcept);
+                                   std::span<const name_entry* const> suspects, std::vector<bool> full_budget,
+                                   std::vector<bool> full_budget_suspects = {});
 
 /**
  * The most edits the look-alike detectors search between a target and a suspect whose longer
  * stem (or key) has `length` letters (-1: none): two edits at 6–8 letters only from a user-writable
- * folder towards a `full_budget` target, and no pair of a name outside the catalog with software
+ * folder for a `full_budget_pair`, and no pair of a name outside the catalog with software
  * installed under Program Files (versions and siblings of vendor tools are not masquerades;
  * attackers drop look-alikes where they can write).
  */
-std::ptrdiff_t lookalike_search_edits(bool full_budget_target, bool catalogued_target, bool writable_suspect,
+std::ptrdiff_t lookalike_search_edits(bool full_budget_pair, bool catalogued_target, bool writable_suspect,
                                       bool installed_suspect, std::size_t length) noexcept;
 
 /**

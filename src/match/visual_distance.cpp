@@ -90,6 +90,24 @@ std::u32string visual_key_of_skeleton(std::string_view skeleton) {
     return out;
 }
 
+bool letterwise_visual_key(std::string_view lowered, std::u32string_view key) {
+    // Each ASCII letter's own key when it is one letter, else 0 (no letter maps to NUL).
+    static const std::array<char32_t, 128> single = [] {
+        std::array<char32_t, 128> table{};
+        for (char c = 1; c > 0 && c < 127; ++c) {
+            const std::u32string k = visual_key(std::string(1, c));
+            table[static_cast<unsigned char>(c)] = k.size() == 1 ? k[0] : U'\0';
+        }
+        return table;
+    }();
+    if (lowered.size() != key.size()) return false;
+    for (std::size_t i = 0; i < lowered.size(); ++i) {
+        const auto c = static_cast<unsigned char>(lowered[i]);
+        if (c >= 128 || single[c] == U'\0' || single[c] != key[i]) return false;
+    }
+    return true;
+}
+
 bool glyphs_alike(char32_t a, char32_t b) {
     if (a == b) return true;
     // ASCII pairs are alike by the table only, whatever their skeletons.

@@ -51,6 +51,16 @@ std::u32string visual_key(std::string_view lowered);
 /// `visual_key` of a name whose confusable skeleton is already known.
 std::u32string visual_key_of_skeleton(std::string_view skeleton);
 
+/**
+ * Whether `key`, the `visual_key` of `lowered`, maps it letter by letter: ASCII, as long, and each
+ * letter's key is the `visual_key` of that letter alone. Between two such names every look-alike
+ * swap of `visual_distance` is one key letter (its rows are single ASCII glyphs the skeleton
+ * folds alike) and every other edit stays one edit, so their keys are at most as many edits apart
+ * as the alignment has ordinary edits. False where a fold spans letters (`rn` to `m`, `vw` whose
+ * skeleton `vvv` folds to `wv`) or a letter maps to several (other scripts).
+ */
+bool letterwise_visual_key(std::string_view lowered, std::u32string_view key);
+
 /// Whether two single code points render alike: a row of the swap table, or one UTS #39 skeleton.
 bool glyphs_alike(char32_t a, char32_t b);
 

@@ -123,7 +123,10 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
     suspect_stems.reserve(suspects.size());
     for (const auto& p : suspect_parts)
         suspect_stems.push_back(p.stem);
-    const lookalike_roles roles = lookalike_roles_of(indexed, suspects, windows_binary);
+    std::vector<bool> windows_targets;
+    for (const target* t : indexed)
+        windows_targets.push_back(windows_binary(*t));
+    const lookalike_roles roles = lookalike_roles_of(indexed, suspects, std::move(windows_targets));
     const std::vector<bool>& writable = roles.writable;
     std::vector<join_pair> pairs = lookalike_join(stems, suspect_stems, roles, ctx.options.threads);
     // Short core names get a second, small join with two edits (few targets, so cheap).

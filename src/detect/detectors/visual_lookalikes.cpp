@@ -26,6 +26,9 @@ struct parts {
     std::u32string skeleton; ///< the stem's visual_key: what the join compares
     std::string extension;
     std::string confusable; ///< the whole name's confusable skeleton
+    /// `letterwise_visual_key`: the key maps the stem letter by letter, so it is at most as many
+    /// edits from another such key as the stems' visual alignment has ordinary edits.
+    bool letterwise = false;
 };
 
 /// The parts of `name`, whose confusable skeleton is `skeleton`. The skeleton maps characters one
@@ -36,8 +39,10 @@ std::optional<parts> parts_of(std::string_view name, std::string_view skeleton) 
     if (dot == std::string_view::npos || dot == 0 || skeleton_dot == std::string_view::npos)
         return std::nullopt;
     const std::string_view stem = name.substr(0, dot);
-    return parts{decode_utf8(stem), visual_key_of_skeleton(skeleton.substr(0, skeleton_dot)),
-                 std::string(name.substr(dot + 1)), std::string(skeleton)};
+    parts p{decode_utf8(stem), visual_key_of_skeleton(skeleton.substr(0, skeleton_dot)),
+            std::string(name.substr(dot + 1)), std::string(skeleton)};
+    p.letterwise = letterwise_visual_key(stem, p.skeleton);
+    return p;
 }
 
 std::optional<parts> parts_of(std::string_view name) {
@@ -157,11 +162,19 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         left.push_back(p.skeleton);
     for (const parts& p : suspect_parts)
         right.push_back(p.skeleton);
-    // Keys fold `rn` to `m` (and `cl`, `vv`) wherever it appears, also where it is no look-alike
-    // swap (`5crn263` for `scon263`: r for o), so a pair can be more key edits apart than it has
-    // ordinary edits: writable suspects are searched with the full budget towards every target.
-    const lookalike_roles roles =
-        lookalike_roles_of(targets, suspects, [](const target&) noexcept { return true; });
+    // The join searches keys with the edits `accepted_edits` allows the stems: the full budget
+    // from writable folders towards Windows binaries. Between letterwise keys that is exact, as
+    // look-alike swaps map to one key letter and every other edit stays one edit. Keys that fold
+    // `rn` to `m` (or `cl`, `vv`) where it is no look-alike swap (`5crn263` for `scon263`: r for
+    // o) or that map a letter to several (other scripts) can be more key edits apart than the
+    // stems have ordinary edits: their pairs get the full budget from writable folders.
+    std::vector<bool> full_budget_targets, full_budget_suspects;
+    for (std::size_t i = 0; i < targets.size(); ++i)
+        full_budget_targets.push_back(windows_binary(*targets[i]) || !target_parts[i].letterwise);
+    for (const parts& p : suspect_parts)
+        full_budget_suspects.push_back(!p.letterwise);
+    const lookalike_roles roles = lookalike_roles_of(targets, suspects, std::move(full_budget_targets),
+                                                     std::move(full_budget_suspects));
     const std::vector<join_pair> joined = lookalike_join(left, right, roles, ctx.options.threads);
     const std::vector<match> best =
         best_matches(suspects, suspect_parts, targets, target_parts, joined, ctx.options.threads);

@@ -22,7 +22,7 @@ TEST(lookalike_join, equals_the_brute_force_join_filtered_by_folder) {
     std::vector<std::u32string> targets, suspects;
     for (int i = 0; i < 60; ++i)
         targets.push_back(word(3, 12));
-    for (int i = 0; i < 600; ++i) {
+    for (int i = 0; i < 1200; ++i) {
         // Near a target (a few random edits) or anything.
         std::u32string s = targets[static_cast<std::size_t>(i) % targets.size()];
         for (int e = std::uniform_int_distribution<int>(0, 3)(rng); e > 0; --e)
@@ -31,13 +31,16 @@ TEST(lookalike_join, equals_the_brute_force_join_filtered_by_folder) {
         suspects.push_back(i % 5 == 0 ? word(3, 16) : s);
     }
     // Every combination of roles on both sides: targets with and without the full budget, in the
-    // catalog or not; suspects from writable folders, installed ones, both, neither.
+    // catalog or not; suspects with and without the full budget, from writable folders, installed
+    // ones, both, neither.
     detectors::lookalike_roles roles;
     for (std::size_t i = 0; i < targets.size(); ++i) {
         roles.full_budget.push_back(i % 4 == 0 || i % 4 == 3);
         roles.catalogued.push_back(i % 4 <= 1);
     }
     for (std::size_t i = 0; i < suspects.size(); ++i) {
+        // Not by i modulo a divisor of 60, which would tie it to the target the suspect is near.
+        roles.full_budget_suspects.push_back((i / targets.size()) % 2 == 1);
         roles.writable.push_back(i % 3 == 0);
         roles.installed_only.push_back(i % 7 < 3);
     }
@@ -50,9 +53,9 @@ TEST(lookalike_join, equals_the_brute_force_join_filtered_by_folder) {
     for (const join_pair& p :
          similarity_join_brute_force(targets, suspects, edit_budget(detectors::full_mode_edits, longest))) {
         const std::size_t length = std::max(targets[p.left].size(), suspects[p.right].size());
-        const std::ptrdiff_t allowed =
-            detectors::lookalike_search_edits(roles.full_budget[p.left], roles.catalogued[p.left],
-                                              roles.writable[p.right], roles.installed_only[p.right], length);
+        const std::ptrdiff_t allowed = detectors::lookalike_search_edits(
+            roles.full_budget_pair(p.left, p.right), roles.catalogued[p.left], roles.writable[p.right],
+            roles.installed_only[p.right], length);
         if (static_cast<std::ptrdiff_t>(p.distance) <= allowed) expected.push_back(p);
     }
     EXPECT_FALSE(expected.empty());
@@ -61,6 +64,12 @@ TEST(lookalike_join, equals_the_brute_force_join_filtered_by_folder) {
     for (const join_pair& p : expected)
         two_edit_pairs += p.distance == 2 && std::max(targets[p.left].size(), suspects[p.right].size()) <= 8;
     EXPECT_GT(two_edit_pairs, 0u);
+    // ... also towards targets without the full budget, by the suspect's.
+    std::size_t by_suspect = 0;
+    for (const join_pair& p : expected)
+        by_suspect += p.distance == 2 && !roles.full_budget[p.left] &&
+                      std::max(targets[p.left].size(), suspects[p.right].size()) <= 8;
+    EXPECT_GT(by_suspect, 0u);
     EXPECT_LT(expected.size(),
               similarity_join_brute_force(targets, suspects, edit_budget(detectors::full_mode_edits, longest))
                   .size());

@@ -67,4 +67,70 @@ TEST(visual_distance, keys_of_swapped_names_are_close) {
     EXPECT_NE(masq::visual_key("svchost"), masq::visual_key("svchots"));
 }
 
+TEST(visual_distance, letterwise_keys_are_recognised) {
+    const auto letterwise = [](std::string_view name) {
+        return masq::letterwise_visual_key(name, masq::visual_key(name));
+    };
+    EXPECT_TRUE(letterwise("svchost"));
+    EXPECT_TRUE(letterwise("5vch0st"));
+    EXPECT_TRUE(letterwise("cmd"));      // m folds to rn and back: one letter
+    EXPECT_TRUE(letterwise("winlogon")); // so does w
+    EXPECT_FALSE(letterwise("5crn263")); // rn folds to m where no m was
+    EXPECT_FALSE(letterwise("crncl"));
+    EXPECT_FALSE(letterwise("vvinlogon"));
+    EXPECT_FALSE(letterwise("svch\xd0\xbest")); // other scripts
+    EXPECT_FALSE(masq::letterwise_visual_key("svchost", U"svchos"));
+}
+
+// The property the visual detector's join relies on: between letterwise names, keys are at most
+// as many edits apart as the visual alignment has ordinary edits (its swaps cost no key edit).
+TEST(visual_distance, letterwise_keys_are_no_more_edits_apart_than_the_alignment) {
+    std::mt19937 rng(11);
+    const std::string alphabet = "abcdeilmnorstuvw01358";
+    const auto pick = [&](std::size_t n) {
+        return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+    };
+    std::size_t compared = 0, with_swaps = 0;
+    for (int round = 0; round < 40000; ++round) {
+        std::string a;
+        for (std::size_t n = 3 + pick(8); n > 0; --n)
+            a += alphabet[pick(alphabet.size())];
+        std::string b = a;
+        for (std::size_t e = pick(4); e > 0; --e) {
+            const std::size_t at = pick(b.size());
+            switch (pick(4)) {
+            case 0:
+                b[at] = alphabet[pick(alphabet.size())];
+                break;
+            case 1:
+                b.erase(at, 1);
+                break;
+            case 2:
+                b.insert(at, 1, alphabet[pick(alphabet.size())]);
+                break;
+            default: { // a look-alike swap, or two letters for one (`rn` for `m`)
+                static const std::pair<char, std::string_view> alike[] = {
+                    {'o', "0"}, {'0', "o"}, {'s', "5"},  {'e', "3"},  {'l', "1"},
+                    {'i', "l"}, {'1', "i"}, {'m', "rn"}, {'w', "vv"}, {'d', "cl"}};
+                for (const auto& [from, to] : alike)
+                    if (b[at] == from) {
+                        b.replace(at, 1, to);
+                        break;
+                    }
+            }
+            }
+            if (b.empty()) b = "x";
+        }
+        const std::u32string ka = masq::visual_key(a), kb = masq::visual_key(b);
+        if (!masq::letterwise_visual_key(a, ka) || !masq::letterwise_visual_key(b, kb)) continue;
+        const std::u32string ua(a.begin(), a.end()), ub(b.begin(), b.end());
+        const masq::visual_alignment v = visual_distance(ua, ub);
+        EXPECT_LE(masq::damerau_levenshtein(ka, kb), v.edits) << a << " / " << b;
+        ++compared;
+        with_swaps += v.swaps > 0;
+    }
+    EXPECT_GT(compared, 10000u);
+    EXPECT_GT(with_swaps, 1000u);
+}
+
 } // namespace
