@@ -4,8 +4,10 @@
 #include "masq/util/unicode.h"
 
 #include <algorithm>
+#include <array>
 #include <fmt/format.h>
 #include <memory>
+#include <optional>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/uspoof.h>
@@ -62,10 +64,41 @@ constexpr swap_row character_swaps[] = {
 #include "masq_data/catalog/character_swaps.inc"
 };
 
-} // namespace
+/// ICU's lower-cased skeleton of each ASCII character where it is ASCII text, or nullopt. UTS #39's
+/// skeleton is NFD, each code point's prototype, NFD again: NFD leaves ASCII text as it is and
+/// ASCII prototypes carry no combining marks, so the skeleton of ASCII text whose characters all
+/// have ASCII prototypes is the concatenation of theirs. Most process names are such text, and
+/// ICU's own path was the costliest per-name step of full mode's context.
+const std::array<std::optional<std::string>, 128>& ascii_skeletons() {
+    static const std::array<std::optional<std::string>, 128> table = [] {
+        std::array<std::optional<std::string>, 128> t;
+        for (int c = 0; c < 128; ++c) {
+            std::string one = to_lower_full(icu_skeleton(std::string(1, static_cast<char>(c))));
+            if (std::all_of(one.begin(), one.end(),
+                            [](char x) { return static_cast<unsigned char>(x) < 128; }))
+                t[static_cast<std::size_t>(c)] = std::move(one);
+        }
+        return t;
+    }();
+    return table;
+}
 
-std::string confusable_skeleton(std::string_view name) {
-    std::string s = to_lower_full(icu_skeleton(name));
+/// The lower-cased ICU skeleton of `name` from `ascii_skeletons`, or false when some character
+/// has none (not ASCII, or a prototype that is not).
+bool lowered_ascii_skeleton(std::string_view name, std::string& out) {
+    const auto& table = ascii_skeletons();
+    out.clear();
+    out.reserve(name.size() + 4);
+    for (const char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 128 || !table[u]) return false;
+        out += *table[u];
+    }
+    return true;
+}
+
+/// The swaps of `character_swaps` applied left to right to a lower-cased skeleton.
+std::string apply_character_swaps(const std::string& s) {
     std::string out;
     out.reserve(s.size());
     const std::string_view view(s);
@@ -83,6 +116,18 @@ std::string confusable_skeleton(std::string_view name) {
             out += s[i++];
     }
     return out;
+}
+
+} // namespace
+
+std::string confusable_skeleton(std::string_view name) {
+    std::string lowered;
+    if (!lowered_ascii_skeleton(name, lowered)) lowered = to_lower_full(icu_skeleton(name));
+    return apply_character_swaps(lowered);
+}
+
+std::string confusable_skeleton_reference(std::string_view name) {
+    return apply_character_swaps(to_lower_full(icu_skeleton(name)));
 }
 
 std::string code_point_name(char32_t c) {

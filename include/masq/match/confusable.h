@@ -21,6 +21,10 @@ namespace masq {
  */
 std::string confusable_skeleton(std::string_view name);
 
+/// `confusable_skeleton` through ICU for every name: the slow reference of the ASCII path
+/// `confusable_skeleton` takes (per character, from a table of ICU's answers).
+std::string confusable_skeleton_reference(std::string_view name);
+
 /// Human description of the characters of `name` that differ from `target` while looking alike,
 /// e.g. "о (U+043E CYRILLIC SMALL LETTER O) for o at 5"; empty when none are found.
 std::string describe_lookalikes(std::string_view name, std::string_view target);
