@@ -159,6 +159,7 @@ std::string describe_lookalikes(std::string_view name, std::string_view target) 
 bool is_mixed_script(std::string_view name) {
     // The stem only: a Cyrillic-locale tool is still called "пример.exe".
     if (const auto dot = name.rfind('.'); dot != std::string_view::npos) name = name.substr(0, dot);
+    if (is_ascii(name)) return false; // Latin letters only
     bool latin = false, other = false;
     for (char32_t c : decode_utf8(name)) {
         if (!u_isalpha(static_cast<UChar32>(c))) continue;

@@ -5,6 +5,7 @@
 // edits; an affix is several. The many legitimate affixed names (`taskhostw.exe`,
 // `powershell_ise.exe`, `werfaultsecure.exe`) are catalog binaries, and a catalog binary is never
 // a look-alike of another; software under Program Files (an installer put it there) stays quiet.
+#include "detect/affix_index.h"
 #include "detect/context.h"
 #include "masq/util/windows_path.h"
 
@@ -43,6 +44,8 @@ bool separator(char c) {
 /// token, with or without a separator between it and the stem, or any short word behind a
 /// separator (`_update`, `-helper`). A bare word glued to the stem is not one: `smartscreen` +
 /// `settings` is another binary, `calc` + `ulator` another word.
+} // namespace
+
 bool is_affix(std::string_view affix, bool suffix) {
     if (affix.empty()) return false;
     bool separated = false;
@@ -58,19 +61,6 @@ bool is_affix(std::string_view affix, bool suffix) {
     return separated && letters(affix);
 }
 
-struct affixed {
-    const target* t = nullptr;
-    std::string_view affix;
-    bool suffix = true;
-};
-
-/// A Windows binary whose stem may carry an affix: 4 letters or more (`cmd`, `net`, `reg` are in
-/// too many names), split once per run rather than once per name.
-struct affix_target {
-    const target* t;
-    std::string_view stem, ext;
-};
-
 std::vector<affix_target> affix_targets(const detector_context& ctx) {
     std::vector<affix_target> out;
     for (const target& t : ctx.targets) {
@@ -85,8 +75,8 @@ std::vector<affix_target> affix_targets(const detector_context& ctx) {
     return out;
 }
 
-/// The longest target stem that `stem` is made of with an affix, with the same extension.
-affixed find_affixed(std::span<const affix_target> targets, std::string_view stem, std::string_view ext) {
+affixed find_affixed_by_scan(std::span<const affix_target> targets, std::string_view stem,
+                             std::string_view ext) {
     affixed best;
     std::size_t best_length = 0;
     for (const affix_target& a : targets) {
@@ -103,8 +93,44 @@ affixed find_affixed(std::span<const affix_target> targets, std::string_view ste
     return best;
 }
 
+affix_index::affix_index(std::vector<affix_target> targets) : targets_(std::move(targets)) {
+    for (std::uint32_t i = 0; i < targets_.size(); ++i)
+        by_stem_[targets_[i].stem].push_back(i);
+}
+
+affixed affix_index::find(std::string_view stem, std::string_view ext) const {
+    // Longest first: the first length with a match holds the answer, the first target in order
+    // that matches either way.
+    for (std::size_t length = stem.size(); length-- > 0;) {
+        std::uint32_t first = 0xFFFFFFFFu;
+        affixed best;
+        const auto consider = [&](std::string_view part, bool suffix) {
+            const auto it = by_stem_.find(part);
+            if (it == by_stem_.end()) return;
+            const std::string_view affix =
+                suffix ? stem.substr(length) : stem.substr(0, stem.size() - length);
+            for (const std::uint32_t i : it->second) {
+                if (i > first) break;
+                if (targets_[i].ext != ext || !is_affix(affix, suffix)) continue;
+                // The scan tries a target as a prefix (a suffix after it) before as a suffix.
+                if (i < first || suffix) {
+                    first = i;
+                    best = {targets_[i].t, affix, suffix};
+                }
+                break;
+            }
+        };
+        consider(stem.substr(0, length), true);
+        consider(stem.substr(stem.size() - length), false);
+        if (best.t != nullptr) return best;
+    }
+    return {};
+}
+
+namespace {
+
 void run(const detector_context& ctx, std::vector<hit>& out) {
-    const std::vector<affix_target> targets = affix_targets(ctx);
+    const affix_index targets(affix_targets(ctx));
     for (const name_entry& e : ctx.names) {
         if (e.frequent || e.stats == nullptr) continue;
         std::optional<evidence_set> evidence = lookalike_evidence(e);
@@ -113,7 +139,7 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
         if (dot == std::string::npos || dot == 0) continue;
         const std::string_view ext = std::string_view(e.name).substr(dot + 1);
         if (!executable_extension(ext)) continue;
-        const affixed a = find_affixed(targets, std::string_view(e.name).substr(0, dot), ext);
+        const affixed a = targets.find(std::string_view(e.name).substr(0, dot), ext);
         if (a.t == nullptr || e.installed_only) continue;
         const bool core = a.t->known->role == binary_role::core;
         const bool writable = e.from_writable;
@@ -136,7 +162,7 @@ void explain(const detector_context& ctx, const explain_request& request, std::v
     if (dot == std::string_view::npos || dot == 0) return;
     if (request.self != nullptr && request.self->known != nullptr) return; // a catalog binary itself
     const affixed a =
-        find_affixed(affix_targets(ctx), request.name.substr(0, dot), request.name.substr(dot + 1));
+        affix_index(affix_targets(ctx)).find(request.name.substr(0, dot), request.name.substr(dot + 1));
     if (a.t == nullptr) return;
     const bool installed = request.self != nullptr && request.self->installed_only;
     lines.push_back(fmt::format("affix: {} with the {} '{}'{}", a.t->name, a.suffix ? "suffix" : "prefix",
