@@ -18,8 +18,9 @@ namespace masq {
 
 /// One JSON object per finding: `"type":"finding"`, then the fields of data/schema/finding.tsv in
 /// its order (finding_schema()). Scores are the shortest decimal that reads back as the same
-/// float32 (so `0.85714287`, not `0.857142865657`).
-void write_findings_jsonl(std::ostream& out, std::span<const finding> findings);
+/// float32 (so `0.85714287`, not `0.857142865657`). `threads` format lines in parallel (0: all
+/// cores); the bytes written never depend on it.
+void write_findings_jsonl(std::ostream& out, std::span<const finding> findings, unsigned threads = 1);
 
 /// Appends one finding's JSON object (as one line of write_findings_jsonl, without the newline).
 void write_finding_json(std::string& out, const finding& f);

@@ -4,10 +4,12 @@
 #include "detect/context.h"
 #include "masq/detect/detectors.h"
 #include "masq/match/seed_match.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <chrono>
 #include <fmt/format.h>
+#include <iterator>
 #include <map>
 #include <span>
 #include <stdexcept>
@@ -195,16 +197,27 @@ detect_result detect_full(const process_profile& profile, const detect_options& 
         keep.push_back(i);
     }
     clock.lap("deduplicate");
-    // The alerts of each name (kept is in name order).
+    // The alerts of each name (kept is in name order), names over the threads: each block of
+    // names has its own list, joined in block order, so any thread count gives the same alerts.
+    std::vector<std::size_t> name_starts;
+    for (std::size_t i = 0; i < keep.size(); ++i)
+        if (i == 0 || found[keep[i]].f.suspicious_process != found[keep[i - 1]].f.suspicious_process)
+            name_starts.push_back(i);
+    name_starts.push_back(keep.size());
+    const std::size_t names_with_detections = name_starts.size() - 1;
+    constexpr std::size_t names_per_block = 512;
+    std::vector<std::vector<finding>> alerts_by_block((names_with_detections + names_per_block - 1) /
+                                                      names_per_block);
+    detail::parallel_blocks(
+        names_with_detections, names_per_block, detail::thread_count(options.threads),
+        [&](std::size_t, std::size_t first, std::size_t last, std::size_t block) {
+            for (std::size_t n = first; n < last; ++n)
+                alerts_of_name(std::span(keep).subspan(name_starts[n], name_starts[n + 1] - name_starts[n]),
+                               found, category, ctx, all, alerts_by_block[block]);
+        });
     std::vector<finding> alerts;
-    for (std::size_t begin = 0; begin < keep.size();) {
-        std::size_t end = begin;
-        while (end < keep.size() &&
-               found[keep[end]].f.suspicious_process == found[keep[begin]].f.suspicious_process)
-            ++end;
-        alerts_of_name(std::span(keep).subspan(begin, end - begin), found, category, ctx, all, alerts);
-        begin = end;
-    }
+    for (std::vector<finding>& block : alerts_by_block)
+        std::move(block.begin(), block.end(), std::back_inserter(alerts));
     std::vector<finding> kept;
     kept.reserve(alerts.size());
     for (finding& f : alerts) {

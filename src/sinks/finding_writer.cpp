@@ -4,6 +4,7 @@
 #include "masq/util/text.h"
 #include "masq/util/unicode.h"
 #include "masq/write.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <array>
@@ -99,18 +100,26 @@ void write_finding_json(std::string& line, const finding& f) {
     line += '}';
 }
 
-void write_findings_jsonl(std::ostream& out, std::span<const finding> findings) {
-    // Lines are gathered and written about a megabyte at a time.
-    std::string lines;
-    for (const finding& f : findings) {
-        write_finding_json(lines, f);
-        lines += '\n';
-        if (lines.size() >= (std::size_t{1} << 20)) {
-            out << lines;
-            lines.clear();
-        }
+void write_findings_jsonl(std::ostream& out, std::span<const finding> findings, unsigned threads) {
+    // Blocks of lines are formatted over the threads, a round of them at a time (a few megabytes
+    // in memory whatever the count of findings), and written in order.
+    constexpr std::size_t per_block = 512;
+    const std::size_t workers = detail::thread_count(threads);
+    std::vector<std::string> blocks(workers * 4);
+    for (std::size_t round = 0; round < findings.size(); round += blocks.size() * per_block) {
+        const std::size_t n = std::min(findings.size() - round, blocks.size() * per_block);
+        detail::parallel_blocks(n, per_block, workers,
+                                [&](std::size_t, std::size_t begin, std::size_t end, std::size_t block) {
+                                    std::string& lines = blocks[block];
+                                    lines.clear();
+                                    for (std::size_t i = round + begin; i < round + end; ++i) {
+                                        write_finding_json(lines, findings[i]);
+                                        lines += '\n';
+                                    }
+                                });
+        for (std::size_t b = 0; b * per_block < n; ++b)
+            out << blocks[b];
     }
-    out << lines;
 }
 
 void write_findings_csv(std::ostream& out, std::span<const finding> findings) {

@@ -366,7 +366,7 @@ int detect_command::run() {
     if (format == "html") {
         write_report(out);
     } else if (format == "jsonl") {
-        masq::write_findings_jsonl(out, all);
+        masq::write_findings_jsonl(out, all, opt.threads);
     } else if (format == "csv") {
         masq::write_findings_csv(out, all);
     } else {

@@ -94,6 +94,24 @@ TEST(write_findings_jsonl, one_object_per_line_with_contract_fields) {
         EXPECT_NE(text.find(field), std::string::npos) << field;
 }
 
+TEST(write_findings_jsonl, the_bytes_do_not_depend_on_the_thread_count) {
+    // More findings than one round of blocks at three threads, each line distinct.
+    std::vector<masq::finding> findings;
+    for (int i = 0; i < 15000; ++i) {
+        findings.push_back(sample());
+        findings.back().suspicious_count = static_cast<std::uint64_t>(i);
+    }
+    std::ostringstream one, three;
+    masq::write_findings_jsonl(one, findings, 1);
+    masq::write_findings_jsonl(three, findings, 3);
+    const std::string text = three.str();
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 15000);
+    EXPECT_EQ(one.str(), text);
+    // Line i is finding i.
+    const std::size_t last = text.rfind('\n', text.size() - 2);
+    EXPECT_NE(text.find("\"suspicious_count\":14999", last), std::string::npos);
+}
+
 TEST(write_findings_csv, quotes_fields_with_commas_and_quotes) {
     std::ostringstream out;
     const std::vector<masq::finding> findings{sample()};
