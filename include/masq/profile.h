@@ -16,7 +16,6 @@
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
-#include <absl/container/node_hash_map.h>
 #include <absl/hash/hash.h>
 #include <algorithm>
 #include <cstdint>
@@ -26,6 +25,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -284,6 +284,13 @@ class process_profile final : public event_sink {
     void add_owned_stats(std::optional<std::string_view> lowered_name, name_stats&& stats);
     /// Keeps `arena`'s text for this profile's life, for `add_owned_stats`.
     void adopt_text(text_arena&& arena) { hosts_.adopt(std::move(arena)); }
+    /// `add_owned_stats(names[i], std::move(*stats[i]))` for each name in order, except that a
+    /// name new to the profile keeps its stats where they are: `owner` holds them and lives as
+    /// long as the profile. A thread's profile so merges with a hash insertion per name instead
+    /// of an allocation and a move, and the names both have merge over `threads` (0: all cores;
+    /// the profile is the same for any count). A million names' merge was a second.
+    void adopt_owned_stats(std::span<const std::string_view> names, std::span<name_stats* const> stats,
+                           std::shared_ptr<void> owner, unsigned threads = 1);
 
     /// Room for `names` distinct names in all, so that adding them does not rehash the names
     /// seen so far again and again (a million names' merge rehashed them about 20 times).
@@ -318,7 +325,7 @@ class process_profile final : public event_sink {
             std::uint64_t head = 0;
             for (std::size_t i = 0; i < 8; ++i)
                 head = head << 8 | (i < name.size() ? static_cast<unsigned char>(name[i]) : 0u);
-            entries.push_back({head, name, &stats});
+            entries.push_back({head, name, stats});
         }
         std::sort(entries.begin(), entries.end(), [](const entry& a, const entry& b) {
             return a.head != b.head ? a.head < b.head : a.name < b.name;
@@ -334,8 +341,11 @@ class process_profile final : public event_sink {
     // The names' text: stored here, or in an arena `hosts_` adopted (a builder's, whose views
     // `add_owned_stats` receives), so a million names cost no allocation each for their key.
     text_arena names_text_;
-    // Node-based so the stats stay where they are while names are added (the cache points at them).
-    absl::node_hash_map<std::string_view, name_stats> names_;
+    // The stats stay where they are while names are added (the cache points at them): in
+    // `own_stats_` for the names this profile adds, or where an adopted owner keeps them.
+    absl::flat_hash_map<std::string_view, name_stats*> names_;
+    std::deque<name_stats> own_stats_;
+    std::vector<std::shared_ptr<void>> keep_alive_;
     // Raw `Process` spelling -> its stats: most events repeat a spelling already seen, and this
     // skips the Unicode lower-casing and a second lookup for them. Not copied with the profile.
     absl::flat_hash_map<std::string, name_stats*, string_hash, std::equal_to<>> by_raw_name_;

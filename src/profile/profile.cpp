@@ -3,6 +3,7 @@
 
 #include "masq/util/text.h"
 #include "masq/util/unicode.h"
+#include "util/parallel.h"
 
 #include <algorithm>
 #include <cctype>
@@ -367,9 +368,10 @@ name_stats& process_profile::stats_for(const std::optional<std::string_view>& pr
     if (auto cached = by_raw_name_.find(*process); cached != by_raw_name_.end()) return *cached->second;
     to_lower_full(*process, lowered_);
     auto it = names_.find(std::string_view(lowered_));
-    if (it == names_.end()) it = names_.emplace(names_text_.store(lowered_), name_stats{}).first;
-    by_raw_name_.emplace(std::string(*process), &it->second);
-    return it->second;
+    if (it == names_.end())
+        it = names_.emplace(names_text_.store(lowered_), &own_stats_.emplace_back()).first;
+    by_raw_name_.emplace(std::string(*process), it->second);
+    return *it->second;
 }
 
 void process_profile::add(const process_event& event) {
@@ -408,8 +410,9 @@ void process_profile::add_stats(std::optional<std::string_view> lowered_name, co
         return;
     }
     auto it = names_.find(*lowered_name);
-    if (it == names_.end()) it = names_.emplace(names_text_.store(*lowered_name), name_stats{}).first;
-    it->second.merge(stats, sample_limit_, hosts_);
+    if (it == names_.end())
+        it = names_.emplace(names_text_.store(*lowered_name), &own_stats_.emplace_back()).first;
+    it->second->merge(stats, sample_limit_, hosts_);
 }
 
 void process_profile::add_owned_stats(std::optional<std::string_view> lowered_name, name_stats&& stats) {
@@ -421,8 +424,8 @@ void process_profile::add_owned_stats(std::optional<std::string_view> lowered_na
     }
     auto it = names_.find(*lowered_name);
     // The name's text lives in an arena this profile adopted: the key is the caller's view.
-    if (it == names_.end()) it = names_.emplace(*lowered_name, name_stats{}).first;
-    it->second.absorb(std::move(stats), sample_limit_, hosts_, true);
+    if (it == names_.end()) it = names_.emplace(*lowered_name, &own_stats_.emplace_back()).first;
+    it->second->absorb(std::move(stats), sample_limit_, hosts_, true);
 }
 
 void process_profile::add_stats(std::optional<std::string_view> lowered_name, name_stats&& stats) {
@@ -433,8 +436,9 @@ void process_profile::add_stats(std::optional<std::string_view> lowered_name, na
         return;
     }
     auto it = names_.find(*lowered_name);
-    if (it == names_.end()) it = names_.emplace(names_text_.store(*lowered_name), name_stats{}).first;
-    it->second.absorb(std::move(stats), sample_limit_, hosts_);
+    if (it == names_.end())
+        it = names_.emplace(names_text_.store(*lowered_name), &own_stats_.emplace_back()).first;
+    it->second->absorb(std::move(stats), sample_limit_, hosts_);
 }
 
 void process_profile::merge(const process_profile& other) {
@@ -445,15 +449,38 @@ void process_profile::merge(const process_profile& other) {
     }
     for (const auto& [name, stats] : other.names_) {
         auto it = names_.find(name);
-        if (it == names_.end()) it = names_.emplace(names_text_.store(name), name_stats{}).first;
-        it->second.merge(stats, sample_limit_, hosts_); // a copy's hosts would point into `other`
+        if (it == names_.end())
+            it = names_.emplace(names_text_.store(name), &own_stats_.emplace_back()).first;
+        it->second->merge(*stats, sample_limit_, hosts_); // a copy's hosts would point into `other`
     }
 }
 
 const name_stats* process_profile::find(std::optional<std::string_view> name) const {
     if (!name) return null_name_ ? &*null_name_ : nullptr;
     const auto it = names_.find(*name);
-    return it == names_.end() ? nullptr : &it->second;
+    return it == names_.end() ? nullptr : it->second;
+}
+
+void process_profile::adopt_owned_stats(std::span<const std::string_view> names,
+                                        std::span<name_stats* const> stats, std::shared_ptr<void> owner,
+                                        unsigned threads) {
+    keep_alive_.push_back(std::move(owner));
+    // New names are an insertion each; names the profile has absorb the adopted stats, each pair
+    // on its own (`absorb` of text the profile owns touches no pool), so over the threads.
+    std::vector<std::pair<name_stats*, name_stats*>> absorbed;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        events_ += stats[i]->count;
+        const auto [it, inserted] = names_.emplace(names[i], stats[i]);
+        if (!inserted) absorbed.emplace_back(it->second, stats[i]);
+    }
+    detail::parallel_blocks(absorbed.size(), 4096, detail::thread_count(threads),
+                            [&](std::size_t, std::size_t begin, std::size_t end, std::size_t) {
+                                for (std::size_t i = begin; i < end; ++i) {
+                                    auto& [into, adopted] = absorbed[i];
+                                    into->absorb(std::move(*adopted), sample_limit_, hosts_, true);
+                                    *adopted = name_stats{}; // what was not moved is freed now
+                                }
+                            });
 }
 
 } // namespace masq

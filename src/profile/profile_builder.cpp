@@ -10,7 +10,10 @@ namespace masq::detail {
 
 profile_builder::slot& profile_builder::slot_for(const std::optional<std::string_view>& process) {
     if (!process) {
-        if (!null_slot_) null_slot_ = std::make_unique<slot>();
+        if (!null_slot_) {
+            null_stats_ = std::make_unique<name_stats>();
+            null_slot_ = std::make_unique<slot>(slot{null_stats_.get()});
+        }
         return *null_slot_;
     }
     // An ASCII spelling is lower-cased in a few cycles and looked up once; only other spellings
@@ -23,7 +26,7 @@ profile_builder::slot& profile_builder::slot_for(const std::optional<std::string
     if (it == by_name_.end()) {
         const std::string_view stored = names_text_.store(lowered_);
         it = by_name_.emplace(stored, static_cast<std::uint32_t>(slots_.size())).first;
-        slots_.emplace_back();
+        slots_.push_back(slot{&stats_.emplace_back()});
         names_.push_back(stored);
     }
     if (!ascii) by_raw_name_.emplace(names_text_.store(*process), it->second);
@@ -48,7 +51,7 @@ void profile_builder::on_event(const process_event& event) {
 
 void profile_builder::add_event(const process_event& event) {
     slot& s = slot_for(event.process);
-    s.stats.tally(event);
+    s.stats->tally(event);
     // The event's key as views into the event: a variant already seen (usually the last) is found
     // by content, and only a new one's text is stored, once.
     variant_key key{event.path, event.parent_path, event.original_file_name, std::nullopt};
@@ -62,12 +65,12 @@ void profile_builder::add_event(const process_event& event) {
         if (!s.last_hash_key.empty()) key.image_hash = s.last_hash_key;
     }
     if (s.last == nullptr || !(key == s.last->first)) {
-        auto it = s.stats.variants.find(key);
-        if (it == s.stats.variants.end()) {
+        auto it = s.stats->variants.find(key);
+        if (it == s.stats->variants.end()) {
             const auto store = [](string_pool& pool, const std::optional<std::string_view>& text) {
                 return text ? std::optional<std::string_view>(pool.intern(*text)) : std::nullopt;
             };
-            it = s.stats.variants
+            it = s.stats->variants
                      .try_emplace(variant_key{store(paths_text_, key.path), store(text_, key.parent),
                                               store(text_, key.original_name), key.image_hash})
                      .first;
@@ -119,7 +122,7 @@ void profile_builder::finish(std::span<const std::uint64_t> line_offsets,
         sample.order = (task < task_files.size() ? task_files[task] : task) << task_shift | file_line;
     };
     const auto finish_slot = [&](slot& s) {
-        name_stats& out = s.stats;
+        name_stats& out = *s.stats;
         // The per-value counts are the variants' sums. Most names have one variant, whose
         // counts are the name's, and a map of one entry each is all they need.
         for (auto& [key, v] : out.variants) {
@@ -140,22 +143,22 @@ void profile_builder::finish(std::span<const std::uint64_t> line_offsets,
 }
 
 void profile_builder::flush_into(process_profile& profile, std::span<const std::uint64_t> line_offsets,
-                                 std::span<const std::uint64_t> task_files) {
+                                 std::span<const std::uint64_t> task_files, unsigned threads) {
     finish(line_offsets, task_files);
     // The profile keeps this builder's text whole (its arenas' blocks move, the views stay
     // valid), so the names' stats move in as they are, nothing copied or interned again.
     profile.adopt_text(std::move(text_).release());
     profile.adopt_text(std::move(paths_text_).release());
     profile.adopt_text(std::move(names_text_));
-    // Each slot is freed once the profile has it, so the builders and the profile are not all at
-    // their largest at once (the peak of a run is here).
-    const auto add = [&](std::optional<std::string_view> name, slot& s) {
-        profile.add_owned_stats(name, std::move(s.stats));
-        s = slot{};
-    };
-    if (null_slot_) add(std::nullopt, *null_slot_);
-    for (std::size_t i = 0; i < slots_.size(); ++i)
-        add(names_[i], slots_[i]);
+    // The stats themselves move to the profile, which keeps a new name's where they are; a name
+    // it already has absorbs them (and frees them).
+    if (null_stats_) profile.add_owned_stats(std::nullopt, std::move(*null_stats_));
+    std::vector<name_stats*> stats;
+    stats.reserve(slots_.size());
+    for (const slot& s : slots_)
+        stats.push_back(s.stats);
+    profile.adopt_owned_stats(names_, stats, std::make_shared<std::deque<name_stats>>(std::move(stats_)),
+                              threads);
     *this = profile_builder{sample_limit_};
 }
 

@@ -50,9 +50,10 @@ class profile_builder final : public event_sink {
                 std::span<const std::uint64_t> task_files = {});
 
     /// Adds everything gathered to `profile` and leaves this builder empty (finishing it first,
-    /// with these offsets, unless `finish` was called).
+    /// with these offsets, unless `finish` was called); the names the profile already has merge
+    /// over `threads` (`process_profile::adopt_owned_stats`).
     void flush_into(process_profile& profile, std::span<const std::uint64_t> line_offsets = {},
-                    std::span<const std::uint64_t> task_files = {});
+                    std::span<const std::uint64_t> task_files = {}, unsigned threads = 1);
 
   private:
     /// A name's statistics as they will be in the profile, built in place: its variants' keys,
@@ -62,7 +63,9 @@ class profile_builder final : public event_sink {
     /// million names). The rest is the last event's key, so a repeat (most names run from one
     /// path under one parent) costs string comparisons instead of hash lookups.
     struct slot {
-        name_stats stats; // `paths`, `parents`, `original_names` are summed from the variants at flush
+        /// In `stats_` (the profile adopts them at the flush); `paths`, `parents`,
+        /// `original_names` are summed from the variants at `finish`.
+        name_stats* stats = nullptr;
         /// The last event's variant; valid until the next insertion, which only `add_event` makes.
         std::pair<const variant_key, variant_stats>* last = nullptr;
         /// The last event's `hashes` text and its image key (empty: none), both in `text_`.
@@ -77,8 +80,10 @@ class profile_builder final : public event_sink {
     absl::flat_hash_map<std::string_view, std::uint32_t> by_raw_name_;
     absl::flat_hash_map<std::string_view, std::uint32_t> by_name_;
     std::vector<std::string_view> names_;
-    std::deque<slot> slots_;
-    std::unique_ptr<slot> null_slot_; // events without a name (seed mode), rare
+    std::deque<name_stats> stats_; // by slot, where they stay when the profile adopts them
+    std::vector<slot> slots_;
+    std::unique_ptr<name_stats> null_stats_; // events without a name (seed mode), rare
+    std::unique_ptr<slot> null_slot_;
     // Paths, about one per name, apart from the text events repeat across names (parents, hosts,
     // users, original names, image hashes, the samples' text), whose few thousand entries then
     // stay in cache instead of sharing a table of a million paths.

@@ -279,8 +279,8 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
     for (const detail::profile_builder& b : profiles)
         names += b.distinct_names();
     profile.reserve(names);
-    // Each builder puts its names in the profile's form on its own thread; only the insertion
-    // into the one profile is serial.
+    // Each builder puts its names in the profile's form on its own thread; the profile adopts
+    // them, inserting the new names serially and merging the others over the threads.
     detail::parallel_blocks(workers, 1, workers, [&](std::size_t, std::size_t w, std::size_t, std::size_t) {
         profiles[w].finish(line_offsets, task_files);
     });
@@ -288,7 +288,7 @@ void read_into(std::span<const std::string> files, process_profile& profile, dia
         worker_stats[w].names_from_path += profiles[w].names_from_path();
         worker_stats[w].events_without_host += profiles[w].without_host();
         worker_stats[w].events_without_time += profiles[w].without_time();
-        profiles[w].flush_into(profile, line_offsets, task_files);
+        profiles[w].flush_into(profile, line_offsets, task_files, static_cast<unsigned>(workers));
         stats.merge(worker_stats[w]);
     }
     stats.merge_seconds +=
