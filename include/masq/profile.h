@@ -336,6 +336,10 @@ class process_profile final : public event_sink {
 
   private:
     name_stats& stats_for(const std::optional<std::string_view>& process);
+    /// The stats of a lower-cased name (nullopt: the null-name group), added empty when new; a new
+    /// name's key is stored in `names_text_`, or is the caller's view when `text_owned` (it lives
+    /// in an arena this profile adopted).
+    name_stats& stats_named(const std::optional<std::string_view>& lowered_name, bool text_owned = false);
 
     string_pool hosts_; // declared first: the maps below hold views into it
     // The names' text: stored here, or in an arena `hosts_` adopted (a builder's, whose views

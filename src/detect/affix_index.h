@@ -45,7 +45,6 @@ class affix_index {
   public:
     explicit affix_index(std::vector<affix_target> targets);
     affixed find(std::string_view stem, std::string_view ext) const;
-    std::span<const affix_target> targets() const noexcept { return targets_; }
 
   private:
     std::vector<affix_target> targets_;

@@ -404,9 +404,6 @@ std::vector<join_pair> lookalike_join(std::span<const std::u32string> targets,
     //  4. catalogued targets × installed suspects, likewise.
     // The last two drop the pairs of the first two; those drop a name outside the catalog with
     // an installed suspect.
-    const auto full_budget_suspect = [&](std::uint32_t j) {
-        return !roles.full_budget_suspects.empty() && roles.full_budget_suspects[j];
-    };
     const auto join = [&](auto take_target, auto take_suspect, const edit_budget& budget, bool first) {
         std::vector<std::uint32_t> left_ids, right_ids;
         std::vector<std::u32string> left, right;
@@ -434,7 +431,7 @@ std::vector<join_pair> lookalike_join(std::span<const std::u32string> targets,
     join([&](std::uint32_t i) { return roles.full_budget[i]; },
          [&](std::uint32_t j) { return roles.writable[j]; }, full, true);
     join([&](std::uint32_t i) { return !roles.full_budget[i]; },
-         [&](std::uint32_t j) { return roles.writable[j] && full_budget_suspect(j); }, full, true);
+         [&](std::uint32_t j) { return roles.writable[j] && roles.full_budget_suspect(j); }, full, true);
     join([](std::uint32_t) { return true; }, [&](std::uint32_t j) { return !roles.installed_only[j]; },
          protected_folder, false);
     join([&](std::uint32_t i) { return roles.catalogued[i]; },

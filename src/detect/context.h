@@ -199,9 +199,12 @@ struct lookalike_roles {
     std::vector<bool> writable;       ///< per suspect: `name_entry::from_writable`
     std::vector<bool> installed_only; ///< per suspect: `name_entry::installed_only`
 
+    bool full_budget_suspect(std::size_t suspect) const {
+        return !full_budget_suspects.empty() && full_budget_suspects[suspect];
+    }
     /// Whether the pair (target, suspect) is searched with the full budget from writable folders.
     bool full_budget_pair(std::size_t target, std::size_t suspect) const {
-        return full_budget[target] || (!full_budget_suspects.empty() && full_budget_suspects[suspect]);
+        return full_budget[target] || full_budget_suspect(suspect);
     }
 };
 

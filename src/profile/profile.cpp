@@ -361,16 +361,26 @@ process_profile& process_profile::operator=(const process_profile& other) {
 }
 
 name_stats& process_profile::stats_for(const std::optional<std::string_view>& process) {
-    if (!process) {
+    if (!process) return stats_named(std::nullopt);
+    if (auto cached = by_raw_name_.find(*process); cached != by_raw_name_.end()) return *cached->second;
+    to_lower_full(*process, lowered_);
+    name_stats& stats = stats_named(std::string_view(lowered_));
+    by_raw_name_.emplace(std::string(*process), &stats);
+    return stats;
+}
+
+name_stats& process_profile::stats_named(const std::optional<std::string_view>& lowered_name,
+                                         bool text_owned) {
+    if (!lowered_name) {
         if (!null_name_) null_name_.emplace();
         return *null_name_;
     }
-    if (auto cached = by_raw_name_.find(*process); cached != by_raw_name_.end()) return *cached->second;
-    to_lower_full(*process, lowered_);
-    auto it = names_.find(std::string_view(lowered_));
+    auto it = names_.find(*lowered_name);
     if (it == names_.end())
-        it = names_.emplace(names_text_.store(lowered_), &own_stats_.emplace_back()).first;
-    by_raw_name_.emplace(std::string(*process), it->second);
+        it = names_
+                 .emplace(text_owned ? *lowered_name : names_text_.store(*lowered_name),
+                          &own_stats_.emplace_back())
+                 .first;
     return *it->second;
 }
 
@@ -404,55 +414,25 @@ void process_profile::add(const process_event& event) {
 
 void process_profile::add_stats(std::optional<std::string_view> lowered_name, const name_stats& stats) {
     events_ += stats.count;
-    if (!lowered_name) {
-        if (!null_name_) null_name_.emplace();
-        null_name_->merge(stats, sample_limit_, hosts_);
-        return;
-    }
-    auto it = names_.find(*lowered_name);
-    if (it == names_.end())
-        it = names_.emplace(names_text_.store(*lowered_name), &own_stats_.emplace_back()).first;
-    it->second->merge(stats, sample_limit_, hosts_);
+    stats_named(lowered_name).merge(stats, sample_limit_, hosts_);
 }
 
 void process_profile::add_owned_stats(std::optional<std::string_view> lowered_name, name_stats&& stats) {
     events_ += stats.count;
-    if (!lowered_name) {
-        if (!null_name_) null_name_.emplace();
-        null_name_->absorb(std::move(stats), sample_limit_, hosts_, true);
-        return;
-    }
-    auto it = names_.find(*lowered_name);
     // The name's text lives in an arena this profile adopted: the key is the caller's view.
-    if (it == names_.end()) it = names_.emplace(*lowered_name, &own_stats_.emplace_back()).first;
-    it->second->absorb(std::move(stats), sample_limit_, hosts_, true);
+    stats_named(lowered_name, true).absorb(std::move(stats), sample_limit_, hosts_, true);
 }
 
 void process_profile::add_stats(std::optional<std::string_view> lowered_name, name_stats&& stats) {
     events_ += stats.count;
-    if (!lowered_name) {
-        if (!null_name_) null_name_.emplace();
-        null_name_->absorb(std::move(stats), sample_limit_, hosts_);
-        return;
-    }
-    auto it = names_.find(*lowered_name);
-    if (it == names_.end())
-        it = names_.emplace(names_text_.store(*lowered_name), &own_stats_.emplace_back()).first;
-    it->second->absorb(std::move(stats), sample_limit_, hosts_);
+    stats_named(lowered_name).absorb(std::move(stats), sample_limit_, hosts_);
 }
 
 void process_profile::merge(const process_profile& other) {
     events_ += other.events_;
-    if (other.null_name_) {
-        if (!null_name_) null_name_.emplace();
-        null_name_->merge(*other.null_name_, sample_limit_, hosts_);
-    }
-    for (const auto& [name, stats] : other.names_) {
-        auto it = names_.find(name);
-        if (it == names_.end())
-            it = names_.emplace(names_text_.store(name), &own_stats_.emplace_back()).first;
-        it->second->merge(*stats, sample_limit_, hosts_); // a copy's hosts would point into `other`
-    }
+    if (other.null_name_) stats_named(std::nullopt).merge(*other.null_name_, sample_limit_, hosts_);
+    for (const auto& [name, stats] : other.names_)
+        stats_named(name).merge(*stats, sample_limit_, hosts_); // a copy's hosts would point into `other`
 }
 
 const name_stats* process_profile::find(std::optional<std::string_view> name) const {

@@ -45,7 +45,7 @@ class profile_builder final : public event_sink {
     /// variants, samples in order and numbered by their line in the file. `line_offsets[t]`: the
     /// lines of the file before task `t`'s range (none given: every task starts its file).
     /// `task_files[t]`: the index of task `t`'s file among the inputs. Touches this builder only,
-    /// so the threads' builders finish in parallel before the (serial) merge.
+    /// so the threads' builders finish in parallel before the merge.
     void finish(std::span<const std::uint64_t> line_offsets = {},
                 std::span<const std::uint64_t> task_files = {});
 

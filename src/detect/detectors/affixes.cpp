@@ -40,12 +40,12 @@ bool separator(char c) {
     return c == '_' || c == '-' || c == '.' || c == ' ';
 }
 
+} // namespace
+
 /// Whether `affix` (what is left of the stem around the target's) reads as an affix: digits or a
 /// token, with or without a separator between it and the stem, or any short word behind a
 /// separator (`_update`, `-helper`). A bare word glued to the stem is not one: `smartscreen` +
 /// `settings` is another binary, `calc` + `ulator` another word.
-} // namespace
-
 bool is_affix(std::string_view affix, bool suffix) {
     if (affix.empty()) return false;
     bool separated = false;
