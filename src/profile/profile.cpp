@@ -135,12 +135,17 @@ event_sample make_sample(const process_event& e) {
 }
 
 variant_sample make_variant_sample(const process_event& e, string_pool& pool) {
+    return make_variant_sample(e, pool, pooled(pool, e.host), pooled(pool, e.hashes), pooled(pool, e.source));
+}
+
+variant_sample make_variant_sample(const process_event& e, string_pool& pool, std::string_view host,
+                                   std::string_view hashes, std::string_view source) {
     variant_sample s;
     s.time = e.time;
-    s.host = pooled(pool, e.host);
+    s.host = host;
     s.user = pooled(pool, e.user);
-    s.hashes = pooled(pool, e.hashes);
-    s.source = pooled(pool, e.source);
+    s.hashes = hashes;
+    s.source = source;
     if (e.command_line_json)
         s.command_line = pool.store(json_unescape(*e.command_line_json));
     else if (e.command_line)

@@ -65,26 +65,45 @@ void profile_builder::add_event(const process_event& event) {
         if (!s.last_hash_key.empty()) key.image_hash = s.last_hash_key;
     }
     if (s.last == nullptr || !(key == s.last->first)) {
-        auto it = s.stats->variants.find(key);
+        // A new name's first variant is new: no need to hash its key a second time to know.
+        auto it = s.stats->variants.empty() ? s.stats->variants.end() : s.stats->variants.find(key);
         if (it == s.stats->variants.end()) {
             const auto store = [](string_pool& pool, const std::optional<std::string_view>& text) {
                 return text ? std::optional<std::string_view>(pool.intern(*text)) : std::nullopt;
             };
+            // A path is its name's own (the name is its file name): it is stored once per name,
+            // found among the name's few variants, instead of interned in a table of every path
+            // (a cache miss or three per new name in a table of a million). A name with many
+            // variants (many parents) has few paths, and interns them among the repeated text.
+            std::optional<std::string_view> path;
+            if (key.path) {
+                if (s.stats->variants.size() <= few_variants) {
+                    for (const auto& [other, unused] : s.stats->variants)
+                        if (other.path && *other.path == *key.path) path = other.path;
+                    if (!path) path = paths_text_.store(*key.path);
+                } else {
+                    path = text_.intern(*key.path);
+                }
+            }
             it = s.stats->variants
-                     .try_emplace(variant_key{store(paths_text_, key.path), store(text_, key.parent),
-                                              store(text_, key.original_name), key.image_hash})
+                     .try_emplace(variant_key{path, store(text_, key.parent), store(text_, key.original_name),
+                                              key.image_hash})
                      .first;
         }
         s.last = &*it;
     }
     variant_stats& v = s.last->second;
     ++v.count;
+    std::string_view host; // in `text_`, for the sample
     if (event.host) {
         // By content: a host already counted costs one probe, and only a new one is interned.
-        if (const auto it = v.hosts.find(*event.host); it != v.hosts.end())
+        if (const auto it = v.hosts.find(*event.host); it != v.hosts.end()) {
             ++it->second;
-        else
-            v.hosts.emplace(text_.intern(*event.host), 1);
+            host = it->first;
+        } else {
+            host = text_.intern(*event.host);
+            v.hosts.emplace(host, 1);
+        }
     }
     if (event.time) {
         v.first_seen = std::min(v.first_seen, *event.time);
@@ -95,16 +114,21 @@ void profile_builder::add_event(const process_event& event) {
     // task earlier than one already read (the driver starts large tasks first) may displace the
     // latest kept sample.
     const std::uint64_t order = task_ << task_shift | event.line;
+    const auto sample = [&] {
+        // The host, hashes and input name are in `text_` already: no lookup of them again.
+        if (event.source != last_source_) last_source_ = text_.intern(event.source);
+        const bool hashed = event.hashes && !event.hashes->empty(); // then `last_hashes` are its
+        variant_sample made = make_variant_sample(event, text_, host,
+                                                  hashed ? s.last_hashes : std::string_view(), last_source_);
+        made.order = order;
+        return made;
+    };
     if (v.samples.size() < sample_limit_) {
-        v.samples.push_back(make_variant_sample(event, text_));
-        v.samples.back().order = order;
+        v.samples.push_back(sample());
     } else if (out_of_order_ && sample_limit_ != 0) {
         const auto latest = std::max_element(v.samples.begin(), v.samples.end(),
                                              [](const auto& a, const auto& b) { return a.order < b.order; });
-        if (order < latest->order) {
-            *latest = make_variant_sample(event, text_);
-            latest->order = order;
-        }
+        if (order < latest->order) *latest = sample();
     }
 }
 
@@ -148,7 +172,7 @@ void profile_builder::flush_into(process_profile& profile, std::span<const std::
     // The profile keeps this builder's text whole (its arenas' blocks move, the views stay
     // valid), so the names' stats move in as they are, nothing copied or interned again.
     profile.adopt_text(std::move(text_).release());
-    profile.adopt_text(std::move(paths_text_).release());
+    profile.adopt_text(std::move(paths_text_));
     profile.adopt_text(std::move(names_text_));
     // The stats themselves move to the profile, which keeps a new name's where they are; a name
     // it already has absorbs them (and frees them).

@@ -84,11 +84,14 @@ class profile_builder final : public event_sink {
     std::vector<slot> slots_;
     std::unique_ptr<name_stats> null_stats_; // events without a name (seed mode), rare
     std::unique_ptr<slot> null_slot_;
-    // Paths, about one per name, apart from the text events repeat across names (parents, hosts,
-    // users, original names, image hashes, the samples' text), whose few thousand entries then
-    // stay in cache instead of sharing a table of a million paths.
-    string_pool paths_text_, text_;
+    // Paths, about one per name, stored without a table (`add_event`), apart from the text
+    // events repeat across names (parents, hosts, users, original names, image hashes, the
+    // samples' text), whose few thousand entries then stay in cache.
+    text_arena paths_text_;
+    string_pool text_;
+    static constexpr std::size_t few_variants = 8; // searched for a new variant's path
     std::string lowered_;
+    std::string_view last_source_; // the last event's input name, in `text_`: a task's events share it
     std::size_t sample_limit_;
     std::uint64_t task_ = 0;
     bool out_of_order_ = false; // a task came after a later one: samples are compared
