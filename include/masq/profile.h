@@ -228,16 +228,14 @@ struct name_stats {
     std::uint64_t count = 0;           ///< events (the notebook's groupBy count)
     std::uint64_t user_count = 0;      ///< of which from the user's data
     std::uint64_t synthetic_count = 0; ///< of which injected synthetic rows
-    string_count_map paths;            ///< distinct NewProcessName values with counts
-    string_count_map parents;          ///< distinct parent paths with counts (when the source has them)
-    string_count_map original_names;   ///< distinct PE original file names with counts (Sysmon, Defender)
-    /// Counts one event of this name and widens the time span; the per-value maps are the caller's.
+    /// Counts one event of this name and widens the time span; its variant is the caller's.
     void tally(const process_event& event);
     timestamp first_seen = std::numeric_limits<timestamp>::max();
     timestamp last_seen = std::numeric_limits<timestamp>::min();
-    /// The name's events by variant; `paths`, `parents` and `original_names` are their sums.
-    /// Hosts are kept per variant only (the name's hosts are `hosts_of`): a name's host list
-    /// beside its variants' would hold a fleet's largest map twice.
+    /// The name's events by variant. Its paths, parents, original names and hosts with their
+    /// counts are sums over the variants (`paths_of`, `parents_of`, `original_names_of`,
+    /// `hosts_of`), not kept beside them: most names have one variant, and a map of one entry
+    /// for each kind cost a name about 190 bytes (docs/performance.md).
     absl::flat_hash_map<variant_key, variant_stats> variants;
 
     bool has_time() const noexcept { return first_seen <= last_seen; }
@@ -253,6 +251,12 @@ struct name_stats {
 
 /// The hosts of all of a name's events, with counts (the sum over its variants).
 host_count_map hosts_of(const name_stats& stats);
+/// The distinct paths (NewProcessName values) of a name's events, with counts.
+string_count_map paths_of(const name_stats& stats);
+/// The distinct parent paths of a name's events that record one, with counts.
+string_count_map parents_of(const name_stats& stats);
+/// The distinct PE original file names (Sysmon, Defender) of a name's events, with counts.
+string_count_map original_names_of(const name_stats& stats);
 
 /// Sorted by count (descending), then value; at most `limit` entries (0 = all).
 std::vector<value_count> top_values(const string_count_map& values, std::size_t limit = 0);

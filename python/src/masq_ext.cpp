@@ -158,9 +158,6 @@ struct profile_handle {
                 s.first_seen = v.first_seen = *firsts[i];
                 s.last_seen = v.last_seen = *lasts[i];
             }
-            if (paths[i]) s.paths[*paths[i]] = counts[i];
-            if (parents[i]) s.parents[*parents[i]] = counts[i];
-            if (originals[i]) s.original_names[*originals[i]] = counts[i];
             profile.add_stats(names[i] ? std::optional<std::string_view>(*names[i]) : std::nullopt, s);
         }
         user_events = profile.events();

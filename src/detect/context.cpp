@@ -13,32 +13,6 @@
 
 namespace masq::detectors {
 
-namespace {
-
-/// A copy of aggregate-only stats with a variant for each path, parent and original name (the
-/// kinds are not crossed: nothing says which path ran under which parent). Hosts stay per name.
-const name_stats& variants_from_aggregates(const name_stats& aggregates, detector_context& ctx) {
-    name_stats& s = ctx.with_variants.emplace_back(aggregates);
-    const auto add = [&](const string_count_map& values,
-                         std::optional<std::string_view> variant_key::*field) {
-        for (const auto& [value, n] : values) {
-            variant_key key; // views into `s`'s own maps, which stay as they are
-
-            key.*field = value;
-            variant_stats& v = s.variants[key];
-            v.count += n;
-            v.first_seen = s.first_seen;
-            v.last_seen = s.last_seen;
-        }
-    };
-    add(s.paths, &variant_key::path);
-    add(s.parents, &variant_key::parent);
-    add(s.original_names, &variant_key::original_name);
-    return s;
-}
-
-} // namespace
-
 detector_context make_context(const process_profile& profile, const frequency_split& split,
                               const detect_options& options) {
     detector_context ctx{
@@ -60,8 +34,6 @@ detector_context make_context(const process_profile& profile, const frequency_sp
         name_entry e;
         e.name = *r.name;
         e.stats = r.stats;
-        if (e.stats->variants.empty() && e.stats->count > 0)
-            e.stats = &variants_from_aggregates(*e.stats, ctx);
         e.percent_rank = r.percent_rank;
         e.frequent = frequent[i];
         e.known = ctx.catalog.find(e.name);
@@ -203,9 +175,9 @@ void fill_evidence(finding& f, const name_stats& s, const evidence_set& evidence
     if (evidence.empty()) {
         // The whole name: its own totals (exact also when its variants are per kind, not crossed).
         in.count = s.count;
-        in.paths = s.paths;
+        in.paths = paths_of(s);
         in.hosts = hosts_of(s);
-        in.parents = s.parents;
+        in.parents = parents_of(s);
         in.first = s.first_seen;
         in.last = s.last_seen;
         for (const auto& [key, v] : s.variants)
@@ -238,8 +210,9 @@ void fill_evidence(finding& f, const name_stats& s, const evidence_set& evidence
         f.normal_distinct_hosts = out.hosts.size();
     } else {
         f.normal_count = imitated->count;
-        f.normal_paths = top_values(imitated->paths, options.max_paths);
-        f.normal_distinct_paths = imitated->paths.size();
+        const string_count_map paths = paths_of(*imitated);
+        f.normal_paths = top_values(paths, options.max_paths);
+        f.normal_distinct_paths = paths.size();
         f.normal_distinct_hosts = hosts_of(*imitated).size();
     }
 }
@@ -297,12 +270,23 @@ hit make_finding(const detector_context& ctx, const name_entry& suspect, const t
 }
 
 folder_facts folder_facts_of(const name_stats& stats) {
-    folder_facts facts{false, !stats.paths.empty()};
-    for (const auto& [path, count] : stats.paths) {
+    folder_facts facts;
+    bool any_path = false, all_installed = true;
+    const auto look_at = [&](std::string_view path) {
+        any_path = true;
         const std::string folder = normalize_windows_path(path).folder;
         facts.writable = facts.writable || user_writable_folder(folder);
-        facts.installed_only = facts.installed_only && under_program_files(folder);
+        all_installed = all_installed && under_program_files(folder);
+    };
+    // Most names have one variant: its path, without summing the paths into a map first.
+    if (stats.variants.size() == 1) {
+        const auto& [key, v] = *stats.variants.begin();
+        if (key.path && v.count != 0) look_at(*key.path); // as `paths_of`
+    } else {
+        for (const auto& [path, count] : paths_of(stats))
+            look_at(path);
     }
+    facts.installed_only = any_path && all_installed;
     return facts;
 }
 

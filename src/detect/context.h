@@ -54,10 +54,6 @@ struct detector_context {
     std::vector<name_entry> names;
     std::vector<target> targets;
     std::uint64_t total_hosts = 0;
-    /// Names of a profile of aggregates only (Spark's first pass: counts per path, parent and
-    /// original name, no variants) seen with one variant per value of each kind, so the
-    /// detectors that look at variants still see their paths, parents and original names.
-    std::deque<name_stats> with_variants;
     /// Indices of `targets` by name (equal names in target order), for `find_target`: detectors
     /// look targets up per suspect, and a scan of every frequent name per suspect was quadratic.
     std::vector<std::uint32_t> targets_by_name = {};

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The partial profile's bytes (partial_profile.h says why the format is masq's own). Layout:
-// "MASQPRT1", per task its line count and problems (counts per kind, then the kept ones), the
+// "MASQPRT2", per task its line count and problems (counts per kind, then the kept ones), the
 // read statistics, the sample limit, a table of host names (a fleet's hosts recur in thousands of names'
-// variants), then each name with its counts, times, per-value counts and variants.
+// variants), then each name with its counts, times and variants. (MASQPRT1 also listed each
+// name's paths, parents and original names with counts, which are its variants' sums.)
 
 #include "masq/partial_profile.h"
 
@@ -13,7 +14,7 @@
 namespace masq {
 namespace {
 
-constexpr std::string_view magic = "MASQPRT1";
+constexpr std::string_view magic = "MASQPRT2";
 /// A sample's order is its task << task_shift | its line in the task's range (profile_builder.h).
 constexpr unsigned task_shift = 40;
 
@@ -40,13 +41,6 @@ class writer {
     void optional_number(const std::optional<std::uint64_t>& v) {
         out.push_back(v ? 1 : 0);
         if (v) number(*v);
-    }
-    void counts(const string_count_map& m) {
-        number(m.size());
-        for (const auto& [value, n] : m) {
-            text(value);
-            number(n);
-        }
     }
     std::string out;
 };
@@ -127,16 +121,9 @@ class reader {
         if (!flag()) return std::nullopt;
         return text_in(pool);
     }
-    void counts(string_count_map& m, string_pool& pool) {
-        for (std::uint64_t n = count(2); n > 0 && ok(); --n) {
-            const std::string_view value = text_in(pool);
-            const std::uint64_t c = number();
-            if (ok() && !m.emplace(value, c).second) fail("a value is listed twice");
-        }
-    }
     bool skip_magic() {
         if (data_.substr(0, magic.size()) != magic) {
-            fail("not a masq partial profile (no MASQPRT1 magic)");
+            fail("not a masq partial profile (no MASQPRT2 magic)");
             return false;
         }
         at_ = magic.size();
@@ -223,9 +210,6 @@ void decode(reader& r, partial_profile& out) {
         s.synthetic_count = r.number();
         s.first_seen = r.signed_number();
         s.last_seen = r.signed_number();
-        r.counts(s.paths, out.text);
-        r.counts(s.parents, out.text);
-        r.counts(s.original_names, out.text);
         for (std::uint64_t v = r.count(8); v > 0 && r.ok(); --v) {
             variant_key key{r.optional_text_in(out.text), r.optional_text_in(out.text),
                             r.optional_text_in(out.text), r.optional_text_in(out.text)};
@@ -300,9 +284,6 @@ std::string encode_partial(const process_profile& profile, std::span<const std::
         w.number(n.synthetic_count);
         w.signed_number(n.first_seen);
         w.signed_number(n.last_seen);
-        w.counts(n.paths);
-        w.counts(n.parents);
-        w.counts(n.original_names);
         w.number(n.variants.size());
         for (const auto& [key, v] : n.variants) {
             w.optional_text(key.path);

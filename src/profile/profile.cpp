@@ -268,12 +268,6 @@ void name_stats::merge(const name_stats& other, std::size_t sample_limit, string
     count += other.count;
     user_count += other.user_count;
     synthetic_count += other.synthetic_count;
-    for (const auto& [path, n] : other.paths)
-        add_count(paths, hosts_pool, path, n);
-    for (const auto& [parent, n] : other.parents)
-        add_count(parents, hosts_pool, parent, n);
-    for (const auto& [original, n] : other.original_names)
-        add_count(original_names, hosts_pool, original, n);
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
     for (const auto& [key, v] : other.variants) {
@@ -285,27 +279,9 @@ void name_stats::merge(const name_stats& other, std::size_t sample_limit, string
 
 void name_stats::absorb(name_stats&& other, std::size_t sample_limit, string_pool& hosts_pool,
                         bool text_owned) {
-    // The counts' text may point anywhere (a builder's dictionaries): it is interned here, unless
-    // it already lives as long as the pool. A map new to this name moves in whole then.
-    const auto take = [&](string_count_map& into, string_count_map&& from) {
-        if (text_owned && into.empty()) {
-            into = std::move(from);
-            return;
-        }
-        if (into.empty()) into.reserve(from.size());
-        for (const auto& [value, n] : from)
-            if (text_owned)
-                into[value] += n;
-            else
-                add_count(into, hosts_pool, value, n);
-        from = {};
-    };
     count += other.count;
     user_count += other.user_count;
     synthetic_count += other.synthetic_count;
-    take(paths, std::move(other.paths));
-    take(parents, std::move(other.parents));
-    take(original_names, std::move(other.original_names));
     first_seen = std::min(first_seen, other.first_seen);
     last_seen = std::max(last_seen, other.last_seen);
     if (text_owned && variants.empty()) {
@@ -313,8 +289,8 @@ void name_stats::absorb(name_stats&& other, std::size_t sample_limit, string_poo
         other.variants.clear();
         return;
     }
-    // A variant new to this name moves in whole (samples, hosts); only its text is re-pointed
-    // into this profile's pool.
+    // A variant new to this name moves in whole (samples, hosts); its text is re-pointed into
+    // this profile's pool unless it already lives as long as the pool.
     if (variants.empty()) variants.reserve(other.variants.size());
     for (auto& [key, v] : other.variants) {
         if (const auto it = variants.find(key); it != variants.end()) {
@@ -337,6 +313,29 @@ host_count_map hosts_of(const name_stats& stats) {
         for (const auto& [host, n] : v.hosts)
             hosts[host] += n;
     return hosts;
+}
+
+namespace {
+
+string_count_map sum_of(const name_stats& stats, std::optional<std::string_view> variant_key::*field) {
+    string_count_map values;
+    for (const auto& [key, v] : stats.variants)
+        if (const auto& value = key.*field; value && v.count != 0) values[*value] += v.count;
+    return values; // (a variant of no events, only hosts or samples added to it, names no value)
+}
+
+} // namespace
+
+string_count_map paths_of(const name_stats& stats) {
+    return sum_of(stats, &variant_key::path);
+}
+
+string_count_map parents_of(const name_stats& stats) {
+    return sum_of(stats, &variant_key::parent);
+}
+
+string_count_map original_names_of(const name_stats& stats) {
+    return sum_of(stats, &variant_key::original_name);
 }
 
 void name_stats::tally(const process_event& event) {
@@ -393,9 +392,6 @@ void process_profile::add(const process_event& event) {
     name_stats& stats = stats_for(event.process);
     ++events_;
     stats.tally(event);
-    if (event.path) add_count(stats.paths, hosts_, *event.path, 1);
-    if (event.parent_path) add_count(stats.parents, hosts_, *event.parent_path, 1);
-    if (event.original_file_name) add_count(stats.original_names, hosts_, *event.original_file_name, 1);
     std::optional<std::string_view> image_hash;
     if (event.hashes)
         if (const std::string key = image_hash_key(*event.hashes); !key.empty())

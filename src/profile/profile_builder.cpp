@@ -146,13 +146,7 @@ void profile_builder::finish(std::span<const std::uint64_t> line_offsets,
         sample.order = (task < task_files.size() ? task_files[task] : task) << task_shift | file_line;
     };
     const auto finish_slot = [&](slot& s) {
-        name_stats& out = *s.stats;
-        // The per-value counts are the variants' sums. Most names have one variant, whose
-        // counts are the name's, and a map of one entry each is all they need.
-        for (auto& [key, v] : out.variants) {
-            if (key.path) out.paths[*key.path] += v.count;
-            if (key.parent) out.parents[*key.parent] += v.count;
-            if (key.original_name) out.original_names[*key.original_name] += v.count;
+        for (auto& [key, v] : s.stats->variants) {
             if (out_of_order_)
                 std::sort(v.samples.begin(), v.samples.end(),
                           [](const auto& a, const auto& b) { return a.order < b.order; });

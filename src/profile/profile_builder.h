@@ -41,8 +41,8 @@ class profile_builder final : public event_sink {
     /// Distinct names gathered so far (the null-name group not counted).
     std::size_t distinct_names() const noexcept { return slots_.size(); }
 
-    /// Puts every name's stats in the profile's form: the per-value counts summed from the
-    /// variants, samples in order and numbered by their line in the file. `line_offsets[t]`: the
+    /// Puts every name's stats in the profile's form: samples in order and numbered by their line
+    /// in the file. `line_offsets[t]`: the
     /// lines of the file before task `t`'s range (none given: every task starts its file).
     /// `task_files[t]`: the index of task `t`'s file among the inputs. Touches this builder only,
     /// so the threads' builders finish in parallel before the merge.
@@ -63,8 +63,7 @@ class profile_builder final : public event_sink {
     /// million names). The rest is the last event's key, so a repeat (most names run from one
     /// path under one parent) costs string comparisons instead of hash lookups.
     struct slot {
-        /// In `stats_` (the profile adopts them at the flush); `paths`, `parents`,
-        /// `original_names` are summed from the variants at `finish`.
+        /// In `stats_` (the profile adopts them at the flush).
         name_stats* stats = nullptr;
         /// The last event's variant; valid until the next insertion, which only `add_event` makes.
         std::pair<const variant_key, variant_stats>* last = nullptr;

@@ -130,7 +130,7 @@ def test_reader_ships_by_value_to_an_executor_without_masq(tmp_path):
 def test_partial_profile_bytes_are_checked(root):
     sample = str(root / "data" / "sample" / "securityevent-sample.json.gz")
     with pytest.raises(ValueError, match="not a masq partial profile"):
-        _core.Profile().add_part([0], b"MASQPRT1\xff")
+        _core.Profile().add_part([0], b"MASQPRT2\xff")
     good = _core.read_parts([(sample, 0, 2**64 - 1)])
     for cut in (0, 8, len(good) // 2, len(good) - 1):
         with pytest.raises(ValueError, match="not a masq partial profile"):

@@ -66,13 +66,15 @@ std::u32string_view without_version(std::u32string_view stem) {
 /// (a genuine `pscp.exe` one edit from `scp.exe`), not a copy of another program renamed. Sysmon
 /// may omit the extension (`PSCP`).
 bool named_by_its_own_binary(const name_stats& stats, std::string_view name) {
-    if (stats.original_names.empty()) return false;
     const std::string_view stem = name.substr(0, name.rfind('.'));
-    for (const auto& [original, count] : stats.original_names) {
-        const std::string lowered = to_lower_full(original);
+    bool any = false;
+    for (const auto& [key, v] : stats.variants) {
+        if (!key.original_name || v.count == 0) continue; // as `original_names_of`
+        any = true;
+        const std::string lowered = to_lower_full(*key.original_name);
         if (lowered != name && lowered != stem) return false;
     }
-    return true;
+    return any;
 }
 
 std::string describe(const target& t) {

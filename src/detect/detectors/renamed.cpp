@@ -37,7 +37,7 @@ bool dual_use_tool(std::string_view original) {
 /// One detection per name and original file name; its evidence is the events that recorded it.
 void run(const detector_context& ctx, std::vector<hit>& out) {
     for (const name_entry& e : ctx.names) {
-        for (const value_count& o : top_values(e.stats->original_names)) {
+        for (const value_count& o : top_values(original_names_of(*e.stats))) {
             const std::string original = normalise_original(o.value);
             if (original.empty() || original == e.name) continue;
             const known_binary* known = ctx.catalog.find(original);
@@ -69,9 +69,11 @@ void run(const detector_context& ctx, std::vector<hit>& out) {
 
 /// The original file names the events recorded for the name, if any.
 void explain(const detector_context&, const explain_request& request, std::vector<std::string>& lines) {
-    if (request.self == nullptr || request.self->stats->original_names.empty()) return;
+    if (request.self == nullptr) return;
+    const string_count_map originals = original_names_of(*request.self->stats);
+    if (originals.empty()) return;
     std::string seen;
-    for (const value_count& o : top_values(request.self->stats->original_names, 5))
+    for (const value_count& o : top_values(originals, 5))
         seen += fmt::format("{}{} ({})", seen.empty() ? "" : ", ", o.value, o.count);
     lines.push_back(fmt::format("original file names recorded: {}", seen));
 }

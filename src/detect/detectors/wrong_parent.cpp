@@ -26,7 +26,7 @@ bool unknown_parent(std::string_view file) {
 void run(const detector_context& ctx, std::vector<hit>& out) {
     for (const name_entry& e : ctx.names) {
         const auto allowed = expected_parents(e.name);
-        if (allowed.empty() || e.stats->parents.empty()) continue;
+        if (allowed.empty()) continue;
         std::uint64_t known_events = 0;
         std::map<std::string, std::uint64_t> by_parent; // parent file name -> events
         for (const auto& [key, v] : e.stats->variants) {
@@ -76,7 +76,7 @@ void explain(const detector_context&, const explain_request& request, std::vecto
         allowed += (allowed.empty() ? "" : ", ") + std::string(p);
     std::string seen;
     if (request.self != nullptr)
-        for (const value_count& p : top_values(request.self->stats->parents, 5))
+        for (const value_count& p : top_values(parents_of(*request.self->stats), 5))
             seen += fmt::format("{}{} ({})", seen.empty() ? "" : ", ", p.value, p.count);
     lines.push_back(fmt::format("started only by {}{}", allowed,
                                 seen.empty() ? " (no parents in the data)" : "; parents seen: " + seen));

@@ -19,7 +19,7 @@ namespace {
 
 /// The bound docs/performance.md states, in bytes per distinct name (2 events per name on
 /// average, each with a path, a parent, a host and a time, as bench/cardinality.py's).
-constexpr double bytes_per_name_bound = 1400;
+constexpr double bytes_per_name_bound = 1000;
 
 std::size_t heap_in_use() {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)

@@ -32,8 +32,9 @@ masq::name_stats stats_of(std::vector<masq::process_event> events,
 
 void expect_same(const masq::name_stats& a, const masq::name_stats& b) {
     EXPECT_EQ(a.count, b.count);
-    EXPECT_EQ(a.paths, b.paths);
-    EXPECT_EQ(a.parents, b.parents);
+    EXPECT_EQ(masq::paths_of(a), masq::paths_of(b));
+    EXPECT_EQ(masq::parents_of(a), masq::parents_of(b));
+    EXPECT_EQ(masq::original_names_of(a), masq::original_names_of(b));
     ASSERT_EQ(a.variants.size(), b.variants.size());
     for (const auto& [key, v] : a.variants) {
         const auto it = b.variants.find(key);
@@ -111,6 +112,46 @@ TEST(profile, a_copy_owns_its_host_names) {
     ASSERT_EQ(variants.size(), 1u);
     EXPECT_EQ(variants.begin()->first.path,
               std::optional<std::string_view>("C:\\Windows\\System32\\svchost.exe"));
+}
+
+} // namespace
+
+namespace {
+
+// A name's per-value counts are its variants' sums: a path under two parents is one path with
+// both variants' events, each parent keeps its own, and a variant of no events (hosts added to
+// it alone, as the Spark driver's second pass may) names no value.
+TEST(profile, per_value_counts_are_the_variants_sums) {
+    masq::process_profile p;
+    p.add(event("svchost.exe", "C:\\Windows\\System32\\svchost.exe", "h1",
+                "C:\\Windows\\System32\\services.exe"));
+    p.add(event("svchost.exe", "C:\\Windows\\System32\\svchost.exe", "h2",
+                "C:\\Windows\\System32\\services.exe"));
+    p.add(event("svchost.exe", "C:\\Windows\\System32\\svchost.exe", "h1", "C:\\Windows\\explorer.exe"));
+    p.add(event("svchost.exe", "C:\\Users\\a\\AppData\\Local\\Temp\\svchost.exe", "h3"));
+    masq::process_event renamed = event("svchost.exe", "C:\\Temp\\svchost.exe", "h3");
+    renamed.original_file_name = "PsExec.exe";
+    p.add(renamed);
+    masq::name_stats hosts_only;
+    hosts_only.variants[masq::variant_key{"C:\\Elsewhere\\svchost.exe", "C:\\Windows\\cmd.exe", std::nullopt}]
+        .hosts["h9"] = 1;
+    p.add_stats("svchost.exe", hosts_only);
+
+    const masq::name_stats& s = *p.find("svchost.exe");
+    EXPECT_EQ(s.count, 5u);
+    const masq::string_count_map paths = masq::paths_of(s);
+    EXPECT_EQ(paths.size(), 3u);
+    EXPECT_EQ(paths.at("C:\\Windows\\System32\\svchost.exe"), 3u);
+    EXPECT_EQ(paths.at("C:\\Users\\a\\AppData\\Local\\Temp\\svchost.exe"), 1u);
+    EXPECT_EQ(paths.at("C:\\Temp\\svchost.exe"), 1u);
+    const masq::string_count_map parents = masq::parents_of(s);
+    EXPECT_EQ(parents.size(), 2u);
+    EXPECT_EQ(parents.at("C:\\Windows\\System32\\services.exe"), 2u);
+    EXPECT_EQ(parents.at("C:\\Windows\\explorer.exe"), 1u);
+    const masq::string_count_map originals = masq::original_names_of(s);
+    ASSERT_EQ(originals.size(), 1u);
+    EXPECT_EQ(originals.at("PsExec.exe"), 1u);
+    EXPECT_EQ(masq::hosts_of(s).at("h9"), 1u); // the hosts-only variant's hosts still count
 }
 
 } // namespace

@@ -54,7 +54,7 @@ snapshot take(const masq::process_profile& p, const masq::read_stats& st, const 
     p.for_each_sorted([&](std::optional<std::string_view> name, const masq::name_stats& n) {
         std::string line = std::string(name.value_or("<null>")) + " " + std::to_string(n.count) + " " +
                            std::to_string(n.first_seen) + " " + std::to_string(n.last_seen);
-        for (const auto& v : masq::top_values(n.paths))
+        for (const auto& v : masq::top_values(masq::paths_of(n)))
             line += " " + v.value + "=" + std::to_string(v.count);
         for (const auto& v : masq::top_values(masq::hosts_of(n)))
             line += " " + v.value + "=" + std::to_string(v.count);
@@ -280,8 +280,8 @@ TEST(ingest_fields, parent_user_command_line_and_original_name_are_kept) {
         masq::read_into(files, p, d, st, {});
         const masq::name_stats* s = p.find("jabber.exe");
         ASSERT_NE(s, nullptr) << name;
-        EXPECT_EQ(s->parents.count("C:\\Windows\\System32\\cmd.exe"), 1u) << name;
-        EXPECT_EQ(s->original_names.count("REGSVR32.EXE"), 1u) << name;
+        EXPECT_EQ(masq::parents_of(*s).count("C:\\Windows\\System32\\cmd.exe"), 1u) << name;
+        EXPECT_EQ(masq::original_names_of(*s).count("REGSVR32.EXE"), 1u) << name;
         if (fast_path) continue;
         ASSERT_EQ(s->variants.size(), 1u) << name;
         const auto& samples = s->variants.begin()->second.samples;
