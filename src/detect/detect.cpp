@@ -318,27 +318,41 @@ detect_result detect(const process_profile& profile, const detect_options& optio
     result.summary.candidates = stats.verified;
     clock.lap("join");
 
+    // Each match's finding on its own slot, built over the threads (the evidence, its paths,
+    // hosts and samples, is most of a finding's cost: a second for 100k findings on one core).
+    std::vector<finding> built(matches.size());
+    detail::parallel_blocks(
+        matches.size(), 1024, detail::thread_count(options.threads),
+        [&](std::size_t, std::size_t begin, std::size_t end, std::size_t) {
+            for (std::size_t i = begin; i < end; ++i) {
+                const name_match& m = matches[i];
+                const ranked_name& normal = split.names[split.frequent[m.frequent_index]];
+                const ranked_name& suspicious = split.names[split.infrequent[m.infrequent_index]];
+                const name_stats* s = suspicious.stats;
+                const name_stats* f = normal.stats;
+                finding out =
+                    detectors::make_finding(*s, suspicious.percent_rank, f, normal.percent_rank, options);
+                out.detector = seed_detector.id;
+                out.suspicious_process = *suspicious.name;
+                out.normal_process = *normal.name;
+                out.score = m.score;
+                out.similarity = m.similarity;
+                out.distance = m.distance;
+                const std::string what =
+                    m.extension_stripped ? "" : " (extensions differ, full names compared)";
+                out.reason =
+                    fmt::format("{} edit{} from {}{}; similarity {:.4f} > {}; {} seen {} time{}, {} seen {}",
+                                m.distance, m.distance == 1 ? "" : "s", *normal.name, what, m.similarity,
+                                options.similarity_threshold, *normal.name, f->count,
+                                f->count == 1 ? "" : "s", *suspicious.name, s->count);
+                out.technique = std::string(seed_detector.technique);
+                out.level = detectors::level_of_score(out.score);
+                out.detections.push_back({out.detector, out.technique, out.score, out.reason});
+                built[i] = std::move(out);
+            }
+        });
     result.findings.reserve(matches.size());
-    for (const name_match& m : matches) {
-        const ranked_name& normal = split.names[split.frequent[m.frequent_index]];
-        const ranked_name& suspicious = split.names[split.infrequent[m.infrequent_index]];
-        const name_stats* s = suspicious.stats;
-        const name_stats* f = normal.stats;
-        finding out = detectors::make_finding(*s, suspicious.percent_rank, f, normal.percent_rank, options);
-        out.detector = seed_detector.id;
-        out.suspicious_process = *suspicious.name;
-        out.normal_process = *normal.name;
-        out.score = m.score;
-        out.similarity = m.similarity;
-        out.distance = m.distance;
-        const std::string what = m.extension_stripped ? "" : " (extensions differ, full names compared)";
-        out.reason = fmt::format("{} edit{} from {}{}; similarity {:.4f} > {}; {} seen {} time{}, {} seen {}",
-                                 m.distance, m.distance == 1 ? "" : "s", *normal.name, what, m.similarity,
-                                 options.similarity_threshold, *normal.name, f->count,
-                                 f->count == 1 ? "" : "s", *suspicious.name, s->count);
-        out.technique = std::string(seed_detector.technique);
-        out.level = detectors::level_of_score(out.score);
-        out.detections.push_back({out.detector, out.technique, out.score, out.reason});
+    for (finding& out : built) {
         if (out.level < options.min_level) {
             ++result.summary.below_level;
             continue;
