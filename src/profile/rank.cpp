@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "masq/rank.h"
 
+#include <absl/container/flat_hash_map.h>
 #include <algorithm>
 #include <numeric>
 
@@ -10,17 +11,23 @@ std::vector<double> spark_percent_rank(std::span<const std::uint64_t> counts) {
     const std::size_t n = counts.size();
     std::vector<double> ranks(n, 0.0);
     if (n <= 1) return ranks; // Spark: "If a partition only contains one row, the function will return 0."
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::sort(order.begin(), order.end(),
-              [&](std::size_t a, std::size_t b) { return counts[a] < counts[b]; });
-    // RankLike: rank = 1 + number of rows with a strictly smaller count (ties share the minimum).
-    std::size_t rank = 1;
-    for (std::size_t pos = 0; pos < n; ++pos) {
-        if (pos > 0 && counts[order[pos]] != counts[order[pos - 1]]) rank = pos + 1;
-        // PercentRank: (rank - 1).cast(DoubleType) / (n - 1).cast(DoubleType)
-        ranks[order[pos]] = static_cast<double>(rank - 1) / static_cast<double>(n - 1);
+    // RankLike: rank = 1 + the number of rows with a strictly smaller count (ties share the
+    // minimum), which depends on the count only. Counts take few distinct values (most names are
+    // seen a handful of times), so the rows are tallied per count and only the distinct counts
+    // sorted: a million names' indirect sort took a tenth of a second of cache misses.
+    absl::flat_hash_map<std::uint64_t, std::uint64_t> smaller; // count -> rows with a smaller one
+    for (const std::uint64_t c : counts)
+        ++smaller[c];
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> tally(smaller.begin(), smaller.end());
+    std::sort(tally.begin(), tally.end());
+    std::uint64_t below = 0;
+    for (const auto& [count, rows] : tally) {
+        smaller[count] = below;
+        below += rows;
     }
+    // PercentRank: (rank - 1).cast(DoubleType) / (n - 1).cast(DoubleType)
+    for (std::size_t i = 0; i < n; ++i)
+        ranks[i] = static_cast<double>(smaller.find(counts[i])->second) / static_cast<double>(n - 1);
     return ranks;
 }
 
