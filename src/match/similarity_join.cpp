@@ -286,6 +286,62 @@ struct name_index::impl {
     }
 
     /**
+     * Calls `visit(window, deletions)` for each part of the deletion neighbourhood that a name of
+     * `length` is indexed and queried with, in the filter on its first (or last) `affix`
+     * characters: its window of `min(affix, length)` characters with at most `at(length)`
+     * deletions, and, for each longer partner length `length + Δ` allowing more edits, the window
+     * shortened by Δ with at most `at(length + Δ) - Δ` deletions.
+     *
+     * Why that suffices: let a be the shorter of a pair, b the longer, Δ = |b| - |a| and
+     * DL(a, b) = d <= at(|b|). Take an alignment's common subsequence with s substitutions (or
+     * transpositions), i insertions and e deletions, d = s + i + e and i - e = Δ. Then deleting
+     * y <= d - Δ characters from a's window shortened by Δ and x = y + Δ <= d from b's window
+     * gives the same text: a character of a's shortened window is lost only if it is unmatched
+     * (at most s + e before the first matched pair that leaves b's window, whose shift needs
+     * more than Δ insertions before it) or after that pair, and each of those is paid for by an
+     * insertion beyond the Δ. So b meets a with its own window (x <= at(|b|)), and a meets b with
+     * the shortened one (y <= at(|b|) - Δ); when at(|b|) <= at(|a|), that text is already in a's
+     * own window's neighbourhood (its last Δ characters deleted too). Equal lengths are the plain
+     * symmetric deletion bound (Δ = 0). The neighbourhood of the reach alone (the most edits any
+     * partner allows, for every partner) was the same for a name whose budget grows within its
+     * reach and up to three times larger for the others: a name of 18 code points at the seed
+     * threshold, 1 edit allowed with partners up to 20 and 3 from 21, was indexed with 232
+     * variants of its first eleven characters instead of 68.
+     */
+    template <class Visit>
+    void for_each_part(std::size_t length, std::size_t affix, Visit&& visit) const {
+        const std::ptrdiff_t own = budget.at(length);
+        if (own >= 0) visit(std::min(affix, length), static_cast<std::size_t>(own));
+        const std::ptrdiff_t widest = budget.at(budget.longest());
+        for (std::size_t delta = 1; widest >= 0 && delta <= static_cast<std::size_t>(widest) &&
+                                    length + delta <= budget.longest();
+             ++delta) {
+            const std::ptrdiff_t k = budget.at(length + delta);
+            if (k <= own || k < static_cast<std::ptrdiff_t>(delta)) continue;
+            visit(std::min(affix > delta ? affix - delta : 0, length), static_cast<std::size_t>(k) - delta);
+        }
+    }
+
+    /// The hashes of a name's neighbourhood in one filter (`for_each_part`), each once.
+    void neighbourhood_of(std::u32string_view name, std::size_t affix, bool suffix, std::uint64_t salt,
+                          std::u32string& reversed, std::vector<std::uint64_t>& part,
+                          std::vector<std::uint64_t>& out) const {
+        out.clear();
+        bool several = false;
+        for_each_part(name.size(), affix, [&](std::size_t window, std::size_t deletions) {
+            several = several || !out.empty();
+            variants_of(name, window, suffix, deletions, salt, reversed, part);
+            out.insert(out.end(), part.begin(), part.end());
+        });
+        // The parts overlap (a shortened window's text is often the full window's with its last
+        // characters deleted): a repeat would be a second index entry, or a second probe.
+        if (several) {
+            std::sort(out.begin(), out.end());
+            out.erase(std::unique(out.begin(), out.end()), out.end());
+        }
+    }
+
+    /**
      * Builds one table in two cache-friendly passes (a two-level radix sort by bucket): each thread
      * hashes the variants of a range of names into 256 partitions by the top 8 bits of the hash;
      * then each partition, small enough for the cache, is counting-sorted by its remaining bucket
@@ -298,15 +354,15 @@ struct name_index::impl {
         // Size the directory from an upper bound on the entries: about two per bucket.
         std::uint64_t estimate = 0;
         for (std::size_t i = 0; i < n; ++i) {
-            const std::ptrdiff_t r = indexed_reach(lengths[i]);
-            if (r < 0) continue;
-            const std::size_t m = std::min<std::size_t>(affix_length, lengths[i]);
-            std::uint64_t c = 1, total = 1;
-            for (std::size_t d = 1; d <= static_cast<std::size_t>(r) && d <= m; ++d) {
-                c = c * (m - d + 1) / d;
-                total += c;
-            }
-            estimate += total;
+            if (indexed_reach(lengths[i]) < 0) continue;
+            for_each_part(lengths[i], affix_length, [&](std::size_t window, std::size_t deletions) {
+                std::uint64_t c = 1, total = 1;
+                for (std::size_t d = 1; d <= deletions && d <= window; ++d) {
+                    c = c * (window - d + 1) / d;
+                    total += c;
+                }
+                estimate += total;
+            });
         }
         constexpr unsigned partition_bits = 8;
         constexpr std::size_t partitions = std::size_t{1} << partition_bits;
@@ -328,7 +384,7 @@ struct name_index::impl {
                                                               std::vector<std::vector<staged>>(partitions));
         detail::parallel_blocks(
             shards, 1, shards, [&](std::size_t, std::size_t shard, std::size_t, std::size_t) {
-                std::vector<std::uint64_t> variants;
+                std::vector<std::uint64_t> variants, part;
                 std::u32string reversed;
                 auto& out = staging[shard];
                 const std::size_t begin = shard * per_shard, end = std::min(n, begin + per_shard);
@@ -339,13 +395,12 @@ struct name_index::impl {
                                              static_cast<double>(end - begin) / static_cast<double>(n) /
                                              static_cast<double>(partitions) * 1.05) +
                     16;
-                for (auto& part : out)
-                    part.reserve(share);
+                for (auto& partition : out)
+                    partition.reserve(share);
                 for (std::size_t i = begin; i < end; ++i) {
-                    const std::ptrdiff_t r = indexed_reach(lengths[i]);
-                    if (r < 0) continue;
-                    variants_of(names[i], affix_length, suffix, static_cast<std::size_t>(r),
-                                salt_of(groups.empty() ? 0 : groups[i]), reversed, variants);
+                    if (indexed_reach(lengths[i]) < 0) continue;
+                    neighbourhood_of(names[i], affix_length, suffix, salt_of(groups.empty() ? 0 : groups[i]),
+                                     reversed, part, variants);
                     for (std::uint64_t h : variants)
                         out[h >> (64 - partition_bits)].push_back({static_cast<std::uint32_t>(h >> 32),
                                                                    static_cast<std::uint32_t>(h),
@@ -446,8 +501,8 @@ struct name_index::impl {
             std::size_t best = filters.size(), runner_up = filters.size();
             const auto consider = [&](std::size_t from, std::size_t to) {
                 for (std::size_t f = from; f < to; ++f) {
-                    variants_of(query, filters[f].length, filters[f].suffix,
-                                static_cast<std::size_t>(query_reach), salt, s.reversed, s.variants[f]);
+                    neighbourhood_of(query, filters[f].length, filters[f].suffix, salt, s.reversed, s.part,
+                                     s.variants[f]);
                     // The lookups are independent cache misses: issue them all before reading any.
                     for (std::uint64_t h : s.variants[f])
                         filters[f].table.prefetch(h);

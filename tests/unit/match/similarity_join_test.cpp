@@ -116,6 +116,45 @@ TEST(similarity_join, exhaustive_small_alphabet_for_every_budget_and_prefix) {
     }
 }
 
+TEST(similarity_join, exhaustive_small_alphabet_for_budgets_that_grow_with_length) {
+    // A budget that grows with the length makes a name's neighbourhood depend on its partners'
+    // lengths (a window shortened by the length difference, name_index::for_each_part): every
+    // string over {a, b, c} up to length 6, budgets that step by one and by two, none at the
+    // shortest lengths, and windows shorter and longer than the strings.
+    std::vector<std::u32string> all{U""};
+    for (std::size_t begin = 0, length = 1; length <= 6; ++length) {
+        const std::size_t end = all.size();
+        for (std::size_t i = begin; i < end; ++i)
+            for (char32_t c : std::u32string_view(U"abc"))
+                all.push_back(all[i] + c);
+        begin = end;
+    }
+    const std::vector<std::pair<const char*, masq::edit_budget>> budgets = {
+        {"steps of one", masq::edit_budget([](std::size_t n) -> std::ptrdiff_t { return n < 2   ? 0
+                                                                                    : n < 4 ? 1
+                                                                                    : n < 6 ? 2
+                                                                                            : 3; },
+                                           6)},
+        {"a step of two", masq::edit_budget([](std::size_t n) -> std::ptrdiff_t { return n < 3   ? -1
+                                                                                     : n < 5 ? 0
+                                                                                             : 2; },
+                                            6)},
+        {"the seed rule at 0.7", masq::edit_budget::seed(0.7, 6)},
+    };
+    for (const auto& [label, budget] : budgets) {
+        const auto expected = masq::similarity_join_brute_force(all, all, budget);
+        ASSERT_FALSE(expected.empty());
+        for (std::size_t prefix : {1u, 2u, 3u, 4u, 5u}) {
+            masq::join_options options;
+            options.prefix_length = prefix;
+            options.threads = 2;
+            EXPECT_EQ(masq::similarity_join(all, all, budget, {}, {}, masq::group_rule::any, options),
+                      expected)
+                << label << ", prefix " << prefix;
+        }
+    }
+}
+
 TEST(similarity_join, group_rules_and_length_aware_budgets) {
     masq::testing::name_set_generator gen(99, {.mutant_share = 0.5, .cluster_size = 4});
     const auto left = code_points(gen.take(300)), right = code_points(gen.take(300));
