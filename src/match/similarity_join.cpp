@@ -65,18 +65,18 @@ constexpr std::uint64_t mix(std::uint64_t h) noexcept {
 }
 
 /**
- * Appends the hashes of the strings obtained from `text` by deleting at most `deletions`
- * characters (the deletion neighbourhood, SymSpell), salted with `salt`. The hash is a polynomial
+ * Appends the hashes of the strings obtained from `text` by deleting at least `fewest` and at
+ * most `deletions` characters (the deletion neighbourhood, SymSpell), salted with `salt`. The hash is a polynomial
  * over the kept characters, so it depends on the variant only, not on which positions were
  * dropped. Within a run of equal characters only the leading ones are ever deleted (deleting any
  * j of a run gives the same string), which removes most duplicates without sorting; the few
  * left (periodic text like "abab") only cost a repeated probe, which the stamps absorb.
  */
-void deletion_variants(std::u32string_view text, std::size_t deletions, std::uint64_t salt,
+void deletion_variants(std::u32string_view text, std::size_t fewest, std::size_t deletions, std::uint64_t salt,
                        std::vector<std::uint64_t>& out) {
-    out.clear();
     const std::size_t n = text.size();
     deletions = std::min(deletions, n);
+    if (fewest > deletions) return;
     // Once a branch has no deletion left it keeps the rest of the text, whose share of the hash
     // does not depend on the branch: hash(h, text[p..n)) = h·M^(n-p) + tail[p] (mod 2^64), with
     // tail[p] = Σ_{i≥p} (text[i] + 1)·M^(n-i). Most variants are such branches, and each then
@@ -115,7 +115,7 @@ void deletion_variants(std::u32string_view text, std::size_t deletions, std::uin
             f.kept_previous = true;
             ++f.position;
         }
-        out.push_back(mix(f.hash));
+        if (deletions - f.left >= fewest) out.push_back(mix(f.hash));
     }
 }
 
@@ -275,22 +275,25 @@ struct name_index::impl {
 
     std::uint64_t salt_of(std::uint64_t group) const { return rule == group_rule::same ? group + 1 : 0; }
 
-    static void variants_of(std::u32string_view name, std::size_t length, bool suffix, std::size_t deletions,
-                            std::uint64_t salt, std::u32string& reversed, std::vector<std::uint64_t>& out) {
+    /// Appends the hashes of the first (or last, reversed) `length` characters of `name` with
+    /// `fewest` to `deletions` of them deleted.
+    static void variants_of(std::u32string_view name, std::size_t length, bool suffix, std::size_t fewest,
+                            std::size_t deletions, std::uint64_t salt, std::u32string& reversed,
+                            std::vector<std::uint64_t>& out) {
         if (suffix) {
             reversed = reversed_suffix_of(name, length);
-            deletion_variants(reversed, deletions, salt, out);
+            deletion_variants(reversed, fewest, deletions, salt, out);
         } else {
-            deletion_variants(prefix_of(name, length), deletions, salt, out);
+            deletion_variants(prefix_of(name, length), fewest, deletions, salt, out);
         }
     }
 
     /**
-     * Calls `visit(window, deletions)` for each part of the deletion neighbourhood that a name of
-     * `length` is indexed and queried with, in the filter on its first (or last) `affix`
+     * Calls `visit(window, fewest, most)` for each part of the deletion neighbourhood that a name
+     * of `length` is indexed and queried with, in the filter on its first (or last) `affix`
      * characters: its window of `min(affix, length)` characters with at most `at(length)`
      * deletions, and, for each longer partner length `length + Δ` allowing more edits, the window
-     * shortened by Δ with at most `at(length + Δ) - Δ` deletions.
+     * shortened by Δ with exactly `at(length + Δ) - Δ` deletions.
      *
      * Why that suffices: let a be the shorter of a pair, b the longer, Δ = |b| - |a| and
      * DL(a, b) = d <= at(|b|). Take an alignment's common subsequence with s substitutions (or
@@ -299,46 +302,58 @@ struct name_index::impl {
      * gives the same text: a character of a's shortened window is lost only if it is unmatched
      * (at most s + e before the first matched pair that leaves b's window, whose shift needs
      * more than Δ insertions before it) or after that pair, and each of those is paid for by an
-     * insertion beyond the Δ. So b meets a with its own window (x <= at(|b|)), and a meets b with
-     * the shortened one (y <= at(|b|) - Δ); when at(|b|) <= at(|a|), that text is already in a's
-     * own window's neighbourhood (its last Δ characters deleted too). Equal lengths are the plain
-     * symmetric deletion bound (Δ = 0). The neighbourhood of the reach alone (the most edits any
-     * partner allows, for every partner) was the same for a name whose budget grows within its
-     * reach and up to three times larger for the others: a name of 18 code points at the seed
-     * threshold, 1 edit allowed with partners up to 20 and 3 from 21, was indexed with 232
-     * variants of its first eleven characters instead of 68.
+     * insertion beyond the Δ. Deleting one more character of that common text from both sides
+     * keeps x = y + Δ, so the pair also meets at y = at(|b|) - Δ, x = at(|b|) (or with nothing
+     * left of the shorter window): b meets a with its own window, and a meets b with the
+     * shortened one at exactly that count. When at(|b|) <= at(|a|) the text is already in a's own
+     * window's neighbourhood (its last Δ characters deleted too), as it is when an earlier part
+     * holds that count of the same characters. Equal lengths are the plain symmetric deletion
+     * bound (Δ = 0). The neighbourhood of the reach alone (the most edits any partner allows,
+     * for every partner) was the same for a name whose budget grows within its reach and up to
+     * three times larger for the others: a name of 18 code points at the seed threshold, two
+     * edits with partners up to 20 and three from 21, was indexed with 232 variants of its first
+     * eleven characters instead of 68.
      */
     template <class Visit>
     void for_each_part(std::size_t length, std::size_t affix, Visit&& visit) const {
+        struct part {
+            std::size_t window, fewest, most;
+        };
+        std::array<part, 8> parts{};
+        std::size_t count = 0;
+        const auto add = [&](std::size_t window, std::size_t fewest, std::size_t most) {
+            visit(window, fewest, most);
+            if (count < parts.size()) parts[count++] = {window, fewest, most};
+        };
         const std::ptrdiff_t own = budget.at(length);
-        if (own >= 0) visit(std::min(affix, length), static_cast<std::size_t>(own));
+        if (own >= 0) add(std::min(affix, length), 0, static_cast<std::size_t>(own));
         const std::ptrdiff_t widest = budget.at(budget.longest());
         for (std::size_t delta = 1; widest >= 0 && delta <= static_cast<std::size_t>(widest) &&
                                     length + delta <= budget.longest();
              ++delta) {
             const std::ptrdiff_t k = budget.at(length + delta);
             if (k <= own || k < static_cast<std::ptrdiff_t>(delta)) continue;
-            visit(std::min(affix > delta ? affix - delta : 0, length), static_cast<std::size_t>(k) - delta);
+            const std::size_t window = std::min(affix > delta ? affix - delta : 0, length);
+            const std::size_t deletions = std::min(static_cast<std::size_t>(k) - delta, window);
+            // A window's text with y deletions is a longer window's (windows never grow here)
+            // with y plus the difference.
+            const bool held = std::any_of(parts.begin(), parts.begin() + count, [&](const part& p) {
+                const std::size_t at = deletions + (p.window - window);
+                return p.fewest <= at && at <= p.most;
+            });
+            if (!held) add(window, deletions, deletions);
         }
     }
 
-    /// The hashes of a name's neighbourhood in one filter (`for_each_part`), each once.
+    /// The hashes of a name's neighbourhood in one filter (`for_each_part`). The parts do not
+    /// repeat each other's deletion counts; a text they still share (a run, periodic text) only
+    /// costs a second entry or probe, which the stamps absorb.
     void neighbourhood_of(std::u32string_view name, std::size_t affix, bool suffix, std::uint64_t salt,
-                          std::u32string& reversed, std::vector<std::uint64_t>& part,
-                          std::vector<std::uint64_t>& out) const {
+                          std::u32string& reversed, std::vector<std::uint64_t>& out) const {
         out.clear();
-        bool several = false;
-        for_each_part(name.size(), affix, [&](std::size_t window, std::size_t deletions) {
-            several = several || !out.empty();
-            variants_of(name, window, suffix, deletions, salt, reversed, part);
-            out.insert(out.end(), part.begin(), part.end());
+        for_each_part(name.size(), affix, [&](std::size_t window, std::size_t fewest, std::size_t most) {
+            variants_of(name, window, suffix, fewest, most, salt, reversed, out);
         });
-        // The parts overlap (a shortened window's text is often the full window's with its last
-        // characters deleted): a repeat would be a second index entry, or a second probe.
-        if (several) {
-            std::sort(out.begin(), out.end());
-            out.erase(std::unique(out.begin(), out.end()), out.end());
-        }
     }
 
     /**
@@ -355,13 +370,12 @@ struct name_index::impl {
         std::uint64_t estimate = 0;
         for (std::size_t i = 0; i < n; ++i) {
             if (indexed_reach(lengths[i]) < 0) continue;
-            for_each_part(lengths[i], affix_length, [&](std::size_t window, std::size_t deletions) {
-                std::uint64_t c = 1, total = 1;
-                for (std::size_t d = 1; d <= deletions && d <= window; ++d) {
-                    c = c * (window - d + 1) / d;
-                    total += c;
+            for_each_part(lengths[i], affix_length, [&](std::size_t window, std::size_t fewest, std::size_t most) {
+                std::uint64_t c = 1; // C(window, d)
+                for (std::size_t d = 0; d <= most && d <= window; ++d) {
+                    if (d > 0) c = c * (window - d + 1) / d;
+                    if (d >= fewest) estimate += c;
                 }
-                estimate += total;
             });
         }
         constexpr unsigned partition_bits = 8;
@@ -384,7 +398,7 @@ struct name_index::impl {
                                                               std::vector<std::vector<staged>>(partitions));
         detail::parallel_blocks(
             shards, 1, shards, [&](std::size_t, std::size_t shard, std::size_t, std::size_t) {
-                std::vector<std::uint64_t> variants, part;
+                std::vector<std::uint64_t> variants;
                 std::u32string reversed;
                 auto& out = staging[shard];
                 const std::size_t begin = shard * per_shard, end = std::min(n, begin + per_shard);
@@ -400,7 +414,7 @@ struct name_index::impl {
                 for (std::size_t i = begin; i < end; ++i) {
                     if (indexed_reach(lengths[i]) < 0) continue;
                     neighbourhood_of(names[i], affix_length, suffix, salt_of(groups.empty() ? 0 : groups[i]),
-                                     reversed, part, variants);
+                                     reversed, variants);
                     for (std::uint64_t h : variants)
                         out[h >> (64 - partition_bits)].push_back({static_cast<std::uint32_t>(h >> 32),
                                                                    static_cast<std::uint32_t>(h),
@@ -501,8 +515,7 @@ struct name_index::impl {
             std::size_t best = filters.size(), runner_up = filters.size();
             const auto consider = [&](std::size_t from, std::size_t to) {
                 for (std::size_t f = from; f < to; ++f) {
-                    neighbourhood_of(query, filters[f].length, filters[f].suffix, salt, s.reversed, s.part,
-                                     s.variants[f]);
+                    neighbourhood_of(query, filters[f].length, filters[f].suffix, salt, s.reversed, s.variants[f]);
                     // The lookups are independent cache misses: issue them all before reading any.
                     for (std::uint64_t h : s.variants[f])
                         filters[f].table.prefetch(h);

@@ -109,7 +109,6 @@ class name_index {
         std::vector<std::uint32_t> stamp;
         std::uint32_t epoch = 0;
         std::array<std::vector<std::uint64_t>, 4> variants; ///< one per filter
-        std::vector<std::uint64_t> part;                    ///< one part of a neighbourhood
         std::vector<std::uint32_t> candidates;
         std::u32string reversed;
         osa_pattern query_pattern{std::u32string_view{}};

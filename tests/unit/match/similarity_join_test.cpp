@@ -8,6 +8,7 @@
 #include "support/name_sets.h"
 
 #include <gtest/gtest.h>
+#include <random>
 
 namespace {
 
@@ -139,6 +140,8 @@ TEST(similarity_join, exhaustive_small_alphabet_for_budgets_that_grow_with_lengt
                                                                                      : n < 5 ? 0
                                                                                              : 2; },
                                             6)},
+        {"a step of two from one edit",
+         masq::edit_budget([](std::size_t n) -> std::ptrdiff_t { return n < 2 ? 0 : n < 4 ? 1 : 3; }, 6)},
         {"the seed rule at 0.7", masq::edit_budget::seed(0.7, 6)},
     };
     for (const auto& [label, budget] : budgets) {
@@ -152,6 +155,47 @@ TEST(similarity_join, exhaustive_small_alphabet_for_budgets_that_grow_with_lengt
                       expected)
                 << label << ", prefix " << prefix;
         }
+    }
+}
+
+TEST(similarity_join, budgets_that_jump_between_neighbouring_lengths) {
+    // Windows longer than the budget, where a part of a neighbourhood starts above zero deletions
+    // (for_each_part's `fewest`): a budget of one edit below 8 code points and three from 8, and
+    // strings of 5 to 10 letters over {a, b, c}, each with relatives a few random edits away.
+    std::mt19937_64 rng(2027);
+    std::vector<std::u32string> names;
+    while (names.size() < 1200) {
+        std::u32string s(5 + rng() % 6, U'a');
+        for (auto& c : s)
+            c = U'a' + static_cast<char32_t>(rng() % 3);
+        names.push_back(s);
+        for (int relative = 0; relative < 3; ++relative) {
+            std::u32string t = s;
+            for (std::size_t edits = 1 + rng() % 3; edits-- > 0;) {
+                const std::size_t at = rng() % (t.size() + 1);
+                switch (rng() % 3) {
+                case 0:
+                    t.insert(t.begin() + static_cast<std::ptrdiff_t>(at), U'a' + static_cast<char32_t>(rng() % 3));
+                    break;
+                case 1:
+                    if (at < t.size()) t.erase(t.begin() + static_cast<std::ptrdiff_t>(at));
+                    break;
+                default:
+                    if (at + 1 < t.size()) std::swap(t[at], t[at + 1]);
+                }
+            }
+            if (t.size() <= 12) names.push_back(t);
+        }
+    }
+    const masq::edit_budget jump([](std::size_t n) -> std::ptrdiff_t { return n < 8 ? 1 : 3; }, 12);
+    const auto expected = masq::similarity_join_brute_force(names, names, jump);
+    ASSERT_GT(expected.size(), names.size()); // more than each name with itself
+    for (std::size_t prefix : {4u, 6u, 9u}) {
+        masq::join_options options;
+        options.prefix_length = prefix;
+        options.threads = 2;
+        EXPECT_EQ(masq::similarity_join(names, names, jump, {}, {}, masq::group_rule::any, options), expected)
+            << "prefix " << prefix;
     }
 }
 
