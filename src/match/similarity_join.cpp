@@ -143,12 +143,20 @@ bool groups_allow(group_rule rule, std::uint64_t a, std::uint64_t b) noexcept {
 }
 
 /// One hashed deletion index: bucket directory by the top bits of the variant hash, entries
-/// holding the low 32 bits (a fingerprint; a collision only adds a candidate) and the name id.
+/// holding the 32 bits after the top 8 (a fingerprint; a collision only adds a candidate) and the
+/// name id. The fingerprint holds the bucket's bits below the top 8 (at most 22 of them, `bits` is
+/// at most 30), so an entry staged in its partition of the top 8 bits knows its bucket, and the
+/// staging is the table's own eight bytes; within a bucket at least ten bits still discriminate
+/// (sixteen at a million names), a false candidate per 2^16 postings.
 struct deletion_table {
     struct entry {
         std::uint32_t fingerprint;
         std::uint32_t id;
     };
+    static constexpr unsigned partition_bits = 8;
+    static std::uint32_t fingerprint_of(std::uint64_t hash) noexcept {
+        return static_cast<std::uint32_t>(hash >> (64 - partition_bits - 32));
+    }
     unsigned bits = 1;
     std::vector<std::uint32_t> directory; // 2^bits + 1 offsets into entries
     /// Not a vector: resizing one zeroes every page before the scatter writes it, and the zeroed
@@ -174,7 +182,7 @@ struct deletion_table {
     template <class Visit>
     void probe(std::uint64_t hash, Visit&& visit) const {
         const std::size_t bucket = static_cast<std::size_t>(hash >> (64 - bits));
-        const auto fingerprint = static_cast<std::uint32_t>(hash);
+        const std::uint32_t fingerprint = fingerprint_of(hash);
         for (std::uint32_t e = directory[bucket], end = directory[bucket + 1]; e < end; ++e)
             if (entries[e].fingerprint == fingerprint) visit(entries[e].id);
     }
@@ -378,20 +386,18 @@ struct name_index::impl {
                 }
             });
         }
-        constexpr unsigned partition_bits = 8;
+        constexpr unsigned partition_bits = deletion_table::partition_bits;
         constexpr std::size_t partitions = std::size_t{1} << partition_bits;
         table.bits = static_cast<unsigned>(
             std::clamp<std::size_t>(std::bit_width(estimate / 2 + 1), partition_bits + 1, 30));
         const unsigned low_bits = table.bits - partition_bits;
         const std::size_t buckets = std::size_t{1} << table.bits;
 
-        // Twelve bytes, not sixteen: a table's entries wait here whole before the scatter, and at
-        // a million names the padding of a 64-bit hash beside a 32-bit id was 80 MB of peak RSS.
-        struct staged {
-            std::uint32_t high, low, id;
-            std::uint64_t hash() const noexcept { return std::uint64_t{high} << 32 | low; }
-        };
-        static_assert(sizeof(staged) == 12);
+        // A table's entries wait here whole before the scatter, as the table's own entries (the
+        // partition and the fingerprint give the bucket): eight bytes where a 64-bit hash beside
+        // the id took sixteen, 130 MB of peak RSS and of fresh pages at a million names.
+        using staged = deletion_table::entry;
+        const unsigned bucket_shift = 32 - low_bits; // the fingerprint's bits below the bucket's
         const std::size_t shards = std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 4096));
         const std::size_t per_shard = (n + shards - 1) / shards;
         std::vector<std::vector<std::vector<staged>>> staging(shards,
@@ -416,9 +422,8 @@ struct name_index::impl {
                     neighbourhood_of(names[i], affix_length, suffix, salt_of(groups.empty() ? 0 : groups[i]),
                                      reversed, variants);
                     for (std::uint64_t h : variants)
-                        out[h >> (64 - partition_bits)].push_back({static_cast<std::uint32_t>(h >> 32),
-                                                                   static_cast<std::uint32_t>(h),
-                                                                   static_cast<std::uint32_t>(i)});
+                        out[h >> (64 - partition_bits)].push_back(
+                            {deletion_table::fingerprint_of(h), static_cast<std::uint32_t>(i)});
                 }
             });
         std::vector<std::uint64_t> partition_start(partitions + 1, 0);
@@ -437,11 +442,10 @@ struct name_index::impl {
         detail::parallel_blocks(
             partitions, 1, threads, [&](std::size_t, std::size_t part, std::size_t, std::size_t) {
                 const std::size_t first_bucket = part << low_bits, local_buckets = std::size_t{1} << low_bits;
-                const std::uint64_t low_mask = local_buckets - 1;
                 std::vector<std::uint32_t> offset(local_buckets + 1, 0);
                 for (std::size_t shard = 0; shard < shards; ++shard)
                     for (const staged& e : staging[shard][part])
-                        ++offset[((e.hash() >> (64 - table.bits)) & low_mask) + 1];
+                        ++offset[(e.fingerprint >> bucket_shift) + 1];
                 std::uint32_t running = static_cast<std::uint32_t>(partition_start[part]);
                 for (std::size_t b = 0; b < local_buckets; ++b) {
                     running += offset[b + 1];
@@ -452,7 +456,7 @@ struct name_index::impl {
                     table.directory[first_bucket + b] = offset[b];
                 for (std::size_t shard = 0; shard < shards; ++shard) {
                     for (const staged& e : staging[shard][part])
-                        table.entries[offset[(e.hash() >> (64 - table.bits)) & low_mask]++] = {e.low, e.id};
+                        table.entries[offset[e.fingerprint >> bucket_shift]++] = e;
                     std::vector<staged>().swap(staging[shard][part]);
                 }
             });
