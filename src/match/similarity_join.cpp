@@ -303,24 +303,20 @@ struct name_index::impl {
      * deletions, and, for each longer partner length `length + Δ` allowing more edits, the window
      * shortened by Δ with exactly `at(length + Δ) - Δ` deletions.
      *
-     * Why that suffices: let a be the shorter of a pair, b the longer, Δ = |b| - |a| and
-     * DL(a, b) = d <= at(|b|). Take an alignment's common subsequence with s substitutions (or
-     * transpositions), i insertions and e deletions, d = s + i + e and i - e = Δ. Then deleting
-     * y <= d - Δ characters from a's window shortened by Δ and x = y + Δ <= d from b's window
-     * gives the same text: a character of a's shortened window is lost only if it is unmatched
-     * (at most s + e before the first matched pair that leaves b's window, whose shift needs
-     * more than Δ insertions before it) or after that pair, and each of those is paid for by an
-     * insertion beyond the Δ. Deleting one more character of that common text from both sides
-     * keeps x = y + Δ, so the pair also meets at y = at(|b|) - Δ, x = at(|b|) (or with nothing
-     * left of the shorter window): b meets a with its own window, and a meets b with the
-     * shortened one at exactly that count. When at(|b|) <= at(|a|) the text is already in a's own
-     * window's neighbourhood (its last Δ characters deleted too), as it is when an earlier part
-     * holds that count of the same characters. Equal lengths are the plain symmetric deletion
-     * bound (Δ = 0). The neighbourhood of the reach alone (the most edits any partner allows,
-     * for every partner) was the same for a name whose budget grows within its reach and up to
-     * three times larger for the others: a name of 18 code points at the seed threshold, two
-     * edits with partners up to 20 and three from 21, was indexed with 232 variants of its first
-     * eleven characters instead of 68.
+     * Why that suffices (docs/similarity-join.md, "Lengths that differ"): let a be the shorter
+     * of a pair, b the longer by Δ, and g = |b| - LCS(a, b) <= DL(a, b) <= at(|b|). Along an LCS
+     * alignment a's window shortened by Δ loses a character only if it is unmatched or comes at
+     * or after the first one whose partner lies beyond b's window, and that partner's shift is
+     * paid for by b's unmatched characters before it: the shortened window drops at most g - Δ
+     * characters and b's window Δ more, to the same text. Dropping one more common character
+     * from both keeps the difference, so they also meet where b drops exactly at(|b|) (its own
+     * window's part) and a exactly at(|b|) - Δ (this part). When at(|b|) <= at(|a|) that text is
+     * already in a's own part (its last Δ characters deleted too), as it is when an earlier part
+     * holds that count of the same characters; equal lengths are the plain symmetric bound. The
+     * neighbourhood of the reach alone (every variant up to the most edits any partner allows)
+     * was up to three times larger where the budget steps up within a name's reach: a name of
+     * 18 code points at the seed threshold, two edits with partners up to 20 and three from 21,
+     * was indexed with 232 variants of its first eleven characters instead of 68.
      */
     template <class Visit>
     void for_each_part(std::size_t length, std::size_t affix, Visit&& visit) const {
