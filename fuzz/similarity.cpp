@@ -2,8 +2,9 @@
 // Differential: the fast kernels against their slow references (tests/reference/), on names the
 // fuzzer writes. The bounded and unbounded Damerau-Levenshtein against the textbook recurrence
 // (Lowrance & Wagner 1975), the bit-parallel OSA filter against the OSA recurrence, and the
-// indexed similarity join against the brute-force join, for the seed budget and constant ones,
-// with and without groups. Input: names separated by newlines; the first byte picks the budget.
+// indexed similarity join against the brute-force join, for the seed budget, constant ones and
+// ones that step up with the length, with and without groups. Input: names separated by
+// newlines; the first byte picks the budget, the group rule and the prefix length.
 #include "masq/match/similarity.h"
 
 #include "masq/match/similarity_join.h"
@@ -45,9 +46,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t longest = 1;
     for (const auto& n : names)
         longest = std::max(longest, n.size());
-    const masq::edit_budget budget = (choice & 3) == 0   ? masq::edit_budget::seed(0.85, longest)
-                                     : (choice & 3) == 1 ? masq::edit_budget::seed(0.5, longest)
-                                                         : masq::edit_budget::constant(choice & 3, longest);
+    // The top two bits pick a budget that steps up with the length, where a name's neighbourhood
+    // has parts for its longer partners (name_index's for_each_part); otherwise the low two do.
+    const auto stepped = [](std::size_t n) -> std::ptrdiff_t { // full mode's edits by stem length
+        return n <= 2 ? 0 : n <= 5 ? 1 : n <= 14 ? 2 : 3;
+    };
+    const auto jump = [](std::size_t n) -> std::ptrdiff_t { return n < 8 ? 1 : 3; };
+    const masq::edit_budget budget = (choice >> 6) == 1   ? masq::edit_budget(stepped, longest)
+                                     : (choice >> 6) == 2 ? masq::edit_budget(jump, longest)
+                                     : (choice >> 6) == 3 ? masq::edit_budget::seed(0.7, longest)
+                                     : (choice & 3) == 0  ? masq::edit_budget::seed(0.85, longest)
+                                     : (choice & 3) == 1  ? masq::edit_budget::seed(0.5, longest)
+                                                          : masq::edit_budget::constant(choice & 3, longest);
     std::vector<std::uint64_t> left_groups, right_groups;
     for (const auto& n : left)
         left_groups.push_back(n.empty() ? 0 : n.back() % 3);
