@@ -53,10 +53,15 @@ void keep_earliest(std::vector<Sample>& samples, Sample sample, std::size_t limi
     if (limit == 0) return;
     if (samples.size() >= limit && !sample_before(sample, samples.back())) return;
     if (std::find(samples.begin(), samples.end(), sample) != samples.end()) return;
+    // Never more room than `limit` samples: the vector's doubling gave a variant of three samples
+    // room for four, 160 bytes of nothing (samples are most of a name's bytes), and an insertion
+    // into a full vector room for six before the pop.
+    if (samples.size() >= limit) samples.pop_back(); // `sample` comes before the last (checked above)
+    if (samples.size() == samples.capacity())
+        samples.reserve(std::min(limit, std::max<std::size_t>(1, 2 * samples.size())));
     const auto at = std::upper_bound(samples.begin(), samples.end(), sample,
                                      [](const Sample& a, const Sample& b) { return sample_before(a, b); });
     samples.insert(at, std::move(sample));
-    if (samples.size() > limit) samples.pop_back();
 }
 
 /// `s` in `pool`; an empty view stays empty (no entry for "not logged").
