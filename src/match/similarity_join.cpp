@@ -66,14 +66,14 @@ constexpr std::uint64_t mix(std::uint64_t h) noexcept {
 
 /**
  * Appends the hashes of the strings obtained from `text` by deleting at least `fewest` and at
- * most `deletions` characters (the deletion neighbourhood, SymSpell), salted with `salt`. The hash is a polynomial
- * over the kept characters, so it depends on the variant only, not on which positions were
- * dropped. Within a run of equal characters only the leading ones are ever deleted (deleting any
+ * most `deletions` characters (the deletion neighbourhood, SymSpell), salted with `salt`. The
+ * hash is a polynomial over the kept characters, so it depends on the variant only, not on which
+ * positions were dropped. Within a run of equal characters only the leading ones are ever deleted (deleting any
  * j of a run gives the same string), which removes most duplicates without sorting; the few
  * left (periodic text like "abab") only cost a repeated probe, which the stamps absorb.
  */
-void deletion_variants(std::u32string_view text, std::size_t fewest, std::size_t deletions, std::uint64_t salt,
-                       std::vector<std::uint64_t>& out) {
+void deletion_variants(std::u32string_view text, std::size_t fewest, std::size_t deletions,
+                       std::uint64_t salt, std::vector<std::uint64_t>& out) {
     const std::size_t n = text.size();
     deletions = std::min(deletions, n);
     if (fewest > deletions) return;
@@ -332,8 +332,8 @@ struct name_index::impl {
         const std::ptrdiff_t own = budget.at(length);
         if (own >= 0) add(std::min(affix, length), 0, static_cast<std::size_t>(own));
         const std::ptrdiff_t widest = budget.at(budget.longest());
-        for (std::size_t delta = 1; widest >= 0 && delta <= static_cast<std::size_t>(widest) &&
-                                    length + delta <= budget.longest();
+        for (std::size_t delta = 1;
+             widest >= 0 && delta <= static_cast<std::size_t>(widest) && length + delta <= budget.longest();
              ++delta) {
             const std::ptrdiff_t k = budget.at(length + delta);
             if (k <= own || k < static_cast<std::ptrdiff_t>(delta)) continue;
@@ -374,13 +374,14 @@ struct name_index::impl {
         std::uint64_t estimate = 0;
         for (std::size_t i = 0; i < n; ++i) {
             if (indexed_reach(lengths[i]) < 0) continue;
-            for_each_part(lengths[i], affix_length, [&](std::size_t window, std::size_t fewest, std::size_t most) {
-                std::uint64_t c = 1; // C(window, d)
-                for (std::size_t d = 0; d <= most && d <= window; ++d) {
-                    if (d > 0) c = c * (window - d + 1) / d;
-                    if (d >= fewest) estimate += c;
-                }
-            });
+            for_each_part(lengths[i], affix_length,
+                          [&](std::size_t window, std::size_t fewest, std::size_t most) {
+                              std::uint64_t c = 1; // C(window, d)
+                              for (std::size_t d = 0; d <= most && d <= window; ++d) {
+                                  if (d > 0) c = c * (window - d + 1) / d;
+                                  if (d >= fewest) estimate += c;
+                              }
+                          });
         }
         constexpr unsigned partition_bits = deletion_table::partition_bits;
         constexpr std::size_t partitions = std::size_t{1} << partition_bits;
@@ -515,7 +516,8 @@ struct name_index::impl {
             std::size_t best = filters.size(), runner_up = filters.size();
             const auto consider = [&](std::size_t from, std::size_t to) {
                 for (std::size_t f = from; f < to; ++f) {
-                    neighbourhood_of(query, filters[f].length, filters[f].suffix, salt, s.reversed, s.variants[f]);
+                    neighbourhood_of(query, filters[f].length, filters[f].suffix, salt, s.reversed,
+                                     s.variants[f]);
                     // The lookups are independent cache misses: issue them all before reading any.
                     for (std::uint64_t h : s.variants[f])
                         filters[f].table.prefetch(h);

@@ -131,17 +131,20 @@ TEST(similarity_join, exhaustive_small_alphabet_for_budgets_that_grow_with_lengt
         begin = end;
     }
     const std::vector<std::pair<const char*, masq::edit_budget>> budgets = {
-        {"steps of one", masq::edit_budget([](std::size_t n) -> std::ptrdiff_t { return n < 2   ? 0
-                                                                                    : n < 4 ? 1
-                                                                                    : n < 6 ? 2
-                                                                                            : 3; },
-                                           6)},
-        {"a step of two", masq::edit_budget([](std::size_t n) -> std::ptrdiff_t { return n < 3   ? -1
-                                                                                     : n < 5 ? 0
-                                                                                             : 2; },
-                                            6)},
+        {"steps of one",
+         masq::edit_budget(
+             [](std::size_t n) -> std::ptrdiff_t { return n < 2   ? 0
+                                                          : n < 4 ? 1
+                                                          : n < 6 ? 2
+                                                                  : 3; }, 6)},
+        {"a step of two",
+         masq::edit_budget([](std::size_t n) -> std::ptrdiff_t { return n < 3   ? -1
+                                                                        : n < 5 ? 0
+                                                                                : 2; }, 6)},
         {"a step of two from one edit",
-         masq::edit_budget([](std::size_t n) -> std::ptrdiff_t { return n < 2 ? 0 : n < 4 ? 1 : 3; }, 6)},
+         masq::edit_budget([](std::size_t n) -> std::ptrdiff_t { return n < 2   ? 0
+                                                                        : n < 4 ? 1
+                                                                                : 3; }, 6)},
         {"the seed rule at 0.7", masq::edit_budget::seed(0.7, 6)},
     };
     for (const auto& [label, budget] : budgets) {
@@ -175,7 +178,8 @@ TEST(similarity_join, budgets_that_jump_between_neighbouring_lengths) {
                 const std::size_t at = rng() % (t.size() + 1);
                 switch (rng() % 3) {
                 case 0:
-                    t.insert(t.begin() + static_cast<std::ptrdiff_t>(at), U'a' + static_cast<char32_t>(rng() % 3));
+                    t.insert(t.begin() + static_cast<std::ptrdiff_t>(at),
+                             U'a' + static_cast<char32_t>(rng() % 3));
                     break;
                 case 1:
                     if (at < t.size()) t.erase(t.begin() + static_cast<std::ptrdiff_t>(at));
