@@ -68,9 +68,10 @@ constexpr std::uint64_t mix(std::uint64_t h) noexcept {
  * Appends the hashes of the strings obtained from `text` by deleting at least `fewest` and at
  * most `deletions` characters (the deletion neighbourhood, SymSpell), salted with `salt`. The
  * hash is a polynomial over the kept characters, so it depends on the variant only, not on which
- * positions were dropped. Within a run of equal characters only the leading ones are ever deleted (deleting any
- * j of a run gives the same string), which removes most duplicates without sorting; the few
- * left (periodic text like "abab") only cost a repeated probe, which the stamps absorb.
+ * positions were dropped. Within a run of equal characters only the leading ones are ever
+ * deleted (deleting any j of a run gives the same string), which removes most duplicates without
+ * sorting; the few left (periodic text like "abab") only cost a repeated probe, which the stamps
+ * absorb.
  */
 void deletion_variants(std::u32string_view text, std::size_t fewest, std::size_t deletions,
                        std::uint64_t salt, std::vector<std::uint64_t>& out) {
