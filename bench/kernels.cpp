@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Kernel benchmarks: the true Damerau-Levenshtein distance and the seed-mode brute-force join.
+// Kernel benchmarks: the true Damerau-Levenshtein distance, the visual distance (beside its slow
+// reference) and the seed-mode brute-force join.
 #include "masq/match/seed_match.h"
 #include "masq/match/similarity.h"
+#include "masq/match/visual_distance.h"
 #include "masq/util/unicode.h"
+#include "reference/visual_distance.h"
 
 #include <benchmark/benchmark.h>
 #include <random>
@@ -41,6 +44,26 @@ void BM_damerau_levenshtein_bounded(benchmark::State& state) {
     state.SetLabel("dissimilar names, bound 2 (early exit)");
 }
 BENCHMARK(BM_damerau_levenshtein_bounded);
+
+// A look-alike of 11 letters (two glyph swaps) against its target, as the visual detector meets
+// its candidate pairs.
+const std::u32string visual_suspect = U"expi0rerhost", visual_target = U"explorerhost";
+
+void BM_visual_distance(benchmark::State& state) {
+    for (auto _ : state)
+        benchmark::DoNotOptimize(masq::visual_distance(visual_suspect, visual_target));
+    state.SetLabel("12 code points, 2 swaps");
+}
+BENCHMARK(BM_visual_distance);
+
+void BM_visual_distance_reference(benchmark::State& state) {
+    const std::vector<std::pair<std::u32string, std::u32string>> multi = {
+        {U"rn", U"m"}, {U"m", U"rn"}, {U"vv", U"w"}, {U"w", U"vv"}, {U"cl", U"d"}, {U"d", U"cl"}};
+    for (auto _ : state)
+        benchmark::DoNotOptimize(masq::reference::visual_distance(visual_suspect, visual_target, multi));
+    state.SetLabel("the same pair, tests/reference/visual_distance.h");
+}
+BENCHMARK(BM_visual_distance_reference);
 
 void BM_seed_brute_force(benchmark::State& state) {
     const auto n = static_cast<std::size_t>(state.range(0));

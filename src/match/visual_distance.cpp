@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -121,54 +123,77 @@ bool glyphs_alike(char32_t a, char32_t b) {
 
 visual_alignment visual_distance(std::u32string_view a, std::u32string_view b) {
     const std::size_t n = a.size(), m = b.size();
-    // Costs are compared as (cost, edits) so that ties prefer fewer ordinary edits.
-    struct cell {
-        std::size_t cost, edits, swaps;
-        bool operator<(const cell& o) const noexcept {
-            return cost != o.cost ? cost < o.cost : edits < o.edits;
-        }
-    };
-    constexpr std::size_t inf = std::numeric_limits<std::size_t>::max() / 4;
+    // A cell is (cost, ordinary edits) packed in one integer, cost in the high half: least cost,
+    // then fewest edits, is one integer comparison. Every step costs `visual_edit_cost` (an edit)
+    // or `visual_swap_cost` (a swap), so the swaps are the cost less the edits' share and need no
+    // field of their own (tests/reference/visual_distance.h computes them apart and agrees).
+    using cell = std::uint64_t;
+    constexpr cell inf = cell{1} << 62;
+    constexpr cell one_edit = (cell{visual_edit_cost} << 32) + 1;
+    constexpr cell one_swap = cell{visual_swap_cost} << 32;
     const swap_index& table = indexed_swaps();
     // Every cell is written before it is read (row by row, each from cells above and left).
     thread_local std::vector<cell> d;
-    d.assign((n + 1) * (m + 1), cell{inf, 0, 0});
+    d.assign((n + 1) * (m + 1), inf);
     const auto at = [&](std::size_t i, std::size_t j) -> cell& { return d[i * (m + 1) + j]; };
-    const auto edit = [](const cell& c) { return cell{c.cost + visual_edit_cost, c.edits + 1, c.swaps}; };
-    const auto swap = [](const cell& c) { return cell{c.cost + visual_swap_cost, c.edits, c.swaps + 1}; };
-    at(0, 0) = {0, 0, 0};
+    // Which multi-glyph rows end at each position of either name, as bits: the cell then looks
+    // only at the rows that end on both sides (most cells: none) instead of comparing each row's
+    // text at every cell.
+    const bool masked = table.multi.size() <= 64;
+    thread_local std::vector<std::uint64_t> a_ends, b_ends;
+    const auto ends_at = [&](std::u32string_view s, std::vector<std::uint64_t>& ends, bool first_side) {
+        ends.assign(s.size() + 1, 0);
+        if (!masked) return;
+        for (std::size_t r = 0; r < table.multi.size(); ++r) {
+            const std::u32string& glyphs = first_side ? table.multi[r].a : table.multi[r].b;
+            for (std::size_t end = glyphs.size(); end <= s.size(); ++end)
+                if (ends_with(s, end, glyphs)) ends[end] |= std::uint64_t{1} << r;
+        }
+    };
+    ends_at(a, a_ends, true);
+    ends_at(b, b_ends, false);
+    at(0, 0) = 0;
     for (std::size_t i = 0; i <= n; ++i)
         for (std::size_t j = 0; j <= m; ++j) {
-            cell& best = at(i, j);
             if (i == 0 && j == 0) continue;
-            if (i > 0) best = std::min(best, edit(at(i - 1, j)));
-            if (j > 0) best = std::min(best, edit(at(i, j - 1)));
+            cell best = inf;
+            if (i > 0) best = std::min(best, at(i - 1, j) + one_edit);
+            if (j > 0) best = std::min(best, at(i, j - 1) + one_edit);
             if (i > 0 && j > 0) {
-                const cell& diag = at(i - 1, j - 1);
+                const cell diag = at(i - 1, j - 1);
                 if (a[i - 1] == b[j - 1])
                     best = std::min(best, diag);
                 else if (glyphs_alike(a[i - 1], b[j - 1]))
-                    best = std::min(best, swap(diag));
+                    best = std::min(best, diag + one_swap);
                 else
-                    best = std::min(best, edit(diag));
+                    best = std::min(best, diag + one_edit);
             }
             // An adjacent transposition, whose two glyphs may also be look-alikes (`50` for `os`:
             // the attacker swapped and disguised them); each look-alike in it is a swap more.
             if (i > 1 && j > 1 && !(a[i - 1] == b[j - 1] && a[i - 2] == b[j - 2]) &&
                 glyphs_alike(a[i - 1], b[j - 2]) && glyphs_alike(a[i - 2], b[j - 1])) {
-                cell c = edit(at(i - 2, j - 2));
-                if (a[i - 1] != b[j - 2]) c = swap(c);
-                if (a[i - 2] != b[j - 1]) c = swap(c);
+                cell c = at(i - 2, j - 2) + one_edit;
+                if (a[i - 1] != b[j - 2]) c += one_swap;
+                if (a[i - 2] != b[j - 1]) c += one_swap;
                 best = std::min(best, c);
             }
             // Multi-glyph swaps (rn for m, vv for w, cl for d).
-            for (const swap_pair& p : table.multi) {
-                if (ends_with(a, i, p.a) && ends_with(b, j, p.b))
-                    best = std::min(best, swap(at(i - p.a.size(), j - p.b.size())));
+            if (masked) {
+                for (std::uint64_t rows = a_ends[i] & b_ends[j]; rows != 0; rows &= rows - 1) {
+                    const swap_pair& p = table.multi[static_cast<std::size_t>(std::countr_zero(rows))];
+                    best = std::min(best, at(i - p.a.size(), j - p.b.size()) + one_swap);
+                }
+            } else {
+                for (const swap_pair& p : table.multi)
+                    if (ends_with(a, i, p.a) && ends_with(b, j, p.b))
+                        best = std::min(best, at(i - p.a.size(), j - p.b.size()) + one_swap);
             }
+            at(i, j) = best;
         }
-    const cell& r = at(n, m);
-    return {r.cost, r.edits, r.swaps};
+    const cell r = at(n, m);
+    const std::size_t cost = static_cast<std::size_t>(r >> 32),
+                      edits = static_cast<std::size_t>(r & 0xFFFFFFFFu);
+    return {cost, edits, (cost - edits * visual_edit_cost) / visual_swap_cost};
 }
 
 } // namespace masq

@@ -2,6 +2,7 @@
 // Visual distance: look-alike glyph swaps cost a quarter edit, everything else a whole one.
 #include "masq/match/similarity.h"
 #include "masq/match/visual_distance.h"
+#include "reference/visual_distance.h"
 
 #include <gtest/gtest.h>
 #include <random>
@@ -131,6 +132,41 @@ TEST(visual_distance, letterwise_keys_are_no_more_edits_apart_than_the_alignment
     }
     EXPECT_GT(compared, 10000u);
     EXPECT_GT(with_swaps, 1000u);
+}
+
+TEST(visual_distance, equals_the_reference_on_random_look_alike_text) {
+    // The table's multi-glyph rows, checked here so that the reference gets the same ones.
+    const std::vector<std::pair<std::u32string, std::u32string>> multi = {
+        {U"rn", U"m"}, {U"m", U"rn"}, {U"vv", U"w"}, {U"w", U"vv"}, {U"cl", U"d"}, {U"d", U"cl"}};
+    for (const auto& [x, y] : multi) {
+        const auto v = visual_distance(x, y);
+        ASSERT_EQ(v.cost, masq::visual_swap_cost);
+        ASSERT_EQ(v.swaps, 1u);
+    }
+    // Letters rich in look-alikes (and a Cyrillic о), names and their relatives a few edits away.
+    const std::u32string letters = U"lio01s5e3mrnwvcdxa\u043e";
+    std::mt19937_64 rng(2028);
+    const auto random_text = [&](std::size_t length) {
+        std::u32string s;
+        for (std::size_t i = 0; i < length; ++i)
+            s.push_back(letters[rng() % letters.size()]);
+        return s;
+    };
+    std::size_t with_swaps = 0;
+    for (int round = 0; round < 4000; ++round) {
+        const std::u32string a = random_text(rng() % 11);
+        std::u32string b = round % 2 == 0 ? random_text(rng() % 11) : a;
+        if (round % 2 == 1)
+            for (std::size_t edits = 1 + rng() % 3; edits-- > 0 && !b.empty();)
+                b[rng() % b.size()] = letters[rng() % letters.size()];
+        const auto fast = visual_distance(a, b);
+        const auto slow = masq::reference::visual_distance(a, b, multi);
+        ASSERT_EQ(fast.cost, slow.cost) << round;
+        ASSERT_EQ(fast.edits, slow.edits) << round;
+        ASSERT_EQ(fast.swaps, slow.swaps) << round;
+        with_swaps += fast.swaps > 0;
+    }
+    EXPECT_GT(with_swaps, 500u); // the text does exercise the swaps
 }
 
 } // namespace
