@@ -57,8 +57,7 @@ void BM_visual_distance(benchmark::State& state) {
 BENCHMARK(BM_visual_distance);
 
 void BM_visual_distance_reference(benchmark::State& state) {
-    const std::vector<std::pair<std::u32string, std::u32string>> multi = {
-        {U"rn", U"m"}, {U"m", U"rn"}, {U"vv", U"w"}, {U"w", U"vv"}, {U"cl", U"d"}, {U"d", U"cl"}};
+    const auto& multi = masq::reference::multi_glyph_rows();
     for (auto _ : state)
         benchmark::DoNotOptimize(masq::reference::visual_distance(visual_suspect, visual_target, multi));
     state.SetLabel("the same pair, tests/reference/visual_distance.h");

@@ -8,7 +8,6 @@
 #include <array>
 #include <bit>
 #include <cstdint>
-#include <limits>
 #include <vector>
 
 namespace masq {
@@ -139,11 +138,10 @@ visual_alignment visual_distance(std::u32string_view a, std::u32string_view b) {
     // Which multi-glyph rows end at each position of either name, as bits: the cell then looks
     // only at the rows that end on both sides (most cells: none) instead of comparing each row's
     // text at every cell.
-    const bool masked = table.multi.size() <= 64;
+    static_assert(std::size(swap_rows) * 2 <= 64, "a row each way round must fit a 64-bit mask");
     thread_local std::vector<std::uint64_t> a_ends, b_ends;
     const auto ends_at = [&](std::u32string_view s, std::vector<std::uint64_t>& ends, bool first_side) {
         ends.assign(s.size() + 1, 0);
-        if (!masked) return;
         for (std::size_t r = 0; r < table.multi.size(); ++r) {
             const std::u32string& glyphs = first_side ? table.multi[r].a : table.multi[r].b;
             for (std::size_t end = glyphs.size(); end <= s.size(); ++end)
@@ -178,15 +176,9 @@ visual_alignment visual_distance(std::u32string_view a, std::u32string_view b) {
                 best = std::min(best, c);
             }
             // Multi-glyph swaps (rn for m, vv for w, cl for d).
-            if (masked) {
-                for (std::uint64_t rows = a_ends[i] & b_ends[j]; rows != 0; rows &= rows - 1) {
-                    const swap_pair& p = table.multi[static_cast<std::size_t>(std::countr_zero(rows))];
-                    best = std::min(best, at(i - p.a.size(), j - p.b.size()) + one_swap);
-                }
-            } else {
-                for (const swap_pair& p : table.multi)
-                    if (ends_with(a, i, p.a) && ends_with(b, j, p.b))
-                        best = std::min(best, at(i - p.a.size(), j - p.b.size()) + one_swap);
+            for (std::uint64_t rows = a_ends[i] & b_ends[j]; rows != 0; rows &= rows - 1) {
+                const swap_pair& p = table.multi[static_cast<std::size_t>(std::countr_zero(rows))];
+                best = std::min(best, at(i - p.a.size(), j - p.b.size()) + one_swap);
             }
             at(i, j) = best;
         }

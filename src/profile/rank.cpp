@@ -3,7 +3,6 @@
 
 #include <absl/container/flat_hash_map.h>
 #include <algorithm>
-#include <numeric>
 
 namespace masq {
 

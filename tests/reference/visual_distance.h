@@ -12,6 +12,14 @@
 
 namespace masq::reference {
 
+/// The multi-glyph rows of data/catalog/visual_swaps.tsv, each way round (the tests check that
+/// `masq::visual_distance` treats each as one swap, so the two agree on the table).
+inline const std::vector<std::pair<std::u32string, std::u32string>>& multi_glyph_rows() {
+    static const std::vector<std::pair<std::u32string, std::u32string>> rows = {
+        {U"rn", U"m"}, {U"m", U"rn"}, {U"vv", U"w"}, {U"w", U"vv"}, {U"cl", U"d"}, {U"d", U"cl"}};
+    return rows;
+}
+
 /// visual_distance straight from its definition: the cheapest alignment by (cost, ordinary edits)
 /// over matches, look-alike swaps (`glyphs_alike`, and `multi`: pairs of glyph strings that render
 /// alike, each given in both directions), ordinary edits and adjacent transpositions (each

@@ -92,17 +92,23 @@ TEST(seed_match_indexed, extension_rule) {
     EXPECT_FALSE(got[0].extension_stripped);
 }
 
-TEST(similarity_join, exhaustive_small_alphabet_for_every_budget_and_prefix) {
-    // Every string over {a, b, c} up to length 5: the prefix/suffix filter argument is checked on
-    // all alignments, including transpositions across the prefix boundary.
+/// Every string over `alphabet` up to `longest` letters, the empty one first, shortest first.
+std::vector<std::u32string> every_string(std::u32string_view alphabet, std::size_t longest) {
     std::vector<std::u32string> all{U""};
-    for (std::size_t begin = 0, length = 1; length <= 5; ++length) {
+    for (std::size_t begin = 0, length = 1; length <= longest; ++length) {
         const std::size_t end = all.size();
         for (std::size_t i = begin; i < end; ++i)
-            for (char32_t c : std::u32string_view(U"abc"))
+            for (char32_t c : alphabet)
                 all.push_back(all[i] + c);
         begin = end;
     }
+    return all;
+}
+
+TEST(similarity_join, exhaustive_small_alphabet_for_every_budget_and_prefix) {
+    // Every string over {a, b, c} up to length 5: the prefix/suffix filter argument is checked on
+    // all alignments, including transpositions across the prefix boundary.
+    const std::vector<std::u32string> all = every_string(U"abc", 5);
     for (std::size_t k = 0; k <= 3; ++k) {
         const auto budget = masq::edit_budget::constant(k, 5);
         const auto expected = masq::similarity_join_brute_force(all, all, budget);
@@ -122,14 +128,7 @@ TEST(similarity_join, exhaustive_small_alphabet_for_budgets_that_grow_with_lengt
     // lengths (a window shortened by the length difference, name_index::for_each_part): every
     // string over {a, b, c} up to length 6, budgets that step by one and by two, none at the
     // shortest lengths, and windows shorter and longer than the strings.
-    std::vector<std::u32string> all{U""};
-    for (std::size_t begin = 0, length = 1; length <= 6; ++length) {
-        const std::size_t end = all.size();
-        for (std::size_t i = begin; i < end; ++i)
-            for (char32_t c : std::u32string_view(U"abc"))
-                all.push_back(all[i] + c);
-        begin = end;
-    }
+    const std::vector<std::u32string> all = every_string(U"abc", 6);
     const std::vector<std::pair<const char*, masq::edit_budget>> budgets = {
         {"steps of one",
          masq::edit_budget(
